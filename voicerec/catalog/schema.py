@@ -1,0 +1,98 @@
+"""The shape of catalog.db: written only by `catalog build`, read (read-only) by `Catalog`.
+
+titles          one row per title, merged across services and source families
+                JSON list columns (genres, countries, services, cast, directors, raw_*) are for output;
+                genre_mask / service_mask (bit i = GENRES[i] / SERVICES[i]) are for fast filters.
+people          one row per distinct person name
+credits         title_id, person_id, role ('actor' | 'director'), ord (billing order)
+title_countries title_id, country (ISO 3166-1 alpha-2): an indexed country filter
+titles_fts      FTS5 over title and description, rowid = titles.rowid
+embeddings      title_id, text_hash, vec (int8[384], L2-normalised vector * 127)
+meta            key/value: built_at, data_hash, embed_model, catalogue mean rating, ...
+"""
+
+from __future__ import annotations
+
+from voicerec.types import GENRES, SERVICES
+
+SCHEMA_VERSION = 1
+EMBED_DIM = 384
+
+DDL = """
+CREATE TABLE IF NOT EXISTS titles (
+    id            TEXT PRIMARY KEY,
+    title         TEXT NOT NULL,
+    norm_title    TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('movie', 'show')),
+    year          INTEGER,
+    runtime       INTEGER,
+    seasons       INTEGER,
+    genres        TEXT NOT NULL DEFAULT '[]',
+    genre_mask    INTEGER NOT NULL DEFAULT 0,
+    raw_genres    TEXT NOT NULL DEFAULT '[]',
+    min_age       INTEGER,
+    age_cert      TEXT,
+    countries     TEXT NOT NULL DEFAULT '[]',
+    raw_countries TEXT NOT NULL DEFAULT '[]',
+    services      TEXT NOT NULL DEFAULT '[]',
+    service_mask  INTEGER NOT NULL DEFAULT 0,
+    rating        REAL,
+    votes         INTEGER,
+    imdb_id       TEXT,
+    imdb_score    REAL,
+    tmdb_score    REAL,
+    popularity    REAL,
+    quality       REAL,
+    description   TEXT NOT NULL DEFAULT '',
+    date_added    TEXT,
+    "cast"        TEXT NOT NULL DEFAULT '[]',
+    directors     TEXT NOT NULL DEFAULT '[]',
+    sources       TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS people (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL UNIQUE,
+    norm_name TEXT NOT NULL,
+    n_titles  INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS credits (
+    title_id  TEXT NOT NULL,
+    person_id INTEGER NOT NULL,
+    role      TEXT NOT NULL CHECK (role IN ('actor', 'director')),
+    ord       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (title_id, person_id, role)
+);
+CREATE TABLE IF NOT EXISTS title_countries (
+    title_id TEXT NOT NULL,
+    country  TEXT NOT NULL,
+    PRIMARY KEY (title_id, country)
+);
+CREATE TABLE IF NOT EXISTS embeddings (
+    title_id  TEXT PRIMARY KEY,
+    text_hash TEXT NOT NULL,
+    vec       BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+);
+"""
+
+INDEXES = """
+CREATE INDEX IF NOT EXISTS idx_titles_kind_year ON titles(kind, year);
+CREATE INDEX IF NOT EXISTS idx_titles_year ON titles(year);
+CREATE INDEX IF NOT EXISTS idx_titles_runtime ON titles(runtime);
+CREATE INDEX IF NOT EXISTS idx_titles_quality ON titles(quality);
+CREATE INDEX IF NOT EXISTS idx_titles_norm_title ON titles(norm_title);
+CREATE INDEX IF NOT EXISTS idx_people_norm ON people(norm_name);
+CREATE INDEX IF NOT EXISTS idx_credits_person ON credits(person_id);
+CREATE INDEX IF NOT EXISTS idx_title_countries_country ON title_countries(country);
+"""
+
+
+def genre_mask(genres: list[str]) -> int:
+    return sum(1 << GENRES.index(g) for g in set(genres) if g in GENRES)
+
+
+def service_mask(services: list[str]) -> int:
+    return sum(1 << SERVICES.index(s) for s in set(services) if s in SERVICES)

@@ -1,0 +1,136 @@
+"""The values passed between stages: Query (what the user wants), Title (a catalogue row),
+Suggestion (a ranked title with its reason) and Answer (what `ask`/`listen` print).
+
+Every stage takes and returns these, so each can be tested, benchmarked or replaced alone.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+GENRES: tuple[str, ...] = (
+    "action", "adventure", "animation", "anime", "comedy", "crime", "documentary", "drama",
+    "family", "fantasy", "history", "horror", "kids", "music", "mystery", "reality", "romance",
+    "scifi", "sport", "standup", "thriller", "war", "western",
+)
+SERVICES: tuple[str, ...] = ("netflix", "prime", "disney", "hulu", "hbo", "paramount", "apple")
+SERVICE_NAMES: dict[str, str] = {
+    "netflix": "Netflix", "prime": "Prime Video", "disney": "Disney Plus", "hulu": "Hulu",
+    "hbo": "HBO Max", "paramount": "Paramount Plus", "apple": "Apple TV Plus",
+}
+
+Kind = Literal["movie", "show"]
+Intent = Literal["recommend", "describe", "out_of_domain", "empty"]
+Sort = Literal["relevance", "rating", "popularity", "newest", "oldest"]
+
+
+def _clean_list(values: list[str] | None, allowed: tuple[str, ...] | None = None) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        v = str(v).strip()
+        if allowed is not None:
+            v = v.lower()
+            if v not in allowed:
+                continue
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
+class Query(BaseModel):
+    """A structured request. Hard filters narrow the catalogue in SQL; `mood` ranks by meaning.
+
+    Every field has a neutral default, so an empty Query means "anything good".
+    """
+
+    intent: Intent = "recommend"
+    kind: Kind | None = None
+    genres: list[str] = Field(default_factory=list, description="any of these genres")
+    exclude_genres: list[str] = Field(default_factory=list, description="none of these genres")
+    year_min: int | None = None
+    year_max: int | None = None
+    runtime_min: int | None = Field(None, description="minutes")
+    runtime_max: int | None = Field(None, description="minutes")
+    seasons_min: int | None = None
+    seasons_max: int | None = None
+    max_age: int | None = Field(None, description="the viewer's age limit: titles with min_age <= this")
+    services: list[str] = Field(default_factory=list, description="any of these services")
+    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2, any of these")
+    people: list[str] = Field(default_factory=list, description="cast or directors, as the catalogue spells them")
+    title: str | None = Field(None, description="a title the user named, as the catalogue spells it")
+    similar_to: str | None = Field(None, description="catalogue id of a title to find titles like")
+    exclude_ids: list[str] = Field(default_factory=list)
+    min_rating: float | None = None
+    sort: Sort = "relevance"
+    mood: str = Field("", description="what remains: moods and topics, ranked by meaning")
+    boost_genres: list[str] = Field(default_factory=list, description="genres implied by mood words: ranked up, not filtered")
+    describe_index: int | None = Field(None, description="describe result N (1-based) of the previous turn")
+
+    @field_validator("genres", "exclude_genres", "boost_genres", mode="before")
+    @classmethod
+    def _genres(cls, v: list[str] | None) -> list[str]:
+        return _clean_list(v, GENRES)
+
+    @field_validator("services", mode="before")
+    @classmethod
+    def _services(cls, v: list[str] | None) -> list[str]:
+        return _clean_list(v, SERVICES)
+
+    @field_validator("countries", mode="before")
+    @classmethod
+    def _countries(cls, v: list[str] | None) -> list[str]:
+        return [c.upper() for c in _clean_list(v) if len(c) == 2 and c.isalpha()]
+
+    def has_filters(self) -> bool:
+        """True when anything beyond an empty request was understood."""
+        return self != Query(intent=self.intent)
+
+
+class Title(BaseModel):
+    """One catalogue row, as the answer contract prints it."""
+
+    id: str
+    title: str
+    kind: Kind
+    year: int | None = None
+    runtime: int | None = None
+    seasons: int | None = None
+    genres: list[str] = Field(default_factory=list)
+    min_age: int | None = None
+    countries: list[str] = Field(default_factory=list)
+    services: list[str] = Field(default_factory=list)
+    rating: float | None = None
+    votes: int | None = None
+    popularity: float | None = None
+    cast: list[str] = Field(default_factory=list)
+    directors: list[str] = Field(default_factory=list)
+    description: str = ""
+
+
+class Suggestion(Title):
+    """A ranked title: the facts plus a short spoken reason and the score that ranked it."""
+
+    why: str = ""
+    score: float = 0.0
+
+
+class Answer(BaseModel):
+    """What `voicerec ask --json` / `listen --json` print (see CONTRACT.md)."""
+
+    transcript: str = ""
+    query: Query = Field(default_factory=Query)
+    results: list[Suggestion] = Field(default_factory=list)
+    reply: str = ""
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class Transcript(BaseModel):
+    """What the transcriber heard. Empty text means nothing usable was said."""
+
+    text: str = ""
+    raw_text: str = Field("", description="before snapping near-misses to catalogue names")
+    confidence: float = Field(0.0, description="mean token probability, 0..1")
+    audio_seconds: float = 0.0
+    truncated: bool = Field(False, description="the recording was longer than the cap and was cut")
