@@ -66,9 +66,10 @@ class Query(BaseModel):
     sort: Sort = "relevance"
     mood: str = Field("", description="what remains: moods and topics, ranked by meaning")
     boost_genres: list[str] = Field(default_factory=list, description="genres implied by mood words: ranked up, not filtered")
+    avoid_genres: list[str] = Field(default_factory=list, description="genres a mood argues against: ranked down, not filtered")
     describe_index: int | None = Field(None, description="describe result N (1-based) of the previous turn")
 
-    @field_validator("genres", "exclude_genres", "boost_genres", mode="before")
+    @field_validator("genres", "exclude_genres", "boost_genres", "avoid_genres", mode="before")
     @classmethod
     def _genres(cls, v: list[str] | None) -> list[str]:
         return _clean_list(v, GENRES)

@@ -1,0 +1,206 @@
+"""Command line: argument parsing only; every command is a few lines over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from voicerec.config import Settings
+from voicerec.errors import VoicerecError
+
+log = logging.getLogger("voicerec")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="voicerec", description="A local-first voice recommender for the living room.")
+    p.add_argument("--config", help="a config.toml read after /etc/voicerec and ~/.config/voicerec")
+    p.add_argument("--debug", action="store_true", help="debug logging (includes transcripts)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def answer_opts(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--json", action="store_true", help="print the answer as JSON (see CONTRACT.md)")
+        sp.add_argument("--session", help="keep the conversation under this name, for follow-ups")
+        sp.add_argument("--speak", action="store_true", help="say the reply through the speakers")
+        sp.add_argument("--out", help="write the spoken reply to this WAV file")
+
+    sp = sub.add_parser("ask", help="answer a typed request")
+    answer_opts(sp)
+    sp.add_argument("text", nargs="*", help="the request, e.g. -- a light comedy from the 2000s")
+    sp = sub.add_parser("listen", help="answer a recorded request (WAV/FLAC/OGG/MP3)")
+    answer_opts(sp)
+    sp.add_argument("file")
+    sub.add_parser("run", help="the daemon: push-to-talk, microphone, speakers")
+    sp = sub.add_parser("ptt", help="press or release push-to-talk on the running daemon")
+    sp.add_argument("action", choices=["press", "release", "toggle", "status"])
+    sp = sub.add_parser("catalog", help="build or describe catalog.db")
+    csub = sp.add_subparsers(dest="catalog_command", required=True)
+    b = csub.add_parser("build", help="(re)build catalog.db from the raw data")
+    b.add_argument("--if-stale", action="store_true", help="only when missing or older than the data")
+    b.add_argument("--no-embed", action="store_true", help="skip the embeddings (keyword and quality ranking only)")
+    s = csub.add_parser("stats", help="titles per service, kind and genre")
+    s.add_argument("--json", action="store_true")
+    sub.add_parser("voices", help="list the Piper voices available")
+    sub.add_parser("devices", help="list audio input and output devices")
+    sp = sub.add_parser("history", help="show what was asked and suggested (kept locally)")
+    sp.add_argument("--clear", action="store_true", help="erase the history and conversations")
+    sp.add_argument("--json", action="store_true")
+    sp = sub.add_parser("privacy", help="what is stored where, and what is sent where")
+    sp.add_argument("--json", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.load(args.config)
+        return COMMANDS[args.command](args, settings) or 0
+    except VoicerecError as e:
+        print(f"voicerec: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # a bug: one line for the user, the traceback only with --debug
+        if args.debug:
+            raise
+        print(f"voicerec: internal error ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
+              "run with --debug for details", file=sys.stderr)
+        return 70
+
+
+def _answer(args: argparse.Namespace, settings: Settings, *, audio: str | None = None) -> int:
+    from voicerec.assistant import Assistant
+
+    assistant = Assistant(settings)
+    if audio is not None:
+        answer = assistant.listen(Path(audio), session=args.session)
+    else:
+        answer = assistant.ask(" ".join(args.text), session=args.session)
+    if args.out or args.speak:
+        from voicerec.speech.tts import Speaker
+
+        speaker = Speaker(settings.tts)
+        if args.out:
+            speaker.to_wav(answer.reply, Path(args.out))
+        if args.speak:
+            from voicerec.speech.playback import Player
+
+            with Player(settings.audio) as player:
+                speaker.say(answer.reply, player)
+    if args.json:
+        print(answer.model_dump_json(exclude={"results": {"__all__": {"score", "votes", "popularity"}}}))
+    else:
+        print(answer.reply)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    return _answer(args, settings)
+
+
+def cmd_listen(args: argparse.Namespace, settings: Settings) -> int:
+    return _answer(args, settings, audio=args.file)
+
+
+def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.catalog.build import build_catalog, catalog_stats, is_stale
+
+    if args.catalog_command == "build":
+        if args.if_stale and not is_stale(settings.data_dir, settings.catalog_path):
+            print(f"{settings.catalog_path} is up to date", file=sys.stderr)
+            return 0
+        report = build_catalog(settings.data_dir, settings.catalog_path, embed=not args.no_embed)
+        print(json.dumps(report, indent=2, default=str))
+        return 0
+    stats = catalog_stats(settings.catalog_path)
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        _print_stats(stats)
+    return 0
+
+
+def _print_stats(stats: dict) -> None:
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            print(f"{key}:")
+            for k, v in value.items():
+                print(f"  {k:<14} {v}")
+        else:
+            print(f"{key}: {value}")
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.daemon.run import run_daemon
+
+    return run_daemon(settings)
+
+
+def cmd_ptt(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.daemon.control import send_command
+
+    print(send_command(settings.control_socket, args.action))
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.speech.tts import available_voices
+
+    for v in available_voices(settings.tts):
+        print(json.dumps(v))
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.speech.playback import list_devices
+
+    devices = list_devices()
+    if not devices:
+        print("no audio devices found (is a sound card or PulseAudio available?)", file=sys.stderr)
+        return 5
+    for d in devices:
+        print(json.dumps(d))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.history import History
+    from voicerec.understand.session import SessionStore
+
+    history = History(settings.state_dir / "history.db", settings.history_days)
+    if args.clear:
+        n = history.clear()
+        if (settings.state_dir / "sessions.db").exists():
+            SessionStore(settings.state_dir / "sessions.db").forget()
+        print(f"erased {n} history entries and all conversations")
+        return 0
+    entries = history.entries()
+    if args.json:
+        print(json.dumps(entries, indent=2))
+    else:
+        for e in entries:
+            print(f"{e['at']}  {e['request']!r} → {', '.join(e['results']) or '(nothing)'}")
+    return 0
+
+
+def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.privacy import privacy_report, render
+
+    report = privacy_report(settings)
+    print(json.dumps(report, indent=2) if args.json else render(report))
+    return 0
+
+
+COMMANDS = {
+    "ask": cmd_ask, "listen": cmd_listen, "run": cmd_run, "ptt": cmd_ptt, "catalog": cmd_catalog,
+    "voices": cmd_voices, "devices": cmd_devices, "history": cmd_history, "privacy": cmd_privacy,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,420 @@
+"""The built-in parser: spoken words → Query, deterministic, offline, a few milliseconds.
+
+This is where a request becomes a query. Each `_extract_*` step reads the text, fills fields
+of the Query and blanks out what it used; what is left over (moods and topics such as
+"comforting", "rainy evening", "about space") becomes `Query.mood` for ranking by meaning.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from voicerec.types import Query
+from voicerec.understand.lexicon import (
+    COUNTRY_PATTERNS,
+    DOMAIN_CUES,
+    FILLER,
+    GENRE_PATTERNS,
+    MOODS,
+    NEGATION,
+    OOD_CUES,
+    SERVICE_PATTERNS,
+)
+from voicerec.understand.names import NameMatcher
+from voicerec.understand.numbers import DECADE_WORDS, normalize_numbers
+
+MAX_CHARS = 400
+_CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_YEAR = r"(19\d\d|20[0-4]\d)"
+_MIN = r"(\d{1,3}) minutes"
+_STRONG_DOMAIN = re.compile(
+    r"\b(?:watch\w*|movies?|films?|flicks?|shows?|series|documentar\w+|docuseries|sitcoms?|anime|cartoons?"
+    r"|netflix|hulu|disney|hbo|prime video|paramount|episodes?|seasons?)\b"
+)
+_NEG_MOOD = {
+    "scary": "horror", "spooky": "horror", "creepy": "horror", "gory": "horror", "frightening": "horror",
+    "violent": "war", "sad": "", "depressing": "", "animated": "animation", "cartoon": "animation",
+    "cartoons": "animation", "subtitles": "", "subtitled": "", "foreign": "",
+}
+
+
+def _sub(pattern: str, text: str) -> str:
+    return re.sub(pattern, " ", text)
+
+
+class RuleParser:
+    """Understands a request without any network; `parse(text)` is the one entry point."""
+
+    def __init__(self, names: NameMatcher | None = None, *, newest_year: int = 2023) -> None:
+        self.names = names
+        self.newest_year = newest_year
+
+    # ------------------------------------------------------------------------------------
+    def parse(self, text: str) -> Query:
+        t = self.prepare(text)
+        q = Query()
+        if not re.search(r"[a-z0-9]", t) or all(w in FILLER for w in re.findall(r"[a-z0-9']+", t)):
+            return Query(intent="empty") if not self._domain(t) else Query()
+        if re.search(rf"\b(?:{OOD_CUES})\b", t) and not _STRONG_DOMAIN.search(t):
+            return Query(intent="out_of_domain")
+        t = self._extract_named_title(t, q)
+        t = self._extract_similar(t, q)
+        t = self._extract_people(t, q)
+        t = self._extract_seasons(t, q)
+        t = self._extract_kind(t, q)
+        t = self._extract_runtime(t, q)
+        t = self._extract_age(t, q)
+        t = self._extract_years(t, q)
+        t = self._extract_services(t, q)
+        t = self._extract_countries(t, q)
+        t = self._extract_quality(t, q)
+        t = self._extract_negations(t, q)
+        t = self._extract_genres(t, q)
+        t = self._extract_moods(t, q)
+        q.mood = self._residue(t)
+        self._bare_title(q)
+        if not q.has_filters() and not self._domain(self.prepare(text)):
+            q.intent = "out_of_domain" if len(q.mood.split()) >= 2 else "empty"
+            q.mood = ""
+        return q
+
+    @staticmethod
+    def prepare(text: str) -> str:
+        t = unicodedata.normalize("NFKC", str(text or ""))[:MAX_CHARS * 4]
+        t = _CTRL.sub(" ", t).lower()
+        t = t.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+        t = re.sub(r"\s+", " ", t).strip()[:MAX_CHARS]
+        return normalize_numbers(t)
+
+    @staticmethod
+    def _domain(t: str) -> bool:
+        return bool(re.search(rf"\b(?:{DOMAIN_CUES})\b", t)) or any(
+            re.search(rf"\b(?:{p})\b", t) for p, _ in GENRE_PATTERNS
+        )
+
+    # --- titles and people --------------------------------------------------------------
+    def _extract_named_title(self, t: str, q: Query) -> str:
+        m = re.search(r"\b(?:named|called|titled|the (?:movie|film|show|series))\s+\"?([^\"]{2,80})\"?", t)
+        if not m:
+            m = re.search(r"\"([^\"]{2,80})\"", t)
+        if not m:
+            return t
+        phrase = m.group(1).strip(" .,!?")
+        ref = self.names.find_title(phrase, cued=True) if self.names else None
+        q.title = ref.title if ref else phrase[:120]
+        if ref:
+            q.kind = q.kind or ref.kind  # type: ignore[assignment]
+        return t[: m.start()] + " " + t[m.end():]
+
+    def _extract_similar(self, t: str, q: Query) -> str:
+        m = re.search(
+            r"\b(?:(?:something |anything |one |ones |shows? |movies? |films? |series )?(?:just |kind of |a bit )?like"
+            r"|similar to|in the vein of|the same vein as|along the lines of|reminds? me of|if i liked|if i loved)\s+"
+            r"(?:the (?:movie|film|show|series) )?(.+?)(?=\s+(?:but|with|on|from|that|which|and|or|for|in|starring|under|over)\b|[,.!?]|$)",
+            t,
+        )
+        if not m or not self.names:
+            return t
+        phrase = m.group(1)
+        words = phrase.split()
+        ref = None
+        for n in range(min(len(words), 8), 0, -1):  # longest leading phrase that names a title
+            ref = self.names.find_title(" ".join(words[:n]), cued=True)
+            if ref:
+                break
+        if not ref:
+            return t
+        q.similar_to = ref.id
+        if ref.id not in q.exclude_ids:
+            q.exclude_ids.append(ref.id)
+        return t[: m.start()] + " " + t[m.end():]
+
+    def _extract_people(self, t: str, q: Query) -> str:
+        if not self.names:
+            return t
+        for ref in self.names.find_people(t):
+            if ref.name not in q.people:
+                q.people.append(ref.name)
+        if q.people:
+            for name in q.people:
+                parts = [re.escape(p) for p in name.lower().split()]
+                t = re.sub(r"\b" + r"\W+".join(parts) + r"\b", " ", t)
+            t = re.sub(r"\b(?:starring|featuring|with|directed by|by|from director|actor|actress)\b", " ", t)
+        return t
+
+    def _bare_title(self, q: Query) -> None:
+        """A request that is only a title ("stranger things") names that title."""
+        words = q.mood.split()
+        if not self.names or q.title or q.similar_to or not 2 <= len(words) <= 6 or q.genres:
+            return
+        ref = self.names.find_title(q.mood, cued=False, kind=q.kind)
+        if ref:
+            q.title = ref.title
+            q.kind = q.kind or ref.kind  # type: ignore[assignment]
+            q.mood = ""
+
+    # --- kind, seasons, runtime ---------------------------------------------------------
+    def _extract_seasons(self, t: str, q: Query) -> str:
+        pats = [
+            (r"\b(?:limited|mini)[\s-]?series\b|\bminiseries\b|\b(?:only |just )?(?:1|a single|one) season(?:s)?\b"
+             r"|\bsingle[\s-]season\b", lambda m: (None, 1)),
+            (r"\b(?:under|less than|fewer than|below)\s+(\d+)\s+seasons?\b", lambda m: (None, int(m.group(1)) - 1)),
+            (r"\b(?:no more than|at most|up to|max(?:imum)?|only|just)\s+(\d+)\s+seasons?\b|\b(\d+)\s+seasons? or (?:less|fewer)\b",
+             lambda m: (None, int(m.group(1) or m.group(2)))),
+            (r"\b(?:at least|over|more than|minimum)\s+(\d+)\s+seasons?\b|\b(\d+)\s+seasons? or more\b",
+             lambda m: (int(m.group(1) or m.group(2)) + (1 if "over" in m.group(0) or "more than" in m.group(0) else 0), None)),
+            (r"\b(?:long[\s-]running|lots of seasons|many seasons)\b", lambda m: (4, None)),
+            (r"\b(\d+)\s+seasons?\b", lambda m: (None, int(m.group(1)))),
+        ]
+        for pat, fn in pats:
+            m = re.search(pat, t)
+            if m:
+                lo, hi = fn(m)
+                if lo is not None:
+                    q.seasons_min = max(1, lo)
+                if hi is not None:
+                    q.seasons_max = max(1, hi)
+                q.kind = "show"
+                t = t[: m.start()] + " " + t[m.end():]
+                break
+        return t
+
+    def _extract_kind(self, t: str, q: Query) -> str:
+        show = r"\b(?:tv shows?|tv series|shows?(?!\s+(?:me|us|them|something|anything|some|what|off)\b)|series|sitcoms?|docuseries|episodes?|seasons?|tv|telly|k[\s-]?dramas?|anime series)\b"
+        movie = r"\b(?:movies?|films?|flicks?|feature films?|motion pictures?|cinema)\b"
+        has_show, has_movie = re.search(show, t), re.search(movie, t)
+        if has_show and not has_movie:
+            q.kind = q.kind or "show"
+        elif has_movie and not has_show:
+            q.kind = q.kind or "movie"
+        elif has_movie and has_show:
+            q.kind = q.kind or ("movie" if has_movie.start() < has_show.start() else "show")
+        if re.search(r"\bdocuseries\b", t):
+            q.kind = "show"
+            q.genres.append("documentary") if "documentary" not in q.genres else None
+        return _sub(show, _sub(movie, t))
+
+    def _extract_runtime(self, t: str, q: Query) -> str:
+        le = r"(?:under|less than|shorter than|no longer than|not longer than|nothing longer than|not more than|no more than|at most|max(?:imum)?|up to|within|below|tops|or less|or shorter|nothing over|not over)"
+        ge = r"(?:over|more than|longer than|at least|minimum|min|above|no shorter than|nothing shorter than|not shorter than|or more|or longer|plus)"
+        for pat, which in ((rf"\b{le}\s+{_MIN}", "max"), (rf"\b{_MIN}\s+{le}\b", "max"), (rf"\b{ge}\s+{_MIN}", "min"),
+                           (rf"\b{_MIN}\s+{ge}\b", "min"),
+                           (rf"\b(?:about|around|roughly|approximately|circa|~)\s+{_MIN}", "about"),
+                           (rf"\b{_MIN}(?:[\s-]long)?\b", "bare")):
+            for m in list(re.finditer(pat, t)):
+                n = int(m.group(1))
+                if not 1 <= n <= 900:
+                    continue
+                if which == "max" or (which == "max" and "under" in m.group(0)):
+                    q.runtime_max = n
+                elif which == "min":
+                    q.runtime_min = n
+                elif which == "about":
+                    q.runtime_min, q.runtime_max = int(n * 0.85), int(n * 1.15) + 1
+                elif q.runtime_max is None and q.runtime_min is None:
+                    q.runtime_max = n + 10
+                t = t.replace(m.group(0), " ", 1)
+        if q.runtime_max is None and re.search(r"\b(?:quick|short|shorter|brief|bite[\s-]?sized)\b", t):
+            q.runtime_max = 30 if q.kind == "show" else 95
+            t = _sub(r"\b(?:something |a )?(?:quick|short|brief|bite[\s-]?sized)(?: one)?\b", t)
+        if q.runtime_min is None and re.search(r"\b(?:really long|very long|long|lengthy|epic[\s-]length)\b", t) \
+                and q.kind != "show" and not re.search(r"\blong[\s-]running\b", t):
+            q.runtime_min = 140
+            t = _sub(r"\b(?:really |very )?(?:long|lengthy|epic[\s-]length)\b", t)
+        return t
+
+    # --- years --------------------------------------------------------------------------
+    def _decade(self, m: re.Match[str]) -> tuple[int, int] | None:
+        word = m.group("dec")
+        if word in DECADE_WORDS:
+            d = DECADE_WORDS[word]
+            start = 2000 + d if d <= 20 else 1900 + d
+        else:
+            digits = word.rstrip("s")
+            if len(digits) == 4:
+                start = int(digits)
+            else:
+                d = int(digits)
+                start = 2000 + d if d <= 20 else 1900 + d
+        if start % 10:
+            return None
+        end = start + 9
+        part = m.group("part")
+        if part == "early":
+            end = start + 4
+        elif part == "late":
+            start += 5
+        elif part in ("mid", "middle"):
+            start, end = start + 3, start + 7
+        return start, end
+
+    def _extract_years(self, t: str, q: Query) -> str:
+        dec = r"(?:(?P<part>early|mid|middle|late)[\s-]+)?(?:the\s+)?(?P<dec>(?:19|20)\d0s|\d0s|" + "|".join(DECADE_WORDS) + r")\b"
+        ranged = [
+            (rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|through|until)\s+{_YEAR}\b|\b{_YEAR}\s*(?:-|to|through)\s*{_YEAR}\b",
+             lambda m: (int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4)))),
+            (rf"\b(?:before|pre|prior to|earlier than|older than)[\s-]+(?:the year\s+)?{_YEAR}\b", lambda m: (None, int(m.group(1)) - 1)),
+            (rf"\b(?:until|up to|no later than|by)\s+{_YEAR}\b|\b{_YEAR} or (?:earlier|before|older)\b",
+             lambda m: (None, int(m.group(1) or m.group(2)))),
+            (rf"\b(?:after|post|later than|newer than)[\s-]+(?:the year\s+)?{_YEAR}\b", lambda m: (int(m.group(1)) + 1, None)),
+            (rf"\b(?:since|from)\s+{_YEAR}\s+(?:on(?:wards?)?|or later|and later|and after|and up)\b|\bsince\s+{_YEAR}\b"
+             rf"|\b{_YEAR}\s+(?:or later|or newer|and later|onwards?|and up|or after)\b",
+             lambda m: (int(m.group(1) or m.group(2) or m.group(3)), None)),
+        ]
+        for pat, fn in ranged:
+            m = re.search(pat, t)
+            if m:
+                lo, hi = fn(m)
+                q.year_min = lo if lo is not None else q.year_min
+                q.year_max = hi if hi is not None else q.year_max
+                t = t[: m.start()] + " " + t[m.end():]
+        for m in re.finditer(rf"\b(?P<cmp>before|after|since|pre|post)[\s-]+{dec}", t):
+            span = self._decade(m)
+            if span:
+                if m.group("cmp") in ("before", "pre"):
+                    q.year_max = span[0] - 1
+                elif m.group("cmp") in ("after", "post"):
+                    q.year_min = span[1] + 1
+                else:
+                    q.year_min = span[0]
+                t = t.replace(m.group(0), " ", 1)
+        spans = [s for s in (self._decade(m) for m in re.finditer(rf"\b{dec}", t)) if s]
+        if spans and q.year_min is None and q.year_max is None:
+            q.year_min, q.year_max = min(s[0] for s in spans), max(s[1] for s in spans)
+            t = re.sub(rf"\b{dec}", " ", t)
+        if q.year_min is None and q.year_max is None:
+            years = [int(y) for y in re.findall(rf"\b(?:in|from|of|released in|made in)?\s*{_YEAR}\b", t)]
+            if years:
+                q.year_min, q.year_max = min(years), max(years)
+                t = re.sub(rf"\b(?:in|from|of|released in|made in)?\s*{_YEAR}\b", " ", t)
+        ny = self.newest_year
+        rel = [
+            (r"\bthis year\b", (ny, None)), (r"\blast year\b", (ny - 1, ny - 1)),
+            (r"\b(?:last|past) (?:few|couple(?: of)?) years\b", (ny - 3, None)),
+            (r"\b(?:last|past) (?:decade|10 years)\b", (ny - 10, None)),
+            (r"\b(?:brand[\s-]new|new|newer|recent|recently released|latest|modern|current|fresh|contemporary)\b", (ny - 3, None)),
+            (r"\b(?:black and white|golden age|silent (?:film|movie)s?)\b", (None, 1960)),
+            (r"\b(?:old(?:ie)?s?|older|classic|classics|vintage|retro|old[\s-]school)\b", (None, 1989)),
+        ]
+        if q.year_min is None and q.year_max is None:
+            for pat, (lo, hi) in rel:
+                if re.search(pat, t):
+                    q.year_min, q.year_max = lo, hi
+                    t = _sub(pat, t)
+                    if "classic" in pat:
+                        q.sort = "rating"
+                    break
+        if q.year_min and q.year_max and q.year_min > q.year_max:
+            q.year_min, q.year_max = q.year_max, q.year_min
+        return t
+
+    # --- audience, services, countries, quality ------------------------------------------
+    def _extract_age(self, t: str, q: Query) -> str:
+        m = re.search(r"\b(\d{1,2})[\s-]*(?:years?|yrs?)[\s-]*olds?\b|\b(?:aged?|ages)\s+(\d{1,2})\b", t)
+        if m:
+            age = int(m.group(1) or m.group(2))
+            if age < 18:
+                q.max_age = age
+                if age <= 10:
+                    q.boost_genres += ["kids", "family", "animation"]
+            t = t.replace(m.group(0), " ")
+        if q.max_age is None:
+            for pat, age, boost in (
+                (r"\b(?:toddlers?|bab(?:y|ies)|infants?|pre[\s-]?school(?:ers?)?|little ones?|tiny tots?|very young)\b", 0,
+                 ["kids", "family", "animation"]),
+                (r"\b(?:kids?|children|child|my son|my daughter|grand ?kids|little kids|young kids|kid[\s-]friendly)\b", 7,
+                 ["kids", "family", "animation"]),
+                (r"\b(?:whole family|all the family|family[\s-]friendly|for the family|all ages|family)\b", 7, ["family"]),
+                (r"\b(?:teens?|teenagers?|tweens?|young adults?)\b", 13, []),
+            ):
+                if re.search(pat, t):
+                    q.max_age = age
+                    q.boost_genres += boost
+                    t = _sub(pat, t)
+                    break
+        if re.search(r"\b(?:adults? only|for adults|grown[\s-]?ups?|mature|r[\s-]rated|not for kids)\b", t):
+            q.avoid_genres += ["kids", "family"]
+            t = _sub(r"\b(?:adults? only|for adults|grown[\s-]?ups?|mature|r[\s-]rated|not for kids)\b", t)
+        return t
+
+    def _extract_services(self, t: str, q: Query) -> str:
+        for pat, service in SERVICE_PATTERNS:
+            full = rf"\b(?:on |from |via )?(?:{pat})\b"
+            if re.search(rf"\b(?:{pat})\b", t):
+                q.services.append(service)
+                t = _sub(full, t)
+        return t
+
+    def _extract_countries(self, t: str, q: Query) -> str:
+        for pat, codes in COUNTRY_PATTERNS:
+            full = rf"\b(?:{pat})(?:[\s-]language)?\b"
+            if re.search(full, t):
+                q.countries = [*q.countries, *[c for c in codes if c not in q.countries]]
+                t = _sub(full, t)
+        return t
+
+    def _extract_quality(self, t: str, q: Query) -> str:
+        best = (r"\b(?:best(?:[\s-]rated)?|top[\s-]rated|highest[\s-]rated|highly[\s-]rated|acclaimed|critically acclaimed"
+                r"|award[\s-]winning|oscar[\s-]winning|masterpieces?|must[\s-]see|greatest|well[\s-]reviewed|top|finest)\b")
+        pop = r"\b(?:popular|most popular|trending|everyone(?:'s| is) watching|blockbusters?|hits?|famous|well[\s-]known)\b"
+        if re.search(best, t):
+            q.sort = "rating"
+            t = _sub(best, t)
+        elif re.search(pop, t):
+            q.sort = "popularity"
+            t = _sub(pop, t)
+        if re.search(r"\b(?:newest|latest)\b", t) and q.sort == "relevance":
+            q.sort = "newest"
+        return t
+
+    # --- genres and moods ---------------------------------------------------------------
+    def _extract_negations(self, t: str, q: Query) -> str:
+        neg = re.compile(rf"\b{NEGATION}\s+(?:(?:too|very|so|a|an|any|more|of|the|that|is|are|it|overly|really|kind of)\s+)*"
+                         r"([a-z][a-z'\-]+(?:\s[a-z][a-z'\-]+)?)")
+        for m in list(neg.finditer(t)):
+            target = m.group(1)
+            hit = False
+            for pat, genres in GENRE_PATTERNS:
+                gm = re.match(rf"(?:{pat})\b", target)
+                if gm:
+                    q.exclude_genres += list(genres)
+                    hit = True
+                    break
+            first = target.split()[0]
+            if not hit and first in _NEG_MOOD:
+                if _NEG_MOOD[first]:
+                    q.exclude_genres.append(_NEG_MOOD[first])
+                hit = True
+            if hit:
+                t = t.replace(m.group(0), " ", 1)
+        q.exclude_genres = list(dict.fromkeys(q.exclude_genres))
+        return t
+
+    def _extract_genres(self, t: str, q: Query) -> str:
+        for pat, genres in GENRE_PATTERNS:
+            full = rf"\b(?:{pat})\b"
+            if re.search(full, t):
+                for g in genres:
+                    if g not in q.genres and g not in q.exclude_genres:
+                        q.genres.append(g)
+                t = _sub(full, t)
+        if "standup" in q.genres and "comedy" in q.genres:
+            q.genres.remove("comedy")
+        return t
+
+    def _extract_moods(self, t: str, q: Query) -> str:
+        for pat, boost, avoid in MOODS:
+            full = rf"\b(?:{pat})\b"
+            if re.search(full, t):
+                q.boost_genres += [g for g in boost if g not in q.exclude_genres]
+                q.avoid_genres += [g for g in avoid if g not in q.genres]
+        q.boost_genres = list(dict.fromkeys(q.boost_genres))
+        q.avoid_genres = list(dict.fromkeys(g for g in q.avoid_genres if g not in q.boost_genres))
+        return t
+
+    @staticmethod
+    def _residue(t: str) -> str:
+        words = re.findall(r"[a-z0-9][a-z0-9'\-]*", t)
+        keep = [w for w in words if w not in FILLER and not w.isdigit()]
+        return " ".join(keep)[:200]

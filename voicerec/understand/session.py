@@ -1,0 +1,101 @@
+"""The conversation: the last query and results per session, in a small local SQLite store.
+
+A session expires after `idle_s` seconds without a turn. Only what a follow-up needs is kept:
+the query, the ids and a few facts of the results, and every id shown so far in the session.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voicerec.types import Query, Suggestion
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS sessions (
+    name       TEXT PRIMARY KEY,
+    updated_at REAL NOT NULL,
+    query      TEXT NOT NULL,
+    results    TEXT NOT NULL,
+    shown      TEXT NOT NULL
+);
+"""
+
+
+@dataclass
+class Turn:
+    query: Query
+    results: list[dict] = field(default_factory=list)  # id, title, kind, year, runtime, seasons
+    shown: list[str] = field(default_factory=list)
+    updated_at: float = 0.0
+
+    def runtimes(self) -> list[int]:
+        return [r["runtime"] for r in self.results if r.get("runtime")]
+
+    def years(self) -> list[int]:
+        return [r["year"] for r in self.results if r.get("year")]
+
+
+class SessionStore:
+    """Per-name conversation state; safe to share between processes (SQLite, short transactions)."""
+
+    def __init__(self, path: Path, idle_s: float = 300.0) -> None:
+        self.path = Path(path)
+        self.idle_s = idle_s
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.executescript(_DDL)
+        try:
+            self.path.chmod(0o600)
+        except OSError:
+            pass
+
+    def load(self, name: str, now: float | None = None) -> Turn | None:
+        now = time.time() if now is None else now
+        row = self.conn.execute(
+            "SELECT query, results, shown, updated_at FROM sessions WHERE name = ?", (name,)
+        ).fetchone()
+        if not row:
+            return None
+        if now - row[3] > self.idle_s:
+            self.forget(name)
+            return None
+        return Turn(Query.model_validate_json(row[0]), json.loads(row[1]), json.loads(row[2]), row[3])
+
+    def save(self, name: str, query: Query, results: list[Suggestion], previous: Turn | None = None,
+             keep_results: bool = False) -> None:
+        """Record this turn. A 'describe' turn keeps the previous results so "the second one" still works."""
+        if keep_results and previous is not None:
+            facts = previous.results
+            query = previous.query
+        else:
+            facts = [
+                {k: getattr(r, k) for k in ("id", "title", "kind", "year", "runtime", "seasons")} for r in results
+            ]
+        shown = list(dict.fromkeys([*(previous.shown if previous else []), *[r["id"] for r in facts]]))[-200:]
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO sessions (name, updated_at, query, results, shown) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at, query = excluded.query, "
+                "results = excluded.results, shown = excluded.shown",
+                (name, time.time(), query.model_dump_json(), json.dumps(facts), json.dumps(shown)),
+            )
+
+    def forget(self, name: str | None = None) -> None:
+        with self.conn:
+            if name is None:
+                self.conn.execute("DELETE FROM sessions")
+            else:
+                self.conn.execute("DELETE FROM sessions WHERE name = ?", (name,))
+
+    def expire(self, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        with self.conn:
+            return self.conn.execute("DELETE FROM sessions WHERE updated_at < ?", (now - self.idle_s,)).rowcount
+
+    def close(self) -> None:
+        self.conn.close()
