@@ -1,0 +1,277 @@
+"""Canonical vocabularies (CONTRACT.md): source genre labels, age certificates, country names and
+service keys, mapped onto what the catalogue stores.
+
+Every label found in the shipped data is listed here, either with its canonical genres or as a
+label that carries no genre (an empty tuple). A test walks the data and checks that.
+"""
+
+from __future__ import annotations
+
+import re
+
+from voicerec.types import GENRES, SERVICES
+
+# --- genres -------------------------------------------------------------------------------------
+
+# JustWatch (victorsoeiro) genre keys, lower case as in the files.
+JUSTWATCH_GENRES: dict[str, tuple[str, ...]] = {
+    "action": ("action",), "animation": ("animation",), "comedy": ("comedy",), "crime": ("crime",),
+    "documentation": ("documentary",), "drama": ("drama",), "european": (), "family": ("family",),
+    "fantasy": ("fantasy",), "history": ("history",), "horror": ("horror",), "music": ("music",),
+    "reality": ("reality",), "romance": ("romance",), "scifi": ("scifi",), "sport": ("sport",),
+    "thriller": ("thriller",), "war": ("war",), "western": ("western",),
+}
+
+# shivamb `listed_in` labels from all four files (Netflix, Prime, Disney+, Hulu), exact spelling.
+# Choices worth knowing: 'Biographical' → history; 'Cooking & Food', 'Lifestyle & Culture',
+# 'Health & Wellness' and 'Fitness' carry no genre (their co-labels such as 'Reality' or
+# 'Documentaries' do); 'News' and 'Travel' → documentary; 'Late Night' → comedy.
+SHIVAMB_GENRES: dict[str, tuple[str, ...]] = {
+    "Action": ("action",),
+    "Action & Adventure": ("action", "adventure"),
+    "Action-Adventure": ("action", "adventure"),
+    "Adult Animation": ("animation",),
+    "Adventure": ("adventure",),
+    "Animals & Nature": ("documentary",),
+    "Animation": ("animation",),
+    "Anime": ("anime", "animation"),
+    "Anime Features": ("anime", "animation"),
+    "Anime Series": ("anime", "animation"),
+    "Biographical": ("history",),
+    "Buddy": ("comedy",),
+    "Cartoons": ("animation", "kids"),
+    "Children & Family Movies": ("family", "kids"),
+    "Comedies": ("comedy",),
+    "Comedy": ("comedy",),
+    "Coming of Age": ("drama",),
+    "Concert Film": ("music",),
+    "Crime": ("crime",),
+    "Crime TV Shows": ("crime",),
+    "Dance": ("music",),
+    "Disaster": ("action",),
+    "Documentaries": ("documentary",),
+    "Documentary": ("documentary",),
+    "Docuseries": ("documentary",),
+    "Drama": ("drama",),
+    "Dramas": ("drama",),
+    "Family": ("family",),
+    "Fantasy": ("fantasy",),
+    "Game Show / Competition": ("reality",),
+    "Game Shows": ("reality",),
+    "Historical": ("history",),
+    "History": ("history",),
+    "Horror": ("horror",),
+    "Horror Movies": ("horror",),
+    "Kids": ("kids",),
+    "Kids' TV": ("kids",),
+    "Late Night": ("comedy",),
+    "Medical": ("drama",),
+    "Military and War": ("war",),
+    "Music": ("music",),
+    "Music & Musicals": ("music",),
+    "Music Videos and Concerts": ("music",),
+    "Musical": ("music",),
+    "Mystery": ("mystery",),
+    "News": ("documentary",),
+    "Parody": ("comedy",),
+    "Police/Cop": ("crime",),
+    "Reality": ("reality",),
+    "Reality TV": ("reality",),
+    "Romance": ("romance",),
+    "Romantic Comedy": ("romance", "comedy"),
+    "Romantic Movies": ("romance",),
+    "Romantic TV Shows": ("romance",),
+    "Sci-Fi & Fantasy": ("scifi", "fantasy"),
+    "Science & Nature TV": ("documentary",),
+    "Science & Technology": ("documentary",),
+    "Science Fiction": ("scifi",),
+    "Sitcom": ("comedy",),
+    "Sketch Comedy": ("comedy",),
+    "Soap Opera / Melodrama": ("drama",),
+    "Sports": ("sport",),
+    "Sports Movies": ("sport",),
+    "Spy/Espionage": ("thriller",),
+    "Stand Up": ("standup", "comedy"),
+    "Stand-Up Comedy": ("standup", "comedy"),
+    "Stand-Up Comedy & Talk Shows": ("standup", "comedy"),
+    "Superhero": ("action", "adventure", "scifi"),
+    "Survival": ("adventure",),
+    "Suspense": ("thriller",),
+    "TV Action & Adventure": ("action", "adventure"),
+    "TV Comedies": ("comedy",),
+    "TV Dramas": ("drama",),
+    "TV Horror": ("horror",),
+    "TV Mysteries": ("mystery",),
+    "TV Sci-Fi & Fantasy": ("scifi", "fantasy"),
+    "TV Thrillers": ("thriller",),
+    "Thriller": ("thriller",),
+    "Thrillers": ("thriller",),
+    "Travel": ("documentary",),
+    "Unscripted": ("reality",),
+    "Western": ("western",),
+}
+
+# Labels that are not genres (formats, audiences, regions, collections). Kept as raw labels only.
+SHIVAMB_NON_GENRE: frozenset[str] = frozenset({
+    "Anthology", "Arthouse", "Arts, Entertainment, and Culture", "Black Stories", "British TV Shows",
+    "Classic & Cult TV", "Classic Movies", "Classics", "Cooking & Food", "Cult Movies",
+    "Faith & Spirituality", "Faith and Spirituality", "Fitness", "Health & Wellness",
+    "Independent Movies", "International", "International Movies", "International TV Shows",
+    "Korean TV Shows", "LGBTQ", "LGBTQ Movies", "LGBTQ+", "Latino", "Lifestyle",
+    "Lifestyle & Culture", "Movies", "Series", "Spanish-Language TV Shows", "Special Interest",
+    "TV Shows", "Talk Show", "Talk Show and Variety", "Teen", "Teen TV Shows", "Variety",
+    "Young Adult Audience",
+})
+SHIVAMB_GENRES.update({label: () for label in SHIVAMB_NON_GENRE})
+
+# A label that names where a title comes from: a hint used only when a row has no country.
+LABEL_COUNTRY_HINTS: dict[str, str] = {"Korean TV Shows": "KR", "British TV Shows": "GB"}
+
+# shivamb labels that themselves contain commas, so `listed_in` cannot simply be split on ','.
+_COMMA_LABELS = ("Arts, Entertainment, and Culture",)
+
+
+def split_shivamb_labels(listed_in: str) -> list[str]:
+    """'Arts, Entertainment, and Culture, Comedy' → ['Arts, Entertainment, and Culture', 'Comedy']."""
+    text = listed_in or ""
+    found: list[str] = []
+    for label in _COMMA_LABELS:
+        if label in text:
+            found.append(label)
+            text = text.replace(label, "")
+    found += [part.strip() for part in text.split(",") if part.strip()]
+    return found
+
+
+def canonical_genres(labels: list[str], family: str) -> list[str]:
+    """Source labels → canonical genres, in first-seen order, without duplicates."""
+    table = JUSTWATCH_GENRES if family == "justwatch" else SHIVAMB_GENRES
+    out: list[str] = []
+    for label in labels:
+        key = label.strip().lower() if family == "justwatch" else label.strip()
+        for genre in table.get(key, ()):
+            if genre in GENRES and genre not in out:
+                out.append(genre)
+    return out
+
+
+# --- age certificates ---------------------------------------------------------------------------
+
+_AGE: dict[str, int | None] = {
+    "G": 0, "TV-G": 0, "TV-Y": 0, "ALL": 0, "ALL_AGES": 0,
+    "PG": 7, "TV-PG": 7, "TV-Y7": 7, "TV-Y7-FV": 7, "7+": 7,
+    "PG-13": 13, "TV-14": 13, "13+": 13,
+    "R": 16, "16+": 16, "16": 16, "AGES_16_": 16,
+    "NC-17": 18, "TV-MA": 18, "18+": 18, "AGES_18_": 18,
+    "NR": None, "TV-NR": None, "UR": None, "UNRATED": None, "NOT RATED": None, "NOT_RATE": None,
+}
+DURATION_RE = re.compile(r"^\s*(\d+)\s*(min|Seasons?)\s*$", re.IGNORECASE)
+
+
+def clean_cert(cert: str | None) -> str | None:
+    """A certificate as stored: upper case, None for blanks and for durations in the wrong column."""
+    c = (cert or "").strip().upper()
+    if not c or DURATION_RE.match(c):
+        return None
+    return c
+
+
+def min_age(cert: str | None) -> int | None:
+    """'PG-13' → 13, 'TV-MA' → 18, 'NR'/blank/unknown → None (CONTRACT.md)."""
+    c = clean_cert(cert)
+    return _AGE.get(c) if c else None
+
+
+# --- countries ----------------------------------------------------------------------------------
+
+# Every ISO 3166-1 alpha-2 code, plus XK (Kosovo, in wide use) and the transitionally reserved
+# SU (Soviet Union), YU (Yugoslavia), CS (Serbia and Montenegro) and AN (Netherlands Antilles).
+ISO_CODES: frozenset[str] = frozenset("""
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT
+BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH
+ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT
+HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS
+LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI
+NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG
+SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG
+UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XK SU YU CS AN
+""".split())
+
+# Codes JustWatch/TMDB use that are not ISO: old or private-use codes → the code we store.
+CODE_ALIASES: dict[str, str] = {"SUHH": "SU", "XG": "DE", "XC": "CZ", "UK": "GB"}
+
+# Country names → ISO alpha-2: every name in the shivamb files (and the few names that appear in
+# JustWatch's code column). West/East Germany → DE; the Soviet Union keeps its reserved code SU.
+COUNTRY_NAMES: dict[str, str] = {
+    "Afghanistan": "AF", "Albania": "AL", "Algeria": "DZ", "Angola": "AO", "Argentina": "AR",
+    "Armenia": "AM", "Australia": "AU", "Austria": "AT", "Azerbaijan": "AZ", "Bahamas": "BS",
+    "Bangladesh": "BD", "Belarus": "BY", "Belgium": "BE", "Bermuda": "BM", "Botswana": "BW",
+    "Brazil": "BR", "Bulgaria": "BG", "Burkina Faso": "BF", "Cambodia": "KH", "Cameroon": "CM",
+    "Canada": "CA", "Cayman Islands": "KY", "Chile": "CL", "China": "CN", "Colombia": "CO",
+    "Costa Rica": "CR", "Croatia": "HR", "Cuba": "CU", "Cyprus": "CY", "Czech Republic": "CZ",
+    "Czechia": "CZ", "Czechoslovakia": "CZ", "Denmark": "DK", "Dominican Republic": "DO",
+    "East Germany": "DE", "Ecuador": "EC", "Egypt": "EG", "Ethiopia": "ET", "Finland": "FI",
+    "France": "FR", "French Polynesia": "PF", "Georgia": "GE", "Germany": "DE", "Ghana": "GH",
+    "Greece": "GR", "Guatemala": "GT", "Hong Kong": "HK", "Hungary": "HU", "Iceland": "IS",
+    "India": "IN", "Indonesia": "ID", "Iran": "IR", "Iraq": "IQ", "Ireland": "IE", "Israel": "IL",
+    "Italy": "IT", "Jamaica": "JM", "Japan": "JP", "Jordan": "JO", "Kazakhstan": "KZ", "Kenya": "KE",
+    "Kosovo": "XK", "Kuwait": "KW", "Latvia": "LV", "Lebanon": "LB", "Liechtenstein": "LI",
+    "Lithuania": "LT", "Luxembourg": "LU", "Malawi": "MW", "Malaysia": "MY", "Malta": "MT",
+    "Mauritius": "MU", "Mexico": "MX", "Monaco": "MC", "Mongolia": "MN", "Montenegro": "ME",
+    "Morocco": "MA", "Mozambique": "MZ", "Namibia": "NA", "Nepal": "NP", "Netherlands": "NL",
+    "New Zealand": "NZ", "Nicaragua": "NI", "Nigeria": "NG", "North Korea": "KP", "Norway": "NO",
+    "Pakistan": "PK", "Palestine": "PS", "Panama": "PA", "Paraguay": "PY", "Peru": "PE",
+    "Philippines": "PH", "Poland": "PL", "Portugal": "PT", "Puerto Rico": "PR", "Qatar": "QA",
+    "Romania": "RO", "Russia": "RU", "Samoa": "WS", "Saudi Arabia": "SA", "Senegal": "SN",
+    "Serbia": "RS", "Singapore": "SG", "Slovakia": "SK", "Slovenia": "SI", "Somalia": "SO",
+    "South Africa": "ZA", "South Korea": "KR", "Soviet Union": "SU", "Spain": "ES",
+    "Sri Lanka": "LK", "Sudan": "SD", "Sweden": "SE", "Switzerland": "CH", "Syria": "SY",
+    "Taiwan": "TW", "Tanzania": "TZ", "Thailand": "TH", "Tunisia": "TN", "Turkey": "TR",
+    "Uganda": "UG", "Ukraine": "UA", "United Arab Emirates": "AE", "United Kingdom": "GB",
+    "United States": "US", "United States of America": "US", "Uruguay": "UY", "Vatican City": "VA",
+    "Venezuela": "VE", "Vietnam": "VN", "West Germany": "DE", "Zimbabwe": "ZW",
+}
+_NAMES_FOLDED = {name.casefold(): code for name, code in COUNTRY_NAMES.items()}
+
+
+def country_code(value: str | None) -> str | None:
+    """A country name or code → ISO alpha-2, or None when it is unknown (dropped)."""
+    v = (value or "").strip().strip(",")
+    if not v:
+        return None
+    up = v.upper()
+    if up in CODE_ALIASES:
+        return CODE_ALIASES[up]
+    if len(v) == 2 and up in ISO_CODES:
+        return up
+    return _NAMES_FOLDED.get(v.casefold())
+
+
+def country_codes(values: list[str]) -> list[str]:
+    """Names/codes → ISO codes in first-seen order, unknowns dropped, no duplicates."""
+    out: list[str] = []
+    for v in values:
+        code = country_code(v)
+        if code and code not in out:
+            out.append(code)
+    return out
+
+
+# --- services -----------------------------------------------------------------------------------
+
+# File-name stems (before `_titles` / `_credits`) → service keys.
+SERVICE_FILE_KEYS: dict[str, str] = {
+    "netflix": "netflix", "amazon_prime": "prime", "disney_plus": "disney", "hulu": "hulu",
+    "hbo_max": "hbo", "paramount_plus": "paramount", "apple_tv_plus": "apple",
+}
+# Short prefixes for ids of titles known only from shivamb (`nf-s123`).
+SERVICE_ID_PREFIX: dict[str, str] = {
+    "netflix": "nf", "prime": "pr", "disney": "dp", "hulu": "hu", "hbo": "hb", "paramount": "pp",
+    "apple": "ap",
+}
+assert set(SERVICE_FILE_KEYS.values()) == set(SERVICES)
+
+
+def service_rank(service: str) -> int:
+    """Position in SERVICES (the deterministic tie-break order)."""
+    return SERVICES.index(service) if service in SERVICES else len(SERVICES)
