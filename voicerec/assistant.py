@@ -130,23 +130,23 @@ class Assistant:
         if q.intent == "describe":
             if not prev or not q.describe_index or not 1 <= q.describe_index <= len(prev.results):
                 return [], None
-            c = self.catalog.get(prev.results[q.describe_index - 1]["id"])
-            return ([Suggestion(**c.title.model_dump())] if c else []), None
+            t = self.catalog.title(prev.results[q.describe_index - 1]["id"])
+            return ([Suggestion(**t.model_dump())] if t else []), None
         if q.intent != "recommend":
             return [], None
         like_title = None
         if q.similar_to:
-            like = self.catalog.get(q.similar_to)
-            like_title = like.title.title if like else None
+            like = self.catalog.title(q.similar_to)
+            like_title = like.title if like else None
         if q.title and not q.similar_to:
             named = self.catalog.find_by_title(q.title, q.kind)
             if named is None:
                 return [], None
             base = q.model_copy(update={"title": None})
             fits = self.catalog.by_rowids([named.rowid], base)
-            head = [Suggestion(**named.title.model_dump(), why=reason(named.title, q))] if fits else []
-            similar = base.model_copy(update={"similar_to": named.title.id,
-                                              "exclude_ids": [*q.exclude_ids, named.title.id]})
+            facts = self.catalog.titles([named.rowid])[named.rowid]
+            head = [Suggestion(**facts.model_dump(), why=reason(facts, q))] if fits else []
+            similar = base.model_copy(update={"similar_to": named.id, "exclude_ids": [*q.exclude_ids, named.id]})
             return head + self.ranker.rank(similar, n - len(head)), None
         return self.ranker.rank(q, n), like_title
 

@@ -83,6 +83,11 @@ CREATE INDEX IF NOT EXISTS idx_titles_kind_year ON titles(kind, year);
 CREATE INDEX IF NOT EXISTS idx_titles_year ON titles(year);
 CREATE INDEX IF NOT EXISTS idx_titles_runtime ON titles(runtime);
 CREATE INDEX IF NOT EXISTS idx_titles_quality ON titles(quality);
+-- a narrow covering index: filtering and the quality-ordered scan never touch the wide rows
+CREATE INDEX IF NOT EXISTS idx_titles_rank ON titles(
+    quality DESC, kind, genre_mask, service_mask, year, runtime, seasons, min_age, rating, popularity, votes,
+    id, norm_title
+);
 CREATE INDEX IF NOT EXISTS idx_titles_norm_title ON titles(norm_title);
 CREATE INDEX IF NOT EXISTS idx_people_norm ON people(norm_name);
 CREATE INDEX IF NOT EXISTS idx_credits_person ON credits(person_id);

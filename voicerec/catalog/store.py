@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from voicerec.catalog.schema import genre_mask, service_mask
@@ -23,21 +23,26 @@ _COLUMNS = (
     "rowid, id, title, norm_title, kind, year, runtime, seasons, genres, genre_mask, min_age, countries, "
     "services, rating, votes, popularity, quality, description, \"cast\", directors"
 )
+_LIGHT = "t.rowid, t.id, t.norm_title, t.kind, t.year, t.runtime, t.genre_mask, t.quality, t.popularity, t.votes"
 _FTS_WORD = re.compile(r"[a-z0-9]{3,}")
 _FTS_STOP = {"the", "and", "for", "with", "about", "something", "that", "this", "from", "into", "some"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
-    """A row that passed every hard filter, with what the ranker needs."""
+    """A row that passed every hard filter, with only what the ranker needs (cheap to build)."""
 
     rowid: int
-    title: Title
+    id: str
     norm_title: str
+    kind: str
+    year: int | None
+    runtime: int | None
     genre_mask: int
     quality: float | None
+    popularity: float | None
+    votes: int | None
     bm25: float = 0.0
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -149,24 +154,24 @@ class Catalog:
             "newest": "t.year DESC, t.quality DESC",
             "oldest": "t.year ASC, t.quality DESC",
             "popularity": "t.popularity DESC",
-        }.get(q.sort, "t.quality DESC")
+        }.get(q.sort, "t.quality DESC")  # NULLs sort last in DESC order
         try:
             rows = self.conn.execute(
-                f"SELECT {_prefixed()} FROM titles t WHERE {f.where} "
-                f"ORDER BY {order} NULLS LAST, t.votes DESC NULLS LAST, t.id LIMIT ?",
+                f"SELECT {_LIGHT} FROM titles t {_hint(q)} WHERE {f.where} "
+                f"ORDER BY {order}, t.id LIMIT ?",
                 [*f.args, limit],
             ).fetchall()
-            pool = {r[0]: self._candidate(r) for r in rows}
+            pool = {r[0]: Candidate(*r) for r in rows}
             expr = fts_expression(q.mood) if q.mood else None
             if expr:
                 hits = self.conn.execute(
-                    f"SELECT {_prefixed()}, bm25(titles_fts, 2.0, 1.0) AS score FROM titles_fts "
+                    f"SELECT {_LIGHT}, bm25(titles_fts, 2.0, 1.0) AS score FROM titles_fts "
                     f"JOIN titles t ON t.rowid = titles_fts.rowid WHERE titles_fts MATCH ? AND {f.where} "
                     "ORDER BY score LIMIT ?",
                     [expr, *f.args, fts_limit],
                 ).fetchall()
                 for r in hits:
-                    c = pool.get(r[0]) or self._candidate(r[:-1])
+                    c = pool.get(r[0]) or Candidate(*r[:-1])
                     c.bm25 = -float(r[-1])
                     pool[r[0]] = c
         except sqlite3.DatabaseError as e:
@@ -176,7 +181,8 @@ class Catalog:
     def filtered_rowids(self, q: Query, cap: int) -> list[int] | None:
         """All rowids passing the hard filters, or None when there are more than `cap`."""
         f = build_filter(q)
-        rows = self.conn.execute(f"SELECT t.rowid FROM titles t WHERE {f.where} LIMIT ?", [*f.args, cap + 1]).fetchall()
+        rows = self.conn.execute(f"SELECT t.rowid FROM titles t {_hint(q)} WHERE {f.where} LIMIT ?",
+                                 [*f.args, cap + 1]).fetchall()
         if len(rows) > cap:
             return None
         return [r[0] for r in rows]
@@ -191,14 +197,26 @@ class Catalog:
             chunk = rowids[i:i + 900]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                f"SELECT {_prefixed()} FROM titles t WHERE t.rowid IN ({marks}) AND {f.where}", [*chunk, *f.args]
+                f"SELECT {_LIGHT} FROM titles t WHERE t.rowid IN ({marks}) AND {f.where}", [*chunk, *f.args]
             ).fetchall()
-            out.extend(self._candidate(r) for r in rows)
+            out.extend(Candidate(*r) for r in rows)
         return out
 
     def get(self, title_id: str) -> Candidate | None:
-        row = self.conn.execute(f"SELECT {_prefixed()} FROM titles t WHERE t.id = ?", (title_id,)).fetchone()
-        return self._candidate(row) if row else None
+        row = self.conn.execute(f"SELECT {_LIGHT} FROM titles t WHERE t.id = ?", (title_id,)).fetchone()
+        return Candidate(*row) if row else None
+
+    def titles(self, rowids: list[int]) -> dict[int, Title]:
+        """Full title facts for the few rows that will be shown."""
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        rows = self.conn.execute(f"SELECT {_prefixed()} FROM titles t WHERE t.rowid IN ({marks})", rowids).fetchall()
+        return {r[0]: self._title(r) for r in rows}
+
+    def title(self, title_id: str) -> Title | None:
+        c = self.get(title_id)
+        return self.titles([c.rowid]).get(c.rowid) if c else None
 
     def find_by_title(self, name: str, kind: str | None = None) -> Candidate | None:
         args: list[object] = [norm(name)]
@@ -207,13 +225,13 @@ class Catalog:
             kind_sql = " AND t.kind = ?"
             args.append(kind)
         row = self.conn.execute(
-            f"SELECT {_prefixed()} FROM titles t WHERE t.norm_title = ?{kind_sql} ORDER BY t.votes DESC NULLS LAST LIMIT 1",
+            f"SELECT {_LIGHT} FROM titles t WHERE t.norm_title = ?{kind_sql} ORDER BY t.votes DESC NULLS LAST LIMIT 1",
             args,
         ).fetchone()
-        return self._candidate(row) if row else None
+        return Candidate(*row) if row else None
 
     @staticmethod
-    def _candidate(r: tuple) -> Candidate:
+    def _title(r: tuple) -> Title:
         (rowid, tid, title, norm_title, kind, year, runtime, seasons, genres, gmask, min_age, countries,
          services, rating, votes, popularity, quality, description, cast, directors) = r[:20]
         t = Title(
@@ -222,7 +240,12 @@ class Catalog:
             services=json.loads(services), rating=rating, votes=votes, popularity=popularity,
             cast=json.loads(cast)[:8], directors=json.loads(directors)[:4], description=description or "",
         )
-        return Candidate(rowid=rowid, title=t, norm_title=norm_title, genre_mask=gmask or 0, quality=quality)
+        return t
+
+
+def _hint(q: Query) -> str:
+    """Scan the narrow covering index unless a selective sub-query (people, countries) should drive."""
+    return "" if (q.people or q.countries) else "INDEXED BY idx_titles_rank"
 
 
 def _prefixed() -> str:

@@ -107,10 +107,12 @@ class Ranker:
         cands = list(pool.values())
         scores, sem = self._score(q, cands, qvec, like)
         order = self._diversify(cands, scores, n)
-        return [
-            Suggestion(**cands[i].title.model_dump(), why=reason(cands[i].title, q), score=round(float(scores[i]), 4))
-            for i in order
-        ]
+        facts = self.catalog.titles([cands[i].rowid for i in order])
+        out = []
+        for i in order:
+            t = facts[cands[i].rowid]
+            out.append(Suggestion(**t.model_dump(), why=reason(t, q), score=round(float(scores[i]), 4)))
+        return out
 
     def _query_vector(self, q: Query) -> tuple[np.ndarray | None, Candidate | None]:
         like = self.catalog.get(q.similar_to) if q.similar_to else None
@@ -140,8 +142,8 @@ class Ranker:
         n = len(cands)
         quality = np.array([c.quality if c.quality is not None else 5.0 for c in cands], dtype=np.float32)
         quality = np.clip((quality - 5.0) / 3.5, 0.0, 1.0)
-        pop = np.array([math.log1p(c.title.popularity or 0.0) for c in cands], dtype=np.float32)
-        votes = np.array([math.log1p(c.title.votes or 0) for c in cands], dtype=np.float32)
+        pop = np.array([math.log1p(c.popularity or 0.0) for c in cands], dtype=np.float32)
+        votes = np.array([math.log1p(c.votes or 0) for c in cands], dtype=np.float32)
         pop = 0.5 * _unit(pop) + 0.5 * _unit(votes)
         sem = np.zeros(n, dtype=np.float32)
         if qvec is not None and self.index is not None:
@@ -159,7 +161,7 @@ class Ranker:
         elif q.sort == "popularity":
             score = 0.6 * pop + 0.3 * quality + 0.2 * _unit(sem)
         elif q.sort in ("newest", "oldest"):
-            years = np.array([c.title.year or 0 for c in cands], dtype=np.float32)
+            years = np.array([c.year or 0 for c in cands], dtype=np.float32)
             score = (1 if q.sort == "newest" else -1) * _unit(years) * 0.5 + 0.3 * quality + 0.2 * pop
         elif q.mood:
             score = w.meaning * _unit(sem) + w.keywords * kw + w.quality * quality + w.popularity * pop

@@ -43,7 +43,7 @@ def kind_phrase(t: Title, q: Query | None = None) -> str:
 def reason(t: Title, q: Query | None = None) -> str:
     """E.g. 'a 97-minute comedy from 2004, rated 7.4 on IMDb'."""
     phrase = kind_phrase(t, q)
-    article = "an" if phrase[:1].lower() in "aeio" or phrase.startswith("8") or phrase.startswith("11-") else "a"
+    article = "an" if (phrase[:1].lower() in "aeio" and not phrase.startswith("one")) or phrase.startswith(("8", "11-", "18-")) else "a"
     parts = [f"{article} {phrase}"]
     if t.year:
         parts[0] += f" from {t.year}"

@@ -127,7 +127,7 @@ DOMAIN_CUES = (
 
 # requests for other assistants' jobs: out of domain unless the text also asks for something to watch
 OOD_CUES = (
-    r"timer|alarm|remind\w*|weather|temperature|forecast|lights?|thermostat|volume|call|text|email"
+    r"timer|alarm|remind\w*|weather|temperature|forecast|(?:the|kitchen|bedroom|living room) lights?|thermostat|volume|call|text|email"
     r"|what time|the time|date today|news|traffic|shopping list|add to|order|buy|play music|song|spotify"
     r"|joke|math|calculate|translate|capital of|who is the president|turn (?:on|off)|open the|set an?"
 )

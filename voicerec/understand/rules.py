@@ -55,8 +55,9 @@ class RuleParser:
         t = self.prepare(text)
         q = Query()
         if not re.search(r"[a-z0-9]", t) or all(w in FILLER for w in re.findall(r"[a-z0-9']+", t)):
-            return Query(intent="empty") if not self._domain(t) else Query()
-        if re.search(rf"\b(?:{OOD_CUES})\b", t) and not _STRONG_DOMAIN.search(t):
+            if not self._domain(t):
+                return Query(intent="empty")
+        if re.search(rf"\b(?:{OOD_CUES})\b", t) and not _STRONG_DOMAIN.search(t) and not self._genre_words(t):
             return Query(intent="out_of_domain")
         t = self._extract_named_title(t, q)
         t = self._extract_similar(t, q)
@@ -93,6 +94,10 @@ class RuleParser:
             re.search(rf"\b(?:{p})\b", t) for p, _ in GENRE_PATTERNS
         )
 
+    @staticmethod
+    def _genre_words(t: str) -> bool:
+        return any(re.search(rf"\b(?:{p})\b", t) for p, _ in GENRE_PATTERNS)
+
     # --- titles and people --------------------------------------------------------------
     def _extract_named_title(self, t: str, q: Query) -> str:
         m = re.search(r"\b(?:named|called|titled|the (?:movie|film|show|series))\s+\"?([^\"]{2,80})\"?", t)
@@ -109,7 +114,7 @@ class RuleParser:
 
     def _extract_similar(self, t: str, q: Query) -> str:
         m = re.search(
-            r"\b(?:(?:something |anything |one |ones |shows? |movies? |films? |series )?(?:just |kind of |a bit )?like"
+            r"\b(?:(?:something |anything |one |ones )?(?:just |kind of |a bit )?like"
             r"|similar to|in the vein of|the same vein as|along the lines of|reminds? me of|if i liked|if i loved)\s+"
             r"(?:the (?:movie|film|show|series) )?(.+?)(?=\s+(?:but|with|on|from|that|which|and|or|for|in|starring|under|over)\b|[,.!?]|$)",
             t,
@@ -126,6 +131,8 @@ class RuleParser:
         if not ref:
             return t
         q.similar_to = ref.id
+        if not re.search(r"\b(?:movies?|films?|flicks?|shows?|series|tv)\b", t):
+            q.kind = ref.kind  # type: ignore[assignment]
         if ref.id not in q.exclude_ids:
             q.exclude_ids.append(ref.id)
         return t[: m.start()] + " " + t[m.end():]

@@ -1,0 +1,49 @@
+"""Shared fixtures: the real catalogue, isolated settings per test."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# Tests never read the developer's own config or history.
+os.environ.setdefault("XDG_CONFIG_HOME", str(ROOT / "tests" / ".cache" / "config"))
+
+
+@pytest.fixture(scope="session")
+def catalog_path() -> Path:
+    """The real catalog.db, built by the same code from data/catalog (setup builds it; so do we if missing)."""
+    from voicerec.catalog.build import build_catalog, is_stale
+
+    path = ROOT / "catalog.db"
+    if is_stale(ROOT / "data" / "catalog", path):
+        build_catalog(ROOT / "data" / "catalog", path)
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path, catalog_path: Path):
+    from voicerec.config import Settings
+
+    return Settings(catalog_path=catalog_path, state_dir=tmp_path / "state")
+
+
+@pytest.fixture(scope="session")
+def session_settings(tmp_path_factory: pytest.TempPathFactory, catalog_path: Path):
+    from voicerec.config import Settings
+
+    return Settings(catalog_path=catalog_path, state_dir=tmp_path_factory.mktemp("state"))
+
+
+@pytest.fixture(scope="session")
+def assistant(session_settings):
+    """One warm Assistant for the whole run (vectors and embedder load once)."""
+    from voicerec.assistant import Assistant
+
+    return Assistant(session_settings)
