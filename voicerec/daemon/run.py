@@ -1,0 +1,453 @@
+"""`voicerec run`: wait for the button, listen, answer, for months.
+
+    idle ─press─► listening ─release/silence/max─► transcribing ─► thinking ─► speaking ─► idle
+                      ▲                                                            │
+                      └──────────────── press (barge-in: speech stops) ◄───────────┘
+
+The main thread owns the state machine: it reads one event queue fed by the push-to-talk
+sources (GPIO, evdev), the control socket, the microphone (VAD / max-length / mic lost) and
+signal handlers, and it pings the systemd watchdog. A worker thread runs each request
+(Whisper → Assistant.ask → Piper → speakers), so a press can always interrupt it.
+Heavy models load once, before READY=1. An error in one request is logged and apologised for
+out loud; the daemon carries on. SIGTERM/SIGINT stop cleanly (exit 0); SIGHUP reloads settings.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import signal
+import threading
+import time
+import wave
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from voicerec.config import Settings
+from voicerec.daemon import earcon
+from voicerec.daemon.control import ControlServer
+from voicerec.daemon.mic import AudioInput, Utterance
+from voicerec.daemon.notify import Notifier
+from voicerec.daemon.ptt import PTTEvent, close_sources, open_sources
+from voicerec.errors import DeviceError, VoicerecError
+from voicerec.reply import DIDNT_CATCH
+
+log = logging.getLogger("voicerec.daemon")
+
+SESSION = "daemon"
+TICK_S = 0.25
+STUCK_S = 180.0  # a request running longer than this stops the watchdog pings: systemd restarts us
+SORRY = VoicerecError.spoken
+
+
+class State(StrEnum):
+    STARTING = "starting"
+    IDLE = "idle"
+    LISTENING = "listening"
+    TRANSCRIBING = "transcribing"
+    THINKING = "thinking"
+    SPEAKING = "speaking"
+    STOPPING = "stopping"
+
+
+class Job:
+    """One utterance on its way through the worker; `cancelled` when a press interrupts it."""
+
+    def __init__(self, n: int, utterance: Utterance | None, say: str | None = None) -> None:
+        self.n = n
+        self.utterance = utterance
+        self.say = say
+        self.cancelled = threading.Event()
+        self.started_at = 0.0
+        self.timings: dict[str, float] = {}
+
+
+class Daemon:
+    def __init__(self, settings: Settings, config_file: str | Path | None = None, *,
+                 pin_factory: Any = None, notifier: Notifier | None = None) -> None:
+        self.settings = settings
+        self.config_file = config_file
+        self.pin_factory = pin_factory
+        self.notifier = notifier or Notifier()
+        self.events: queue.Queue[PTTEvent] = queue.Queue()
+        self.jobs: queue.Queue[Job | None] = queue.Queue()
+        self.state = State.STARTING
+        self._state_lock = threading.Lock()
+        self._current: Job | None = None
+        self._count = 0
+        self._stopping = threading.Event()
+        self._reload_pending = False
+        self.reloads = 0
+        self.assistant: Any = None
+        self.speaker: Any = None
+        self.player: Any = None
+        self.mic: AudioInput | None = None
+        self.sources: list[Any] = []
+        self.control: ControlServer | None = None
+        self._worker: threading.Thread | None = None
+        self._output_problem = ""
+
+    # -- start and stop ------------------------------------------------------------------
+    def run(self) -> int:
+        self._install_signals()
+        self.control = ControlServer(self.settings.control_socket, self.command).start()
+        try:
+            self.notifier.status("loading models")
+            self._load(self.settings)
+            self._start_audio(self.settings)
+            self.sources = open_sources(self.settings.ptt, self.events, self.pin_factory)
+            self._worker = threading.Thread(target=self._work, name="request-worker", daemon=True)
+            self._worker.start()
+            self._set_state(State.IDLE, "ready")
+            self.notifier.ready(self._status_line())
+            log.info("ready: push to talk (%s)", self._sources_text())
+            while not self._stopping.is_set():
+                try:
+                    event = self.events.get(timeout=TICK_S)
+                except queue.Empty:
+                    event = None
+                if event is not None:
+                    self._on_event(event)
+                if self._reload_pending and self.state == State.IDLE and self._current is None:
+                    self._reload()
+                if self.notifier.watchdog_due() and self._healthy():
+                    self.notifier.watchdog()
+        finally:
+            self._shutdown()
+        return 0
+
+    def _install_signals(self) -> None:
+        def stop(signum: int, frame: Any) -> None:
+            self._stopping.set()
+            job = self._current
+            if job is not None:
+                job.cancelled.set()
+            if self.player is not None:
+                self.player.stop()
+            self.events.put(PTTEvent("stop", signal.Signals(signum).name))
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGHUP, lambda s, f: self.events.put(PTTEvent("reload", "SIGHUP")))
+
+    def _load(self, settings: Settings) -> None:
+        from voicerec.assistant import Assistant
+        from voicerec.speech.tts import Speaker
+
+        started = time.perf_counter()
+        assistant = Assistant(settings)
+        assistant.warm()
+        speaker = Speaker(settings.tts).load()
+        self.assistant, self.speaker = assistant, speaker
+        log.info("models loaded in %.1f s", time.perf_counter() - started)
+
+    def _start_audio(self, settings: Settings) -> None:
+        from voicerec.speech.playback import Player
+
+        self.player = Player(settings.audio)
+        try:
+            self.player.open(self.speaker.sample_rate)  # opening costs ~1 s: once, not per reply
+        except DeviceError as e:
+            self._output_problem = e.message
+            log.error("%s; replies cannot be heard until it is back", e.message)
+        self.mic = AudioInput(settings.audio, self._auto_end, self._before_rescan).start()
+        self.mic.wait_open(3.0)
+
+    def _before_rescan(self) -> bool:
+        """PortAudio's device list can only be refreshed with no stream open: close the idle output."""
+        if self.player is None or self.player.playing:
+            return False
+        self.player.close()
+        return True
+
+    def _shutdown(self) -> None:
+        self._set_state(State.STOPPING, "stop")
+        self.notifier.stopping()
+        job = self._current
+        if job is not None:
+            job.cancelled.set()
+        if self.player is not None:
+            self.player.stop()
+        close_sources(self.sources)
+        if self.control is not None:
+            self.control.close()
+        if self.mic is not None:
+            self.mic.close()
+        self.jobs.put(None)
+        if self._worker is not None:
+            self._worker.join(timeout=3)
+        if self.player is not None:
+            self.player.close()
+        log.info("stopped after %d requests", self._count)
+
+    # -- events (main thread) ------------------------------------------------------------
+    def _on_event(self, event: PTTEvent) -> None:
+        action = event.action
+        if action == "toggle":
+            action = "release" if self.state == State.LISTENING else "press"
+        if action == "press":
+            self._press(event.source)
+        elif action in ("release", "auto_end"):
+            if self.state == State.LISTENING:
+                self._end_listening(event.detail or "release")
+        elif action == "reload":
+            self._reload_pending = True
+        elif action == "stop":
+            self._stopping.set()
+
+    def _press(self, source: str) -> None:
+        if self.state == State.LISTENING:
+            return
+        job = self._current
+        if job is not None:  # barge-in: stop speaking (or drop the answer still being made)
+            job.cancelled.set()
+            self.player.stop()
+            log.info("barge-in from %s while %s", source, self.state)
+        if self.mic is None or not self.mic.available:
+            log.warning("push-to-talk from %s, but the microphone is %s", source,
+                        self.mic.status if self.mic else "not started")
+            self._submit(None, say=DeviceError.spoken)
+            return
+        self.mic.begin()
+        self._set_state(State.LISTENING, source)
+        self._beep(earcon.start_tone)
+
+    def _end_listening(self, reason: str) -> None:
+        assert self.mic is not None
+        utterance = self.mic.end(reason)
+        self._set_state(State.TRANSCRIBING, reason)
+        self._beep(earcon.end_tone)
+        if reason == "mic_lost":
+            self._submit(None, say=DeviceError.spoken)
+        else:
+            self._submit(utterance)
+
+    def _auto_end(self, reason: str) -> None:  # from the audio thread
+        self.events.put(PTTEvent("auto_end", "mic", reason))
+
+    def _submit(self, utterance: Utterance | None, say: str | None = None) -> None:
+        self._count += 1
+        job = Job(self._count, utterance, say)
+        self._current = job
+        self.jobs.put(job)
+
+    def _beep(self, make: Any) -> None:
+        if not self.settings.audio.earcon or self.player is None or self.speaker is None:
+            return
+        rate = self.speaker.sample_rate
+        threading.Thread(target=self._play_quietly, args=([make(rate)], rate), daemon=True,
+                         name="earcon").start()
+
+    def _play_quietly(self, chunks: list[np.ndarray], rate: int) -> None:
+        try:
+            self.player.play(chunks, rate)
+        except VoicerecError as e:
+            self._output_failed(e)
+
+    def _set_state(self, state: State, why: str = "", job: Job | None = None) -> bool:
+        with self._state_lock:
+            if job is not None and (job.cancelled.is_set() or job is not self._current):
+                return False
+            if state != self.state:
+                log.debug("state %s → %s (%s)", self.state, state, why)
+                self.state = state
+            return True
+
+    def _healthy(self) -> bool:
+        job = self._current
+        return job is None or not job.started_at or time.monotonic() - job.started_at < STUCK_S
+
+    # -- the control socket (its own thread) ---------------------------------------------
+    def command(self, action: str) -> str:
+        if action == "status":
+            return self._status_line()
+        if self.state in (State.STARTING, State.STOPPING):
+            return f"error: the daemon is {self.state}"
+        self.events.put(PTTEvent(action, "socket"))
+        return f"ok {action}"
+
+    def _status_line(self) -> str:
+        mic = self.mic
+        return json.dumps({
+            "state": str(self.state), "requests": self._count, "busy": self._current is not None,
+            "mic": mic.status if mic else "not started", "mic_device": mic.device_name if mic else "",
+            "mic_failures": mic.failures if mic else 0, "output": self._output_problem or "ok",
+            "reloads": self.reloads, "end_on_silence": self.settings.audio.end_on_silence,
+            "earcon": self.settings.audio.earcon, "pid": os.getpid(),
+        })
+
+    def _sources_text(self) -> str:
+        names = [s.name for s in self.sources] + [f"socket {self.settings.control_socket}"]
+        return ", ".join(names)
+
+    # -- SIGHUP ----------------------------------------------------------------------------
+    def _reload(self) -> None:
+        self._reload_pending = False
+        self.notifier.reloading()
+        try:
+            new = Settings.load(self.config_file)
+        except VoicerecError as e:
+            log.error("reload failed, keeping the old settings: %s", e.message)
+            self.notifier.ready(self._status_line())
+            return
+        old = self.settings
+        _apply_log_level(new.log_level)
+        heavy = {"audio", "ptt", "tts", "log_level", "keep_audio"}
+        try:
+            if new.model_dump(exclude=heavy) != old.model_dump(exclude=heavy):
+                self._load(new)
+            elif new.tts != old.tts:
+                from voicerec.speech.tts import Speaker
+
+                self.speaker = Speaker(new.tts).load()
+        except VoicerecError as e:
+            log.error("reload failed, keeping the old settings: %s", e.message)
+            self.notifier.ready(self._status_line())
+            return
+        self.settings = new
+        if new.audio != old.audio or new.tts != old.tts:
+            if self.mic is not None:
+                self.mic.close()
+            if self.player is not None:
+                self.player.close()
+            self._start_audio(new)
+        if new.ptt != old.ptt:
+            close_sources(self.sources)
+            self.sources = open_sources(new.ptt, self.events, self.pin_factory)
+            if new.control_socket != old.control_socket and self.control is not None:
+                self.control.close()
+                self.control = ControlServer(new.control_socket, self.command).start()
+        self.reloads += 1
+        log.info("settings reloaded (%s)", self._sources_text())
+        self.notifier.ready(self._status_line())
+
+    # -- requests (worker thread) ------------------------------------------------------------
+    def _work(self) -> None:
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            job.started_at = time.monotonic()
+            try:
+                self._handle(job)
+            except Exception as e:  # noqa: BLE001 - a bug in one request must not end the daemon
+                log.error("request %d failed: %s: %s", job.n, type(e).__name__, e, exc_info=log.isEnabledFor(logging.DEBUG))
+                self._speak(job, SORRY)
+            finally:
+                with self._state_lock:
+                    if self._current is job:
+                        self._current = None
+                        if self.state not in (State.LISTENING, State.STOPPING):
+                            self.state = State.IDLE
+
+    def _handle(self, job: Job) -> None:
+        outcome, results = "answered", ""
+        if job.say is not None:
+            self._speak(job, job.say)
+            self._log_request(job, "apology", "")
+            return
+        utt = job.utterance
+        assert utt is not None
+        t = job.timings
+        t["listen"] = (utt.ended_at - utt.started_at) * 1000
+        self._keep(job, utt)
+        try:
+            t0 = time.perf_counter()
+            transcript = self.assistant.transcriber.transcribe(utt.samples)
+            t["stt"] = (time.perf_counter() - t0) * 1000
+            log.debug("request %d heard: %r", job.n, transcript.text)
+            if job.cancelled.is_set():
+                outcome = "interrupted"
+            elif not transcript.text.strip():
+                outcome = "not understood"
+                self._speak(job, DIDNT_CATCH)
+            else:
+                self._set_state(State.THINKING, "transcribed", job)
+                answer = self.assistant.ask(transcript.text, session=SESSION)
+                t.update({k: v for k, v in answer.timings_ms.items() if k != "total"})
+                results = "; ".join(r.title for r in answer.results)
+                if job.cancelled.is_set():
+                    outcome = "interrupted"
+                elif not self._speak(job, answer.reply):
+                    outcome = "interrupted"
+        except VoicerecError as e:
+            outcome = f"error: {e.message}"
+            log.warning("request %d: %s", job.n, e.message)
+            self._speak(job, e.spoken)
+        self._log_request(job, outcome, results)
+
+    def _speak(self, job: Job, text: str) -> bool:
+        """Say `text` unless the job was interrupted; True if it was spoken to the end."""
+        if job.cancelled.is_set() or not self._set_state(State.SPEAKING, "reply", job):
+            return False
+        end = job.utterance.ended_at if job.utterance else time.monotonic()
+        t0 = time.perf_counter()
+
+        def chunks() -> Any:
+            for i, chunk in enumerate(self.speaker.stream(text)):
+                if job.cancelled.is_set():
+                    return
+                if i == 0:
+                    job.timings["tts_first"] = (time.perf_counter() - t0) * 1000
+                    job.timings["first_audio"] = (time.monotonic() - end) * 1000
+                yield chunk
+
+        try:
+            done = self.player.play(chunks(), self.speaker.sample_rate)
+        except VoicerecError as e:
+            self._output_failed(e)
+            return False
+        job.timings["speak"] = (time.perf_counter() - t0) * 1000
+        if self._output_problem:
+            log.warning("audio output is back")
+            self._output_problem = ""
+        return done and not job.cancelled.is_set()
+
+    def _output_failed(self, e: VoicerecError) -> None:
+        if e.message != self._output_problem:
+            log.error("%s; will retry on the next reply", e.message)
+            self._output_problem = e.message
+
+    def _log_request(self, job: Job, outcome: str, results: str) -> None:
+        utt = job.utterance
+        parts = [f"request {job.n}: {outcome}"]
+        if utt is not None:
+            parts.append(f"end={utt.reason} audio={utt.seconds:.1f}s")
+        parts += [f"{k}={v:.0f}ms" for k, v in job.timings.items()]
+        if results:
+            parts.append(f"results={results!r}")
+        log.info(" ".join(parts))
+
+    def _keep(self, job: Job, utt: Utterance) -> None:
+        """Only with keep_audio: the utterance as a 16 kHz WAV in state_dir/audio (mode 0600)."""
+        if not self.settings.keep_audio or not len(utt.samples):
+            return
+        folder = self.settings.state_dir / "audio"
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{job.n}.wav"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(16000)
+                w.writeframes((np.clip(utt.samples, -1, 1) * 32767).astype(np.int16).tobytes())
+        except OSError as e:
+            log.warning("could not keep the recording: %s", e.strerror or e)
+
+
+def _apply_log_level(level: str) -> None:
+    root = logging.getLogger()
+    if root.level != logging.DEBUG:  # --debug on the command line wins
+        root.setLevel(getattr(logging, str(level).upper(), logging.INFO))
+
+
+def run_daemon(settings: Settings, config_file: str | Path | None = None) -> int:
+    """The daemon's entry point (`voicerec run`). Returns the exit status."""
+    _apply_log_level(settings.log_level)
+    return Daemon(settings, config_file).run()
