@@ -68,6 +68,7 @@ class LLMParser:
         self._logged: set[str] = set()
         self._lock = threading.Lock()
         self._client = self._new_client()
+        _ = self._client.chat.completions  # its lazy imports take ~1 s: pay them here, not in parse
 
     @classmethod
     def from_settings(cls, settings: LLMSettings) -> LLMParser | None:
