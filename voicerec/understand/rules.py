@@ -73,6 +73,8 @@ class RuleParser:
         t = self._extract_negations(t, q)
         t = self._extract_genres(t, q)
         t = self._extract_moods(t, q)
+        if q.kind is None and q.seasons_max is None and max(q.runtime_max or 0, q.runtime_min or 0) >= 70:
+            q.kind = "movie"  # "under two hours" is about a film; episodes are not measured in hours
         q.mood = self._residue(t)
         self._bare_title(q)
         if not q.has_filters() and not self._domain(self.prepare(text)):
