@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 
 import openai
@@ -133,6 +134,15 @@ def test_failures_fall_back_within_the_budget(fault_server: FaultServer, mode: s
     assert result is None
     assert elapsed < BOUND, f"{mode}: {elapsed:.3f} s"
     print(f"\n{mode}: fell back in {elapsed * 1000:.0f} ms")
+
+
+def test_abandoned_request_does_not_leak_a_thread(fault_server: FaultServer) -> None:
+    """After the budget runs out the stuck connection is closed, so the worker thread ends too."""
+    assert parser_for(fault_server.url("trickle")).parse("a comedy") is None
+    deadline = time.monotonic() + 3
+    while any(t.name == "voicerec-llm" for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the worker of an abandoned request is still alive"
+        time.sleep(0.05)
 
 
 def test_nonsense_is_clamped(fault_server: FaultServer) -> None:
