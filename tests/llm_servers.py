@@ -190,6 +190,9 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
             fmt = (body.get("response_format") or {}).get("type") if isinstance(body, dict) else None
             if mode == "ok":
                 self._send(200, completion(json.dumps(GOOD_ANSWER)))
+            elif mode == "names":
+                self._send(200, completion(json.dumps(
+                    {"title": "stranger thing", "people": ["adam sandlar", "Invented Person"]})))
             elif mode == "fenced":
                 self._send(200, completion("Sure!\n```json\n" + json.dumps(GOOD_ANSWER) + "\n```"))
             elif mode == "nonsense":

@@ -254,11 +254,23 @@ def test_not_configured_sends_nothing(fault_server: FaultServer, monkeypatch: py
     assert len(fault_server.requests) == before
 
 
-def test_empty_transcript_sends_nothing(fault_server: FaultServer) -> None:
+def test_empty_transcript_or_a_describe_turn_sends_nothing(fault_server: FaultServer) -> None:
     parser = parser_for(fault_server.url("ok"))
     before = len(fault_server.requests)
     assert parser.parse("   ") is None and parser.parse("") is None
+    for intent in ("describe", "out_of_domain", "empty"):
+        assert parser.parse("tell me more about the first one", hint=Query(intent=intent)) is None
     assert len(fault_server.requests) == before
+
+
+def test_resolvers_decide_which_llm_names_count(fault_server: FaultServer) -> None:
+    known = {"stranger thing": "Stranger Things", "adam sandlar": "Adam Sandler"}
+    parser = LLMParser(LLMSettings(base_url=fault_server.url("names"), timeout=TIMEOUT),
+                       resolve_title=known.get, resolve_person=known.get)
+    q = parser.parse("stranger thing with adam sandlar", hint=Query(mood="x"))
+    assert q is not None and q.title == "Stranger Things" and q.people == ["Adam Sandler"]
+    bare = parser_for(fault_server.url("names")).parse("stranger thing", hint=Query(mood="x"))
+    assert bare is not None and bare.title is None and bare.people == []  # unverified: unused
 
 
 def test_injected_answer_cannot_change_settings(fault_server: FaultServer) -> None:

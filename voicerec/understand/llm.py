@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from voicerec.config import LLMSettings
 from voicerec.types import GENRES, SERVICES, Query
 from voicerec.understand import llm_schema
-from voicerec.understand.merge import merge
+from voicerec.understand.merge import Resolver, merge
 
 if TYPE_CHECKING:  # `import openai` takes ~1 s: only when an LLM is configured
     import openai
@@ -59,10 +59,19 @@ SYSTEM_PROMPT = (
 class LLMParser:
     """Parses a transcript into a Query through an OpenAI-compatible chat completions server."""
 
-    def __init__(self, settings: LLMSettings) -> None:
+    def __init__(
+        self,
+        settings: LLMSettings,
+        *,
+        resolve_title: Resolver | None = None,
+        resolve_person: Resolver | None = None,
+    ) -> None:
+        """`resolve_title` / `resolve_person` map a name to its catalogue spelling (or None);
+        without them, titles and people the LLM names are not used (see merge.merge)."""
         if not settings.enabled:
             raise ValueError("no LLM configured (llm.base_url is unset): nothing may be sent")
         self.settings = settings
+        self._resolvers = {"resolve_title": resolve_title, "resolve_person": resolve_person}
         self.mode = "json_schema"
         self._schema = {"name": "query", "schema": llm_schema.json_schema(), "strict": False}
         self._logged: set[str] = set()
@@ -71,9 +80,9 @@ class LLMParser:
         _ = self._client.chat.completions  # its lazy imports take ~1 s: pay them here, not in parse
 
     @classmethod
-    def from_settings(cls, settings: LLMSettings) -> LLMParser | None:
+    def from_settings(cls, settings: LLMSettings, **resolvers: Resolver | None) -> LLMParser | None:
         """A parser when an LLM is configured, else None (the built-in parser alone)."""
-        return cls(settings) if settings.enabled else None
+        return cls(settings, **resolvers) if settings.enabled else None
 
     def _new_client(self) -> openai.OpenAI:
         import openai
@@ -96,14 +105,16 @@ class LLMParser:
         """The LLM's Query (merged onto `hint`, the built-in parse, when given), or None on failure.
 
         `hint` is never sent; it is only merged locally (merge.merge: the built-in parse wins on
-        the hard numbers it found). Returns within `settings.timeout` whatever the server does.
+        the hard numbers it found). A hint whose intent is not "recommend" (describe, empty,
+        out of domain) sends nothing and returns None. Returns within `settings.timeout`
+        whatever the server does.
         """
         try:
             text = " ".join(str(text or "").split())[:MAX_TRANSCRIPT]
         except Exception:  # noqa: BLE001 - a str() that raises is still "no request"
             return None
-        if not text:
-            return None
+        if not text or (hint is not None and hint.intent != "recommend"):
+            return None  # nothing to ask, or a describe/out-of-domain turn merge would ignore
         budget = self.settings.timeout
         deadline = time.monotonic() + budget
         box: dict[str, Any] = {}
@@ -129,7 +140,7 @@ class LLMParser:
         query = box.get("query")
         if query is None:
             return None
-        return merge(hint, query) if hint is not None else query
+        return merge(hint, query, **self._resolvers) if hint is not None else query
 
     # --- the request ---------------------------------------------------------------------------
 
