@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -70,8 +71,9 @@ class LlamaServer:
     startup_s: float
 
 
-@pytest.fixture(scope="session")
-def llama_server() -> Iterator[LlamaServer]:
+@contextlib.contextmanager
+def run_llama_server() -> Iterator[LlamaServer]:
+    """llama-server on a free port of 127.0.0.1 until the block ends (also used by bench/llm.py)."""
     binary, gguf = _ensure_built()
     port = free_port()
     log_file = tempfile.NamedTemporaryFile(prefix="llama-server-", suffix=".log", delete=False)
@@ -104,6 +106,12 @@ def llama_server() -> Iterator[LlamaServer]:
             proc.kill()
             proc.wait(timeout=10)
         log_file.close()
+
+
+@pytest.fixture(scope="session")
+def llama_server() -> Iterator[LlamaServer]:
+    with run_llama_server() as server:
+        yield server
 
 
 # --- the fault server ------------------------------------------------------------------------
@@ -243,8 +251,8 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture(scope="session")
-def fault_server() -> Iterator[FaultServer]:
+@contextlib.contextmanager
+def run_fault_server() -> Iterator[FaultServer]:
     state = FaultServer(port=0)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     httpd.daemon_threads = True
@@ -258,3 +266,9 @@ def fault_server() -> Iterator[FaultServer]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def fault_server() -> Iterator[FaultServer]:
+    with run_fault_server() as server:
+        yield server
