@@ -41,6 +41,8 @@ EXPECTED_FILES: tuple[str, ...] = (
     "shivamb/amazon_prime_titles.csv", "shivamb/disney_plus_titles.csv", "shivamb/hulu_titles.csv",
     "shivamb/netflix_titles.csv",
 )
+# Bump when the builder's output changes for the same input, so `is_stale` triggers a rebuild.
+BUILDER_VERSION = "1"
 VOTE_PERCENTILE = 60
 TMDB_ONLY_VOTE_SHARE = 0.25
 UNRATED_OFFSET = 0.5
@@ -211,6 +213,7 @@ def _write(db: sqlite_utils.Database, rows: list[dict[str, Any]], people: list[d
     db["titles"].enable_fts(["title", "description"], tokenize="porter unicode61 remove_diacritics 2")
     meta = {
         "schema_version": str(schema.SCHEMA_VERSION),
+        "builder_version": BUILDER_VERSION,
         "data_hash": data_hash(data_dir),
         "data_files": json.dumps([p.relative_to(data_dir).as_posix() for p in data_files(data_dir)]),
         "mean_rating": str(mean_rating),
@@ -243,8 +246,8 @@ def _read_meta(db_path: Path) -> dict[str, str]:
 
 
 def is_stale(data_dir: Path, db_path: Path) -> bool:
-    """True when catalog.db is missing or unreadable, has another schema version, is older than a
-    data file, or was built from a different set of files."""
+    """True when catalog.db is missing or unreadable, has another schema or builder version, is
+    older than a data file, or was built from a different set of files."""
     data_dir, db_path = Path(data_dir), Path(db_path)
     if not db_path.is_file():
         return True
@@ -252,7 +255,7 @@ def is_stale(data_dir: Path, db_path: Path) -> bool:
         meta = _read_meta(db_path)
     except sqlite3.Error:
         return True
-    if meta.get("schema_version") != str(schema.SCHEMA_VERSION):
+    if meta.get("schema_version") != str(schema.SCHEMA_VERSION) or meta.get("builder_version") != BUILDER_VERSION:
         return True
     files = data_files(data_dir)
     if json.loads(meta.get("data_files", "[]")) != [p.relative_to(data_dir).as_posix() for p in files]:

@@ -1,8 +1,8 @@
 """Merge source records into one catalogue title per real title.
 
 1. JustWatch rows group by id (the same id on several services or in both snapshots is one
-   title). Different ids are joined only when they share an IMDb id, or share (normalised title,
-   year, kind) with runtimes within 2 minutes (upstream re-listings such as two 'Udanpirappe' ids).
+   title). Different ids are joined only when they share an IMDb id and kind, or share (normalised
+   title, year, kind) with runtimes within 2 minutes (upstream re-listings such as two 'Udanpirappe' ids).
 2. Each shivamb row joins the JustWatch title with the same (normalised title, year, kind); a
    second row of the same service with that key joins only when its runtime also agrees, so
    distinct films with one name ('What If' 2019) stay apart. Otherwise it joins/creates a
@@ -31,11 +31,18 @@ def match_key(title: str, year: int | None, kind: str) -> tuple[str, int | None,
     return (t, year, kind) if t else None
 
 
+_PREC: dict[int, tuple[Any, ...]] = {}
+
+
 def _precedence(r: SourceRecord) -> tuple[Any, ...]:
-    """JustWatch before shivamb, newer snapshot first, then service order."""
-    fam = 0 if r.family == "justwatch" else 1
-    snapshot = int("".join(ch for ch in r.snapshot if ch.isdigit()) or 0)
-    return (fam, -snapshot, vocab.service_rank(r.service), r.file, _sid_num(r.source_id))
+    """JustWatch before shivamb, newer snapshot first, then service order (cached per record)."""
+    key = _PREC.get(id(r))
+    if key is None or key[-1] is not r:
+        fam = 0 if r.family == "justwatch" else 1
+        snapshot = int("".join(ch for ch in r.snapshot if ch.isdigit()) or 0)
+        key = (fam, -snapshot, vocab.service_rank(r.service), r.file, _sid_num(r.source_id), r)
+        _PREC[id(r)] = key
+    return key[:-1]
 
 
 def _close(a: int | None, b: int | None, tolerance: int = 2) -> bool:
@@ -88,8 +95,10 @@ def cluster_records(justwatch: Iterable[SourceRecord], shivamb: Iterable[SourceR
         if key:
             by_key[key].append(sid)
     for sids in by_imdb.values():
-        for other in sids[1:]:
-            uf.union(sids[0], other)
+        for i, a in enumerate(sids):
+            for b in sids[i + 1:]:
+                if best[a].kind == best[b].kind:
+                    uf.union(a, b)
     for sids in by_key.values():
         for i, a in enumerate(sids):
             for b in sids[i + 1:]:
@@ -196,7 +205,10 @@ def merge_cluster(cluster: Cluster) -> dict[str, Any]:
 
 
 def merge_all(justwatch: Iterable[SourceRecord], shivamb: Iterable[SourceRecord]) -> list[dict[str, Any]]:
-    rows = [merge_cluster(c) for c in cluster_records(justwatch, shivamb)]
+    try:
+        rows = [merge_cluster(c) for c in cluster_records(justwatch, shivamb)]
+    finally:
+        _PREC.clear()
     rows.sort(key=lambda row: row["id"])
     seen: set[str] = set()
     for row in rows:  # ids are unique by construction; guard anyway

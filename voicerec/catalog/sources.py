@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from voicerec.catalog import vocab
@@ -33,7 +34,10 @@ SNAPSHOT_2023 = "2023-03"
 SNAPSHOT_SHIVAMB = "2021"
 
 # Text damage that clean_text cannot undo (the bytes are gone): exact repairs.
-_TEXT_FIXES = {"Jordi Moll\ufffd\ufffd": "Jordi Mollà", " \ufffd ": " – "}
+# 'â€"' is '—' read as cp1252 whose closing '”' was later ASCII-fied by the cleaned copies.
+_TEXT_FIXES = {"Jordi Moll\ufffd\ufffd": "Jordi Mollà", " \ufffd ": " – ", 'â€"': "—"}
+_STRAY_A = re.compile(r"Â(?=[^\w\s])")  # 'youÂ've': a C2 lead byte left before ASCII-fied punctuation
+_NOT_NAMES = frozenset({"not available", "unknown", "various", "n/a", "none"})
 _JW_ID = re.compile(r"^t[ms]\d+$")
 _DAMAGED_JW_ID = re.compile(r"^[ms]\d+$")
 _NAME_OK = re.compile(r"[^\W\d_]")
@@ -75,16 +79,18 @@ class SourceRecord:
 
 def clean(s: str | None) -> str:
     s = s or ""
-    if "\ufffd" in s:
+    if "\ufffd" in s or 'â€"' in s:
         for bad, good in _TEXT_FIXES.items():
             s = s.replace(bad, good)
-    return clean_text(s)
+    s = clean_text(s)
+    return _STRAY_A.sub("", s) if "Â" in s else s
 
 
+@lru_cache(maxsize=65536)
 def clean_name(s: str) -> str | None:
     """A person's name, or None for junk such as '20TH_CENTURY_FOX' or '1'."""
     name = clean(s)
-    if not name or "_" in name or not _NAME_OK.search(name):
+    if not name or "_" in name or not _NAME_OK.search(name) or name.casefold() in _NOT_NAMES:
         return None
     return name
 
