@@ -115,6 +115,7 @@ class Player:
         self._frames_out = 0  # frames the device has asked for since the stream started
         self.last_stop_latency_ms: float | None = None
         self.open_ms: float | None = None
+        self.first_sound_at: float | None = None  # perf_counter() when play()'s first frame went out
 
     # -- device --------------------------------------------------------------------------
     def _resolve_device(self) -> int:
@@ -223,6 +224,8 @@ class Player:
                 else:
                     self._queue[0] = head[take:]
             self._queued -= filled
+            if filled and self.first_sound_at is None:
+                self.first_sound_at = time.perf_counter()
             if not self._queue:
                 self._drained.set()
         if filled < frames:
@@ -263,6 +266,7 @@ class Player:
             self._stop.clear()
             self._generation += 1
             self.last_stop_latency_ms = None
+            self.first_sound_at = None
             done = threading.Event()
             errors: list[BaseException] = []
             feeder = threading.Thread(
