@@ -143,6 +143,27 @@ def test_no_sound_server_is_a_device_error() -> None:
     assert "DeviceError: no audio output device found" in out.stdout
 
 
+def test_device_gone_mid_reply_is_a_device_error(pulse: PulseServer) -> None:
+    """The sound server dies while a reply waits: play() fails with one line instead of hanging."""
+    code = (
+        "import os, signal, sys, time\n"
+        "sys.path.insert(0, 'tests')\n"
+        "import numpy as np, pulse\n"
+        "server = pulse.start()\n"
+        "from voicerec.errors import DeviceError\n"
+        "from voicerec.speech.playback import Player\n"
+        "player = Player().open(22050)\n"
+        "assert player.play([np.zeros(2205, np.int16)], 22050)\n"
+        "os.kill(server.pid, signal.SIGKILL)\n"
+        "time.sleep(0.3)\n"
+        "try:\n    player.play([np.full(66150, 3000, np.int16)], 22050)\n"
+        "except DeviceError as e:\n    print('DeviceError:', e.message)\n"
+        "pulse.stop()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "DeviceError: audio output stopped responding" in out.stdout, out.stderr[-2000:]
+
+
 def test_resample_keeps_pitch_and_duration() -> None:
     tone = (np.sin(2 * np.pi * 1000 * np.arange(22050) / 22050) * 10000).astype(np.int16)
     out = resample(tone, 22050, 48000)

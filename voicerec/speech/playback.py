@@ -248,6 +248,7 @@ class Player:
 
     # -- playing -------------------------------------------------------------------------
     _generation = 0
+    STALL_S = 3.0  # no frame taken by the device for this long while audio waits: the device is gone
 
     @property
     def playing(self) -> bool:
@@ -291,9 +292,15 @@ class Player:
         while not done.is_set():  # the feeder is still producing
             if self._stop.wait(tick):
                 return False
+        last_frames, last_progress = self._frames_out, time.perf_counter()
         while not self._drained.wait(tick):  # the queue is still playing
             if self._stop.is_set():
                 return False
+            if self._frames_out != last_frames:
+                last_frames, last_progress = self._frames_out, time.perf_counter()
+            elif time.perf_counter() - last_progress > self.STALL_S:
+                self._clear()
+                raise DeviceError("audio output stopped responding (device gone or sound server restarted)")
         if self._stop.is_set():
             return False
         # the last block is in the device buffer now; wait until it has been heard
