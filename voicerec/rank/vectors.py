@@ -236,12 +236,17 @@ class VectorIndex:
         out = np.zeros(len(pos), dtype=np.float32)
         ok = pos >= 0
         if ok.any():
-            p = pos[ok]
-            if self._f32 is not None:
-                out[ok] = self._f32[p] @ q
-            else:
-                out[ok] = (self.mat[p].astype(np.float32) @ q) * self.inv_norm[p]
+            out[ok] = self._scores_at(q, pos[ok])
         return np.clip(out, -1.0, 1.0)
+
+    def _scores_at(self, q: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Dot products for matrix rows p: one pass over the whole matrix when p covers much of it
+        (a matrix-vector product beats gathering rows), else gather the rows first."""
+        if self._f32 is not None and len(p) * 8 > len(self.rowids):
+            return (self._f32 @ q)[p]
+        if self._f32 is not None:
+            return self._f32[p] @ q
+        return (self.mat[p].astype(np.float32) @ q) * self.inv_norm[p]
 
     def top(self, qvec: np.ndarray, k: int, allowed_rowids: np.ndarray | None = None,
             nprobe: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -260,7 +265,7 @@ class VectorIndex:
             pos = self.positions(allowed_rowids)
             pos = np.unique(pos[pos >= 0])
             if self.offsets is None or len(pos) <= max(4096, n // 16):
-                return self._best(pos, self._unit_rows(pos) @ q if len(pos) else np.zeros(0, np.float32), k)
+                return self._best(pos, self._scores_at(q, pos) if len(pos) else np.zeros(0, np.float32), k)
             mask = np.zeros(n, dtype=bool)
             mask[pos] = True
         if self.offsets is None:
