@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import sqlite3
 import threading
 import zipfile
@@ -170,6 +171,60 @@ _EMBEDDINGS_DDL = """CREATE TABLE IF NOT EXISTS embeddings (
 )"""
 
 
+def default_cache_path() -> Path | None:
+    """Where vectors are kept across builds, keyed by text hash: $VOICEREC_EMBED_CACHE, else
+    $XDG_CACHE_HOME/voicerec/embeddings.db (~/.cache/...). VOICEREC_EMBED_CACHE="" turns it off."""
+    env = os.environ.get("VOICEREC_EMBED_CACHE")
+    if env is not None:
+        return Path(env).expanduser() if env.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "voicerec" / "embeddings.db"
+
+
+class VectorCache:
+    """text_hash -> int8 vector, in its own SQLite file. Written chunk by chunk, so an interrupted
+    build resumes where it stopped, and a build from scratch (no old catalog.db) still reuses."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.conn: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=10)
+            self.conn.execute("CREATE TABLE IF NOT EXISTS vectors (text_hash TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+            self.conn.commit()
+        except (OSError, sqlite3.Error):
+            self.conn = None  # an unwritable cache only costs time
+
+    def get(self, wanted: set[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        if self.conn is None or not wanted:
+            return found
+        try:
+            for h, vec in self.conn.execute("SELECT text_hash, vec FROM vectors"):
+                if h in wanted and len(vec) == EMBED_DIM:
+                    found[h] = vec
+        except sqlite3.Error:
+            pass
+        return found
+
+    def put(self, items: list[tuple[str, bytes]]) -> None:
+        if self.conn is None:
+            return
+        try:
+            self.conn.executemany("INSERT OR REPLACE INTO vectors(text_hash, vec) VALUES (?, ?)", items)
+            self.conn.commit()
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
+_DEFAULT = object()
+
+
 def _old_vectors(path: Path, wanted: set[str]) -> dict[str, bytes]:
     """text_hash -> vec from an older catalog.db, for the hashes still wanted (read-only, streamed)."""
     found: dict[str, bytes] = {}
@@ -199,13 +254,27 @@ def embed_catalog(
     chunk: int = 2048,
     progress: Progress | None = None,
     build_index: bool = True,
+    cache: Path | None | object = _DEFAULT,
 ) -> int:
     """Fill `embeddings` for every row of `titles`; return how many titles were newly embedded.
 
-    Vectors whose text hash matches a row already in `conn` or in `reuse_from` (an older catalog.db,
-    opened read-only) are reused. Rows of titles that are gone are deleted. Then the coarse index
-    (`vectors.build_ivf`) is rebuilt and meta 'embed_model' is recorded. Does not commit.
+    Vectors whose text hash matches a row already in `conn`, in `reuse_from` (an older catalog.db,
+    opened read-only) or in the vector cache (`cache`, default `default_cache_path()`; None: no cache)
+    are reused; new vectors are added to the cache as they are made. Rows of titles that are gone
+    are deleted. Then the coarse index (`vectors.build_ivf`) is rebuilt and meta 'embed_model' is
+    recorded. Does not commit `conn`.
     """
+    cache_path = default_cache_path() if cache is _DEFAULT else cache
+    store = VectorCache(cache_path) if cache_path else None
+    try:
+        return _embed_catalog(conn, reuse_from, embedder, batch_size, chunk, progress, build_index, store)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _embed_catalog(conn: sqlite3.Connection, reuse_from: Path | None, embedder: Embedder | None, batch_size: int,
+                   chunk: int, progress: Progress | None, build_index: bool, store: VectorCache | None) -> int:
     conn.execute(_EMBEDDINGS_DDL)
     rows = conn.execute("SELECT id, title, genres, description FROM titles").fetchall()
     texts: dict[str, str] = {}
@@ -219,7 +288,10 @@ def embed_catalog(
     conn.executemany("DELETE FROM embeddings WHERE title_id = ?", [(t,) for t in stale])
     todo = [tid for tid in hashes if current.get(tid) != hashes[tid]]
 
-    reused = _old_vectors(reuse_from, {hashes[t] for t in todo}) if reuse_from else {}
+    wanted = {hashes[t] for t in todo}
+    reused = _old_vectors(reuse_from, wanted) if reuse_from else {}
+    if store is not None:
+        reused.update(store.get(wanted - set(reused)))
     conn.executemany(
         "INSERT OR REPLACE INTO embeddings(title_id, text_hash, vec) VALUES (?, ?, ?)",
         [(t, hashes[t], reused[hashes[t]]) for t in todo if hashes[t] in reused],
@@ -234,10 +306,10 @@ def embed_catalog(
         for start in range(0, len(todo), chunk):
             ids = todo[start:start + chunk]
             vecs = embedder.encode([texts[t] for t in ids], batch_size=batch_size)
-            conn.executemany(
-                "INSERT OR REPLACE INTO embeddings(title_id, text_hash, vec) VALUES (?, ?, ?)",
-                [(t, hashes[t], quantize(v)) for t, v in zip(ids, vecs, strict=True)],
-            )
+            made = [(t, hashes[t], quantize(v)) for t, v in zip(ids, vecs, strict=True)]
+            conn.executemany("INSERT OR REPLACE INTO embeddings(title_id, text_hash, vec) VALUES (?, ?, ?)", made)
+            if store is not None:
+                store.put([(h, b) for _, h, b in made])
             done += len(ids)
             if progress:
                 progress(done, len(todo))
