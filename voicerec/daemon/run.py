@@ -93,8 +93,14 @@ class Daemon:
         self._output_problem = ""
 
     # -- start and stop ------------------------------------------------------------------
+    def stop(self) -> None:
+        """Ask the main loop to stop (what SIGTERM does); safe from any thread."""
+        self._stopping.set()
+        self.events.put(PTTEvent("stop", "stop()"))
+
     def run(self) -> int:
-        self._install_signals()
+        if threading.current_thread() is threading.main_thread():
+            self._install_signals()
         self.control = ControlServer(self.settings.control_socket, self.command).start()
         try:
             self.notifier.status("loading models")
@@ -401,7 +407,15 @@ class Daemon:
             done = self.player.play(chunks(), self.speaker.sample_rate)
         except VoicerecError as e:
             self._output_failed(e)
-            return False
+            self.player.close()  # a dead stream (device gone, sound server restarted): reopen next time
+            if job.cancelled.is_set():
+                return False
+            try:  # one more try, from the start of the reply, on a freshly opened stream
+                done = self.player.play(chunks(), self.speaker.sample_rate)
+            except VoicerecError as e2:
+                self._output_failed(e2)
+                self.player.close()
+                return False
         job.timings["speak"] = (time.perf_counter() - t0) * 1000
         if self._output_problem:
             log.warning("audio output is back")
@@ -445,6 +459,7 @@ def _apply_log_level(level: str) -> None:
     root = logging.getLogger()
     if root.level != logging.DEBUG:  # --debug on the command line wins
         root.setLevel(getattr(logging, str(level).upper(), logging.INFO))
+        logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per request is ours
 
 
 def run_daemon(settings: Settings, config_file: str | Path | None = None) -> int:
