@@ -12,6 +12,7 @@ import pytest
 from voicerec.config import TTSSettings
 from voicerec.errors import ModelError
 from voicerec.speech.playback import resample
+from voicerec.speech.speakable import speakable
 from voicerec.speech.tts import Speaker, available_voices, split_for_speech
 
 REPLY = (
@@ -67,7 +68,8 @@ def test_titles_with_symbols_are_spoken_as_words(speaker: Speaker, whisper, titl
 
 def test_stream_is_sentence_by_sentence_and_starts_with_a_short_chunk(speaker: Speaker) -> None:
     chunks = list(speaker.stream(REPLY))
-    assert len(chunks) == len(split_for_speech(REPLY)) == 4
+    # four sentences; the long first one read in two pieces ("Here are three light comedies," ...)
+    assert len(chunks) == len(split_for_speech(speakable(REPLY))) == 5
     assert all(c.dtype == np.int16 and c.ndim == 1 and len(c) > 0 for c in chunks)
     # The first chunk is one sentence, far less than the whole reply.
     assert len(chunks[0]) < 0.4 * sum(len(c) for c in chunks)
@@ -80,6 +82,13 @@ def test_quick_start_cuts_a_long_first_sentence_at_its_comma() -> None:
         "Sorry, I can only help with things to watch."
     ]
     assert split_for_speech("One. Two, three.", quick_start=False) == ["One.", "Two, three."]
+    # no comma: cut before a preposition, the first piece still ending like a clause
+    assert split_for_speech("Here are three comedies from the two thousands under two hours. First, Up.") == [
+        "Here are three comedies,", "from the two thousands under two hours.", "First, Up."
+    ]
+    assert split_for_speech("A B C from the two thousands under two hours and more.") == [
+        "A B C from the two thousands under two hours and more."
+    ]
 
 
 def test_to_wav_writes_the_whole_reply(speaker: Speaker, tmp_path: Path) -> None:

@@ -29,10 +29,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BUNDLED = "joe"
-# A sentence ends at . ! ? followed by space; the first long sentence is also cut at its first
-# comma so the first sound comes sooner (Piper's time grows with the length of what it reads).
+# A sentence ends at . ! ? followed by space. Piper's time to the first sample grows with the
+# length of the first piece it reads, so a long first sentence is cut once: at its first comma,
+# else before a preposition. The first piece ends with a comma, so it keeps the rising,
+# "more to come" tone of a clause instead of a sentence's final fall.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
-_FIRST_CLAUSE = re.compile(r"^(.{12,}?,)\s+(.{24,})$")
+QUICK_START_CHARS = 50  # first sentences up to this long are read whole
+_FIRST_CLAUSE = re.compile(r"^(.{12,}?,)\s+(.{20,})$")
+_BEFORE_PREPOSITION = re.compile(
+    r"^((?:\S+\s+){2,}?\S+)\s+((?:from|under|over|on|with|for|in|about|starring|by|set|where|that)\s+(?:\S+\s+){1,}\S+)$"
+)
 
 
 def _bundled_paths() -> tuple[Path, Path]:
@@ -101,12 +107,16 @@ def available_voices(settings: TTSSettings) -> list[dict[str, Any]]:
 
 
 def split_for_speech(text: str, quick_start: bool = True) -> list[str]:
-    """Sentences to synthesise one at a time; the first long one cut at its first comma."""
+    """Sentences to synthesise one at a time; a long first one cut once (see QUICK_START_CHARS)."""
     parts = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p.strip()]
-    if quick_start and parts:
-        m = _FIRST_CLAUSE.match(parts[0])
+    if quick_start and parts and len(parts[0]) > QUICK_START_CHARS:
+        comma, prep = _FIRST_CLAUSE.match(parts[0]), _BEFORE_PREPOSITION.match(parts[0])
+        if prep and len(prep.group(1)) < 12:
+            prep = None
+        # a comma the writer put there reads best; a preposition only when the comma is far
+        m = comma if comma and (len(comma.group(1)) <= QUICK_START_CHARS or not prep) else prep
         if m:
-            parts[0:1] = [m.group(1), m.group(2)]
+            parts[0:1] = [m.group(1).rstrip(",;:") + ",", m.group(2)]
     return parts
 
 
@@ -131,9 +141,13 @@ class Speaker:
                     self._voice = self._load()
         return self._voice
 
-    def load(self) -> Speaker:
-        """Load the voice now (the daemon does this at start, so the first reply is fast)."""
-        _ = self.voice
+    def load(self, warm: bool = True) -> Speaker:
+        """Load the voice now and run it once on a word (the first inference of an ONNX session
+        is slower), so the first reply starts as fast as the rest. The daemon calls this at start."""
+        voice = self.voice
+        if warm:
+            for _ in voice.synthesize("Hello.", syn_config=self._syn_config):
+                pass
         return self
 
     def _load(self) -> Any:
