@@ -60,7 +60,12 @@ class Assistant:
         if self._llm is None and self.settings.llm.enabled:
             from voicerec.understand.llm import LLMParser
 
-            self._llm = LLMParser(self.settings.llm)
+            names = self.parser.names
+            self._llm = LLMParser(
+                self.settings.llm,
+                resolve_title=lambda name: (ref.title if (ref := names.find_title(name)) else None),
+                resolve_person=lambda name: next((p.name for p in names.find_people(name)), None),
+            )
         return self._llm
 
     @property
@@ -68,13 +73,14 @@ class Assistant:
         if self._transcriber is None:
             from voicerec.speech.stt import Transcriber
 
-            self._transcriber = Transcriber(self.settings.stt, catalog_path=self.settings.catalog_path)
+            self._transcriber = Transcriber.from_settings(self.settings)
         return self._transcriber
 
     def warm(self) -> None:
         """Load everything a request needs (the daemon calls this once at start-up)."""
         self.ranker.warm()
-        self.transcriber.warm()
+        self.parser.parse("a light comedy from the 2000s under two hours")
+        self.transcriber.load()
 
     # --- entry points -------------------------------------------------------------------
     def listen(self, audio: Path | str | object, session: str | None = None) -> Answer:
@@ -116,12 +122,10 @@ class Assistant:
         parsed = self.parser.parse(text)
         query = followup.resolve(text, parsed, prev)
         timings["parse"] = (time.perf_counter() - t0) * 1000
-        if self.llm is not None and query is parsed and parsed.intent in ("recommend", "out_of_domain"):
-            from voicerec.understand.merge import merge
-
+        if self.llm is not None and query is parsed and parsed.intent == "recommend":
             t1 = time.perf_counter()
-            llm_query = self.llm.parse(text, previous=prev.query if prev else None, hint=parsed)
-            query = merge(parsed, llm_query)
+            # the LLM's reading merged onto the built-in parse (which wins on hard numbers); None on any failure
+            query = self.llm.parse(text, previous=prev.query if prev else None, hint=parsed) or parsed
             timings["llm"] = (time.perf_counter() - t1) * 1000
         return query
 

@@ -39,6 +39,7 @@ class History:
             self._conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA secure_delete=ON")  # erased history is overwritten, not just unlinked
             self._conn.executescript(_DDL)
             try:
                 self.path.chmod(0o600)
@@ -76,6 +77,7 @@ class History:
         with self.conn:
             n = self.conn.execute("DELETE FROM history").rowcount
         self.conn.execute("VACUUM")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return n
 
     def close(self) -> None:

@@ -8,13 +8,30 @@ may match more loosely.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from voicerec.text import norm
-from voicerec.understand.lexicon import FILLER
+from voicerec.understand.lexicon import (
+    COUNTRY_PATTERNS,
+    DOMAIN_CUES,
+    FILLER,
+    GENRE_PATTERNS,
+    MOODS,
+    OOD_CUES,
+    SERVICE_PATTERNS,
+)
+
+# words the parser already understands: never the start of a fuzzy (misheard) name
+_LEXICON_WORDS = frozenset(
+    w for pattern in [*(p for p, _ in GENRE_PATTERNS), *(p for p, *_ in MOODS), *(p for p, _ in SERVICE_PATTERNS),
+                      *(p for p, _ in COUNTRY_PATTERNS), DOMAIN_CUES, OOD_CUES]
+    for w in re.findall(r"[a-z]{3,}", pattern)
+) | FILLER
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,7 @@ class NameMatcher:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._fuzzy_person = lru_cache(maxsize=4096)(self._fuzzy_person_uncached)
 
     # --- people -------------------------------------------------------------------------
     def find_people(self, text: str) -> list[PersonRef]:
@@ -78,9 +96,9 @@ class NameMatcher:
         ).fetchall()
         return {r[0]: r[1] for r in rows}
 
-    def _fuzzy_person(self, gram: str) -> str | None:
+    def _fuzzy_person_uncached(self, gram: str) -> str | None:
         first, last = gram.split(" ", 1)
-        if len(first) < 3 or len(last) < 4 or first in FILLER or last in FILLER:
+        if len(first) < 3 or len(last) < 4 or first in _LEXICON_WORDS or last in _LEXICON_WORDS:
             return None
         lo = first[:3]
         rows = self.conn.execute(

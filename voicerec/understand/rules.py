@@ -39,8 +39,22 @@ _NEG_MOOD = {
 }
 
 
-def _sub(pattern: str, text: str) -> str:
+def _sub(pattern: str | re.Pattern[str], text: str) -> str:
     return re.sub(pattern, " ", text)
+
+
+def _words(p: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{p})\b")
+
+
+# compiled once at import: a request pays only for matching
+_OOD = _words(OOD_CUES)
+_DOMAIN = _words(DOMAIN_CUES)
+_GENRES = [(_words(p), re.compile(rf"(?:{p})\b"), g) for p, g in GENRE_PATTERNS]
+_ANY_GENRE = _words("|".join(p for p, _ in GENRE_PATTERNS))
+_SERVICES = [(_words(p), re.compile(rf"\b(?:on |from |via )?(?:{p})\b"), s) for p, s in SERVICE_PATTERNS]
+_COUNTRIES = [(re.compile(rf"\b(?:{p})(?:[\s-]language)?\b"), c) for p, c in COUNTRY_PATTERNS]
+_MOODS = [(_words(p), boost, avoid) for p, boost, avoid in MOODS]
 
 
 class RuleParser:
@@ -57,7 +71,7 @@ class RuleParser:
         if not re.search(r"[a-z0-9]", t) or all(w in FILLER for w in re.findall(r"[a-z0-9']+", t)):
             if not self._domain(t):
                 return Query(intent="empty")
-        if re.search(rf"\b(?:{OOD_CUES})\b", t) and not _STRONG_DOMAIN.search(t) and not self._genre_words(t):
+        if _OOD.search(t) and not _STRONG_DOMAIN.search(t) and not _ANY_GENRE.search(t):
             return Query(intent="out_of_domain")
         t = self._extract_named_title(t, q)
         t = self._extract_similar(t, q)
@@ -92,13 +106,7 @@ class RuleParser:
 
     @staticmethod
     def _domain(t: str) -> bool:
-        return bool(re.search(rf"\b(?:{DOMAIN_CUES})\b", t)) or any(
-            re.search(rf"\b(?:{p})\b", t) for p, _ in GENRE_PATTERNS
-        )
-
-    @staticmethod
-    def _genre_words(t: str) -> bool:
-        return any(re.search(rf"\b(?:{p})\b", t) for p, _ in GENRE_PATTERNS)
+        return bool(_DOMAIN.search(t) or _ANY_GENRE.search(t))
 
     # --- titles and people --------------------------------------------------------------
     def _extract_named_title(self, t: str, q: Query) -> str:
@@ -348,17 +356,15 @@ class RuleParser:
         return t
 
     def _extract_services(self, t: str, q: Query) -> str:
-        for pat, service in SERVICE_PATTERNS:
-            full = rf"\b(?:on |from |via )?(?:{pat})\b"
-            if re.search(rf"\b(?:{pat})\b", t):
+        for rx, full, service in _SERVICES:
+            if rx.search(t):
                 q.services.append(service)
                 t = _sub(full, t)
         return t
 
     def _extract_countries(self, t: str, q: Query) -> str:
-        for pat, codes in COUNTRY_PATTERNS:
-            full = rf"\b(?:{pat})(?:[\s-]language)?\b"
-            if re.search(full, t):
+        for full, codes in _COUNTRIES:
+            if full.search(t):
                 q.countries = [*q.countries, *[c for c in codes if c not in q.countries]]
                 t = _sub(full, t)
         return t
@@ -384,9 +390,8 @@ class RuleParser:
         for m in list(neg.finditer(t)):
             target = m.group(1)
             hit = False
-            for pat, genres in GENRE_PATTERNS:
-                gm = re.match(rf"(?:{pat})\b", target)
-                if gm:
+            for _, head, genres in _GENRES:
+                if head.match(target):
                     q.exclude_genres += list(genres)
                     hit = True
                     break
@@ -401,9 +406,10 @@ class RuleParser:
         return t
 
     def _extract_genres(self, t: str, q: Query) -> str:
-        for pat, genres in GENRE_PATTERNS:
-            full = rf"\b(?:{pat})\b"
-            if re.search(full, t):
+        if not _ANY_GENRE.search(t):
+            return t
+        for full, _, genres in _GENRES:
+            if full.search(t):
                 for g in genres:
                     if g not in q.genres and g not in q.exclude_genres:
                         q.genres.append(g)
@@ -413,9 +419,8 @@ class RuleParser:
         return t
 
     def _extract_moods(self, t: str, q: Query) -> str:
-        for pat, boost, avoid in MOODS:
-            full = rf"\b(?:{pat})\b"
-            if re.search(full, t):
+        for full, boost, avoid in _MOODS:
+            if full.search(t):
                 q.boost_genres += [g for g in boost if g not in q.exclude_genres]
                 q.avoid_genres += [g for g in avoid if g not in q.genres]
         q.boost_genres = list(dict.fromkeys(q.boost_genres))

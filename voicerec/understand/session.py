@@ -49,6 +49,7 @@ class SessionStore:
         self.conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA secure_delete=ON")
         self.conn.executescript(_DDL)
         try:
             self.path.chmod(0o600)
@@ -87,11 +88,14 @@ class SessionStore:
             )
 
     def forget(self, name: str | None = None) -> None:
+        """Drop one conversation, or all of them (then also flush the write-ahead log to disk)."""
         with self.conn:
             if name is None:
                 self.conn.execute("DELETE FROM sessions")
             else:
                 self.conn.execute("DELETE FROM sessions WHERE name = ?", (name,))
+        if name is None:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def expire(self, now: float | None = None) -> int:
         now = time.time() if now is None else now
