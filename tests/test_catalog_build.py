@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -338,13 +339,14 @@ def test_subset_build_is_deterministic_and_staleness(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="missing"):
         build_catalog(data, a, embed=False)  # strict by default: the shipped set is incomplete here
     assert is_stale(data, a)
+    orphan = tmp_path / ".a.db.building-4194999"  # left by a killed build (no such pid)
+    orphan.write_bytes(b"half a database")
     build_catalog(data, a, embed=False, strict=False)
+    assert not orphan.exists()
     build_catalog(data, b, embed=False, strict=False)
     assert _dump(a) == _dump(b)
     assert catalog_stats(a)["per_service"]["apple"] == 170
     assert not is_stale(data, a)
-    (data / SUBSET[0]).touch()
-    import os
     os.utime(data / SUBSET[0], (a.stat().st_mtime + 10, a.stat().st_mtime + 10))
     assert is_stale(data, a)
     assert is_stale(data, tmp_path / "missing.db")
@@ -386,8 +388,7 @@ def test_stats_on_missing_catalogue_is_a_catalog_error(tmp_path: Path) -> None:
         catalog_stats(tmp_path / "none.db")
 
 
-def test_failure_while_writing_removes_the_temp_file(tmp_path: Path, built: tuple[Path, dict],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_while_writing_removes_the_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure after the tables are written (here: in the embedding step) keeps the old file."""
     import voicerec.catalog.build as build_mod
 

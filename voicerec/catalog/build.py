@@ -164,6 +164,7 @@ def build_catalog(data_dir: Path, db_path: Path, *, embed: bool = True, progress
         db_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise CatalogError(f"cannot create {db_path.parent}: {e.strerror}") from None
+    _remove_orphans(db_path)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
@@ -198,6 +199,19 @@ def _as_lists(records: list[dict[str, Any]]) -> Iterator[list[Any]]:
     yield columns
     for r in records:
         yield [r[c] for c in columns]
+
+
+def _remove_orphans(db_path: Path) -> None:
+    """Delete temp files left by builds that were killed (their process is gone)."""
+    for path in db_path.parent.glob(f".{db_path.name}.building-*"):
+        try:
+            os.kill(int(path.name.rsplit("-", 1)[1]), 0)  # signal 0: only asks whether it exists
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            continue
 
 
 def _write(db: sqlite_utils.Database, rows: list[dict[str, Any]], people: list[dict[str, Any]],
