@@ -240,6 +240,15 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
             elif mode == "empty":
                 self._send(200, {"id": "x", "object": "chat.completion", "created": 0,
                                  "model": "fault", "choices": []})
+            elif mode == "no_format" and fmt:
+                self._error(400, f"response_format {fmt} is not supported")
+            elif mode == "reasoning" and "temperature" in body:
+                self._error(400, "Unsupported parameter: 'temperature' is not supported with this model.")
+            elif mode == "reasoning" and "max_tokens" in body:
+                self._error(400, "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                                 "Use 'max_completion_tokens' instead.")
+            elif mode in ("no_format", "reasoning"):
+                self._send(200, completion(json.dumps(GOOD_ANSWER)))
             elif mode in ("no_schema", "no_schema500") and fmt == "json_schema":
                 status = 400 if mode == "no_schema" else 500
                 self._error(status, "response_format type json_schema is not supported")

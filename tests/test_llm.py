@@ -177,6 +177,24 @@ def test_json_schema_refusal_falls_back_to_json_object_and_remembers(fault_serve
         assert sent == ["json_schema", "json_object", "json_object"]
 
 
+def test_a_server_without_response_format_gets_plain_prompts(fault_server: FaultServer) -> None:
+    parser = parser_for(fault_server.url("no_format"))
+    assert parser.parse("a comedy") is not None and parser.mode == "text"
+    assert parser.parse("a drama") is not None
+    sent = [r.body.get("response_format", {}).get("type") for r in fault_server.requests_for("no_format")]
+    assert sent == ["json_schema", "json_object", None, None]
+
+
+def test_reasoning_model_parameters_are_adapted(fault_server: FaultServer) -> None:
+    parser = parser_for(fault_server.url("reasoning"), max_tokens=250)
+    assert parser.parse("a comedy") is not None
+    last = fault_server.requests_for("reasoning")[-1].body
+    assert "temperature" not in last and "max_tokens" not in last and last["max_completion_tokens"] == 250
+    n = len(fault_server.requests_for("reasoning"))
+    assert parser.parse("a drama") is not None
+    assert len(fault_server.requests_for("reasoning")) == n + 1  # remembered: one request now
+
+
 def test_other_400_does_not_switch_mode(fault_server: FaultServer) -> None:
     parser = parser_for(fault_server.url("http400"))
     assert parser.parse("a comedy") is None
@@ -227,7 +245,7 @@ def test_only_transcript_and_previous_are_sent(fault_server: FaultServer, monkey
     assert parser.parse(transcript, previous=previous) is not None
     req = fault_server.requests_for("ok")[-1]
     assert req.headers.get("authorization") == "Bearer sk-no-key"
-    assert set(req.body) <= {"model", "messages", "response_format", "max_tokens", "temperature"}
+    assert set(req.body) == {"model", "messages", "response_format", "max_tokens", "temperature"}
     assert req.body["max_tokens"] == 200 and req.body["response_format"]["type"] == "json_schema"
     system, user = req.body["messages"]
     assert system == {"role": "system", "content": SYSTEM_PROMPT}

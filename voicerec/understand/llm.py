@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 NO_KEY = "sk-no-key"
 MAX_TRANSCRIPT = 500
 MIN_REQUEST_S = 0.05
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object", "schema", "grammar")
 
 SYSTEM_PROMPT = (
     "You turn one spoken request for something to watch into JSON for a TV recommender.\n"
@@ -72,11 +73,12 @@ class LLMParser:
             raise ValueError("no LLM configured (llm.base_url is unset): nothing may be sent")
         self.settings = settings
         self._resolvers = {"resolve_title": resolve_title, "resolve_person": resolve_person}
-        self.mode = "json_schema"
+        self.mode = "json_schema"  # then "json_object", then "text", as a server refuses each
+        self._params: dict[str, Any] = {"max_tokens": settings.max_tokens, "temperature": 0}
         self._schema = {"name": "query", "schema": llm_schema.json_schema(), "strict": False}
         self._logged: set[str] = set()
         self._lock = threading.Lock()
-        self._client = self._new_client()
+        self._client: openai.OpenAI | None = self._new_client()
         _ = self._client.chat.completions  # its lazy imports take ~1 s: pay them here, not in parse
 
     @classmethod
@@ -119,7 +121,10 @@ class LLMParser:
         deadline = time.monotonic() + budget
         box: dict[str, Any] = {}
         done = threading.Event()
-        client = self._client
+        with self._lock:
+            if self._client is None:
+                self._client = self._new_client()
+            client = self._client
 
         def work() -> None:
             try:
@@ -130,7 +135,7 @@ class LLMParser:
                 done.set()
 
         threading.Thread(target=work, name="voicerec-llm", daemon=True).start()
-        if not done.wait(budget):
+        if not done.wait(max(0.0, deadline - time.monotonic())):
             self._failed("timeout", f"no answer within {budget:g} s")
             self._abandon(client)
             return None
@@ -161,28 +166,21 @@ class LLMParser:
         import openai
 
         while True:
-            mode = self.mode
             remaining = deadline - time.monotonic()
             if remaining < MIN_REQUEST_S:
                 raise TimeoutError("budget spent")
-            fmt: dict[str, Any] = {"type": mode}
-            if mode == "json_schema":
-                fmt["json_schema"] = self._schema
+            args = dict(self._params)
+            if self.mode == "json_schema":
+                args["response_format"] = {"type": "json_schema", "json_schema": self._schema}
+            elif self.mode == "json_object":
+                args["response_format"] = {"type": "json_object"}
             try:
                 completion = client.chat.completions.create(
-                    model=self.settings.model, messages=messages,  # type: ignore[arg-type]
-                    response_format=fmt,  # type: ignore[arg-type]
-                    max_tokens=self.settings.max_tokens, temperature=0,
-                    timeout=remaining,
-                )
+                    model=self.settings.model, messages=messages, timeout=remaining, **args)
             except (openai.BadRequestError, openai.UnprocessableEntityError,
                     openai.InternalServerError) as e:
-                if mode == "json_schema" and _refuses_schema(e):
-                    with self._lock:
-                        self.mode = "json_object"
-                    self._failed("json_schema_refused",
-                                 f"server refused json_schema ({e.status_code}); using json_object")
-                    continue
+                if self._adapt(e):
+                    continue  # each adaptation is one-way, so this loop ends
                 raise
             return self._read(completion)
 
@@ -207,6 +205,27 @@ class LLMParser:
         if query is None:
             self._failed("not_an_object", "the answer was JSON but not an object")
         return query
+
+    def _adapt(self, e: openai.APIStatusError) -> bool:
+        """Drop what the server says it does not support, remembered for later calls.
+
+        json_schema → json_object → no response_format (the prompt asks for JSON anyway);
+        no temperature (reasoning models); max_completion_tokens instead of max_tokens."""
+        said = f"{e} {e.body}".lower()
+        with self._lock:
+            if self.mode != "text" and any(w in said for w in _FORMAT_WORDS):
+                old, self.mode = self.mode, "json_object" if self.mode == "json_schema" else "text"
+                change = f"refused {old} ({e.status_code}); using {self.mode}"
+            elif "temperature" in said and "temperature" in self._params:
+                del self._params["temperature"]
+                change = "refused temperature; sending none"
+            elif "max_tokens" in said and "max_tokens" in self._params:
+                self._params["max_completion_tokens"] = self._params.pop("max_tokens")
+                change = "refused max_tokens; using max_completion_tokens"
+            else:
+                return False
+        self._failed(f"adapt:{change}", f"server {change}")
+        return True
 
     # --- failures ------------------------------------------------------------------------------
 
@@ -238,16 +257,12 @@ class LLMParser:
             log.debug("LLM parser: %s", detail)
 
     def _abandon(self, client: openai.OpenAI) -> None:
-        """Drop a client whose request overran; close it off the caller's thread."""
+        """Drop a client whose request overran (the next call makes a fresh one); close it off
+        the caller's thread, which makes the stuck worker's read fail so that thread ends too."""
         with self._lock:
             if self._client is client:
-                self._client = self._new_client()
+                self._client = None
         threading.Thread(target=_close_quietly, args=(client,), daemon=True).start()
-
-
-def _refuses_schema(e: openai.APIStatusError) -> bool:
-    text = f"{e} {e.body}".lower()
-    return any(word in text for word in ("response_format", "json_schema", "schema", "grammar"))
 
 
 @functools.cache
