@@ -137,7 +137,10 @@ class VectorIndex:
         order = np.argsort(lists, kind="stable") if lists is not None else np.arange(len(rowids))
         self.rowids = np.ascontiguousarray(rowids[order], dtype=np.int64)
         self.mat = np.ascontiguousarray(mat[order])
-        norms = np.linalg.norm(self.mat.astype(np.float32), axis=1)
+        norms = np.empty(len(self.mat), dtype=np.float32)
+        for s in range(0, len(self.mat), 65536):  # in chunks: no float copy of the whole matrix
+            block = self.mat[s:s + 65536].astype(np.float32)
+            norms[s:s + 65536] = np.sqrt(np.einsum("ij,ij->i", block, block))
         self.inv_norm = (1.0 / np.maximum(norms, 1e-6)).astype(np.float32)
         self.centroids = centroids
         self.nprobe = nprobe
