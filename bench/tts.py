@@ -1,8 +1,8 @@
 """Speech out: time from reply text to the first audio sample, with the voice loaded, and RTF.
 
 Side by side in the same run, on the same replies:
-  streamed     the shipped path: speakable() → sentence by sentence, a long first sentence cut at
-               its first comma (Speaker(quick_start=True))
+  streamed     the shipped path: speakable() → sentence by sentence, a first sentence over 50
+               characters cut once, at a comma or before a preposition (Speaker(quick_start=True))
   sentence     streamed by whole sentences only (quick_start=False)
   baseline     the whole reply synthesised before anything plays (non-streamed)
 "first sample" is when the first int16 chunk is ready for the device. With --device (default when
@@ -100,7 +100,7 @@ def main() -> None:
     t = time.perf_counter()
     cold_first = first_and_total(speaker, REPLIES[1], True)[0]
     variants = {
-        "streamed (shipped: sentences, long first one cut at its comma)": (Speaker(quick_start=True), True),
+        "streamed (shipped: sentences, a long first one cut once)": (Speaker(quick_start=True), True),
         "sentence (streamed by whole sentences)": (Speaker(quick_start=False), True),
         "baseline (whole reply synthesised before playing)": (Speaker(), False),
     }

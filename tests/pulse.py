@@ -15,9 +15,12 @@ Devices it makes:
 Never the user's real speakers: the server lives in a fresh temporary XDG_RUNTIME_DIR, clients are
 told not to autospawn another, and it is stopped by its PID at the end.
 
-In tests/conftest.py:
+In tests/conftest.py, after the line that puts tests/ on sys.path:
 
-    from tests.pulse import pulse, pytest_configure, pytest_unconfigure  # noqa: F401
+    pytest_plugins = ["pulse"]  # private PulseAudio server for the audio tests (tests/pulse.py)
+
+(or, if conftest has its own pytest_configure, call `pulse.start()` first thing in it and
+`pulse.stop()` in pytest_unconfigure, and import the `pulse` fixture).
 
 Set VOICEREC_TEST_PULSE=0 to not start it (the audio tests then skip).
 """
