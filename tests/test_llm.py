@@ -17,6 +17,7 @@ from llm_servers import FaultServer, LlamaServer, closed_port, fault_server, lla
 from pydantic import SecretStr
 
 from voicerec.config import LLMSettings
+from voicerec.errors import ConfigError
 from voicerec.types import GENRES, SERVICES, Query
 from voicerec.understand import llm_schema
 from voicerec.understand.llm import SYSTEM_PROMPT, LLMParser
@@ -270,6 +271,13 @@ def test_not_configured_sends_nothing(fault_server: FaultServer, monkeypatch: py
     with pytest.raises(ValueError):
         LLMParser(settings)
     assert len(fault_server.requests) == before
+
+
+@pytest.mark.parametrize("url", ["::::", "localhost:8080", "ftp://x/v1", "http://[bad/v1", "http:///v1"])
+def test_a_bad_base_url_is_a_one_line_config_error(url: str) -> None:
+    with pytest.raises(ConfigError) as e:
+        LLMParser(LLMSettings(base_url=url))
+    assert "llm.base_url" in e.value.message and "\n" not in e.value.message
 
 
 def test_empty_transcript_or_a_describe_turn_sends_nothing(fault_server: FaultServer) -> None:

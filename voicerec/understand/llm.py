@@ -24,8 +24,10 @@ import ssl
 import threading
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from voicerec.config import LLMSettings
+from voicerec.errors import ConfigError
 from voicerec.types import GENRES, SERVICES, Query
 from voicerec.understand import llm_schema
 from voicerec.understand.merge import Resolver, merge
@@ -71,6 +73,7 @@ class LLMParser:
         without them, titles and people the LLM names are not used (see merge.merge)."""
         if not settings.enabled:
             raise ValueError("no LLM configured (llm.base_url is unset): nothing may be sent")
+        _check_url(str(settings.base_url))
         self.settings = settings
         self._resolvers = {"resolve_title": resolve_title, "resolve_person": resolve_person}
         self.mode = "json_schema"  # then "json_object", then "text", as a server refuses each
@@ -78,7 +81,10 @@ class LLMParser:
         self._schema = {"name": "query", "schema": llm_schema.json_schema(), "strict": False}
         self._logged: set[str] = set()
         self._lock = threading.Lock()
-        self._client: openai.OpenAI | None = self._new_client()
+        try:
+            self._client: openai.OpenAI | None = self._new_client()
+        except Exception as e:  # noqa: BLE001 - whatever the client rejects is a settings error
+            raise ConfigError(f"bad setting llm.base_url: {e}") from None
         _ = self._client.chat.completions  # its lazy imports take ~1 s: pay them here, not in parse
 
     @classmethod
@@ -90,7 +96,7 @@ class LLMParser:
         import openai
 
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else NO_KEY
-        url = str(self.settings.base_url)
+        url = str(self.settings.base_url).strip()
         # no redirects: the transcript goes to the configured server or nowhere
         http = openai.DefaultHttpxClient(
             verify=_tls_context() if url.lower().startswith("https:") else False,
@@ -263,6 +269,16 @@ class LLMParser:
             if self._client is client:
                 self._client = None
         threading.Thread(target=_close_quietly, args=(client,), daemon=True).start()
+
+
+def _check_url(url: str) -> None:
+    try:
+        parts = urlsplit(url.strip())
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ConfigError(f"bad setting llm.base_url: {url!r} is not an http:// or https:// URL")
 
 
 @functools.cache
