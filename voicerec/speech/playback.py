@@ -113,6 +113,8 @@ class Player:
         self._channels = 1
         self._stop_requested_at = 0.0
         self._frames_out = 0  # frames the device has asked for since the stream started
+        self._warming = False  # the stream runs but the device has not really started yet
+        self._opened_at = 0.0
         self.last_stop_latency_ms: float | None = None
         self.open_ms: float | None = None
         self.first_sound_at: float | None = None  # perf_counter() when play()'s first frame went out
@@ -144,15 +146,21 @@ class Player:
         raise DeviceError(f"audio output device {device} accepts no usable format")
 
     def open(self, sample_rate: int = 22050) -> Player:
-        """Open and start the output stream (once); later audio at other rates is resampled to it.
-        The daemon calls this at start so the device's start-up delay is paid before any reply."""
-        if self._stream is not None:
-            return self
-        started = time.perf_counter()
+        """Open and start the output stream (once) and wait until the device really plays; later
+        audio at other rates is resampled to it. The daemon calls this at start, so the device's
+        start-up delay is paid before any reply; play() opens it too, if needed."""
+        if self._stream is None:
+            self._start_stream(sample_rate)
+        if self._warming:
+            self._warm_up()
+        return self
+
+    def _start_stream(self, sample_rate: int) -> None:
+        self._opened_at = time.perf_counter()
         sd = _sd()
         device = self._resolve_device()
         rate, channels = self._pick_format(sd, device, sample_rate)
-        self._rate = rate
+        self._rate, self._channels, self._warming = rate, channels, True
         try:
             stream = sd.OutputStream(
                 device=device, samplerate=rate, channels=channels, dtype="int16",
@@ -161,28 +169,29 @@ class Player:
             stream.start()
         except sd.PortAudioError as e:
             raise DeviceError(f"cannot open audio output: {e}") from None
-        self._stream, self._channels = stream, channels
-        self._warm_up()
-        self.open_ms = (time.perf_counter() - started) * 1000
+        self._stream = stream
         log.debug("output stream: device %s, %d Hz, %d ch, latency %.0f ms", device, rate, channels,
                   stream.latency * 1000)
-        return self
 
     def _warm_up(self, run_s: float = 0.2, timeout_s: float = 4.0) -> None:
         """Wait until the device consumes audio in real time. A fresh PulseAudio stream takes the
         first blocks at once, then stalls (~1.7 s on a null sink) before it really starts; audio
-        queued during the stall is late or lost, so play() waits that out here, once."""
+        queued during the stall would be late or lost, so the callback plays silence until then
+        (queued audio waits), and this waits it out, once per stream."""
         deadline = time.perf_counter() + timeout_s
         time.sleep(self.block_ms / 1000)
         first = self._frames_out
         while time.perf_counter() < deadline:
             gained = self._frames_out - first
             if gained >= self._rate * run_s:
-                return
+                break
             if gained == 0:
                 first = self._frames_out  # still filling the initial buffer or stalled
             time.sleep(self.block_ms / 2000)
-        log.warning("audio output did not start within %.1f s", timeout_s)
+        else:
+            log.warning("audio output did not start within %.1f s", timeout_s)
+        self._warming = False
+        self.open_ms = (time.perf_counter() - self._opened_at) * 1000
 
     @property
     def sample_rate(self) -> int:
@@ -213,6 +222,9 @@ class Player:
     def _callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         filled = 0
         self._frames_out += frames
+        if self._warming:
+            outdata.fill(0)
+            return
         with self._buf_lock:
             while filled < frames and self._queue:
                 head = self._queue[0]
@@ -263,7 +275,8 @@ class Player:
     def play(self, chunks: Iterable[np.ndarray], sample_rate: int) -> bool:
         """Play int16 mono chunks; block until heard. True if played to the end, False if stopped."""
         with self._play_lock:
-            self.open(sample_rate)
+            if self._stream is None:
+                self._start_stream(sample_rate)
             self._stop.clear()
             self._generation += 1
             self.last_stop_latency_ms = None
@@ -274,7 +287,9 @@ class Player:
                 target=self._feed, args=(iter(chunks), sample_rate, self._generation, done, errors),
                 name="voicerec-playback-feeder",
             )
-            feeder.start()
+            feeder.start()  # synthesis of the first sentence overlaps the device's start-up
+            if self._warming:
+                self._warm_up()
             finished = self._wait(done)
             if not finished:
                 self.last_stop_latency_ms = (time.perf_counter() - self._stop_requested_at) * 1000
