@@ -222,8 +222,15 @@ def pulse_server():
 
 
 @pytest.fixture(scope="module")
-def daemon(tmp_path_factory, pulse_server, catalog_path):
-    d = DaemonProcess(tmp_path_factory.mktemp("daemon"), pulse_server, catalog_path)
+def catalog(request) -> Path:
+    """The shared catalog.db fixture, or VOICEREC_TEST_CATALOG (a ready copy, for quick reruns)."""
+    env = os.environ.get("VOICEREC_TEST_CATALOG")
+    return Path(env) if env else request.getfixturevalue("catalog_path")
+
+
+@pytest.fixture(scope="module")
+def daemon(tmp_path_factory, pulse_server, catalog):
+    d = DaemonProcess(tmp_path_factory.mktemp("daemon"), pulse_server, catalog)
     d.idle(timeout=180)
     yield d
     d.close()
@@ -244,7 +251,7 @@ def test_ready_socket_and_watchdog(daemon):
     assert "READY=1" in daemon.notes
 
 
-def test_spoken_request_gets_a_fitting_spoken_answer(daemon, speech, whisper, catalog_path, tmp_path):
+def test_spoken_request_gets_a_fitting_spoken_answer(daemon, speech, whisper, catalog, tmp_path):
     rec = daemon.pulse.record_speaker(tmp_path / "reply.wav")
     n = daemon.ask(speech["horror"])
     daemon.wait(lambda s: s["requests"] >= n and not s["busy"], 120, "the reply")
@@ -252,7 +259,7 @@ def test_spoken_request_gets_a_fitting_spoken_answer(daemon, speech, whisper, ca
     line = daemon.request_line(n)
     assert "answered" in line and "end=release" in line and "first_audio=" in line
     titles = results_of(line)
-    fitting = horror_on_hulu(catalog_path)
+    fitting = horror_on_hulu(catalog)
     assert titles and all(t in fitting for t in titles), (titles, line)
     audio, rate = read_wav(tmp_path / "reply.wav")
     assert voiced_span(audio, rate)[1] > 2.0  # several seconds of reply were heard

@@ -19,6 +19,7 @@ import logging
 import os
 import queue
 import signal
+import sys
 import threading
 import time
 import wave
@@ -463,6 +464,17 @@ def _apply_log_level(level: str) -> None:
 
 
 def run_daemon(settings: Settings, config_file: str | Path | None = None) -> int:
-    """The daemon's entry point (`voicerec run`). Returns the exit status."""
+    """The daemon's entry point (`voicerec run`): runs until SIGTERM/SIGINT, then exits 0.
+
+    After the orderly shutdown (speech stopped, streams closed, socket removed) the process ends
+    with os._exit: native thread pools (CTranslate2, onnxruntime, PortAudio) torn down by C++
+    static destructors during interpreter exit can abort a process stopped mid-request."""
     _apply_log_level(settings.log_level)
-    return Daemon(settings, config_file).run()
+    rc = Daemon(settings, config_file).run()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(rc)
