@@ -81,8 +81,15 @@ def bench_device(speaker: Speaker, rounds: int) -> dict[str, float] | None:
                     firsts.append((player.first_sound_at - started) * 1000)
         finally:
             player.close()
+        cold: list[float] = []  # `voicerec ask --speak`: a new Player per reply, voice loaded
+        for _ in range(2):
+            with Player() as fresh:
+                started = time.perf_counter()
+                fresh.play(speaker.stream(REPLIES[1]), speaker.sample_rate)
+                assert fresh.first_sound_at is not None
+                cold.append((fresh.first_sound_at - started) * 1000)
         return {"open_ms": player.open_ms or 0.0, "p50": statistics.median(firsts), "p90": pct(firsts, 90),
-                "max": max(firsts), "n": len(firsts)}
+                "max": max(firsts), "n": len(firsts), "cold": statistics.median(cold)}
     finally:
         pulse.stop()
 
@@ -145,7 +152,9 @@ def main() -> None:
             "",
             f"Through a real PortAudio device (private PulseAudio null sink, stream opened once in "
             f"{device['open_ms']:.0f} ms): text → first non-silent frame handed to the device, "
-            f"p50 {device['p50']:.0f} ms, p90 {device['p90']:.0f} ms, max {device['max']:.0f} ms ({device['n']} replies).",
+            f"p50 {device['p50']:.0f} ms, p90 {device['p90']:.0f} ms, max {device['max']:.0f} ms ({device['n']} replies). "
+            f"With a stream opened for the reply (as `voicerec ask --speak` does): {device['cold']:.0f} ms "
+            "(synthesis overlaps the sound server's start-up stall).",
         ]
     lines += [
         "",
