@@ -60,6 +60,7 @@ CASES = [
     ("runs 2h.", "runs 2 hours."),
     ("97 min", "97 minutes"),
     ("45 mins", "45 minutes"),
+    ("a $5m budget", "a $5m budget"),  # a bare m is not minutes
     # ratings are read letter by letter already
     ("rated TV-MA", "rated TV-MA"),
     ("rated PG-13", "rated PG-13"),

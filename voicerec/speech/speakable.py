@@ -4,7 +4,7 @@ Piper reads text through espeak-ng, which gets several things in catalogue text 
 "1999" becomes "nineteen hundred ninety nine", "2000s" becomes "two thousand z",
 "Rocky II" becomes "Rocky roman two", "#1" becomes "hash one", and the period in
 "Vol." or "Mr." ends the sentence (so Piper pauses and starts a new chunk mid-title).
-`speakable(text)` rewrites those into plain words. It is pure and cheap (< 1 ms).
+`speakable(text)` rewrites those into plain words. It is pure and cheap (about 1 ms per reply).
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ _RULES: list[Callable[[str], str]] = [
     _sub(r"(\d)\s*([½¼¾])|([½¼¾])", lambda m: _fraction(m) if m.group(2) else _FRACTIONS[m.group(3)][1]),
     _sub(r"#\s?(\d+)", lambda m: "number " + number_words(int(m.group(1)))),
     _sub(r"\b(?:(\d+)\s?h(?:rs?)?)\s*(?:(\d+)\s?m(?:in)?)?\b(?=\W|$)", _runtime),
-    _sub(r"\b(\d+)\s?(?:min|mins|m)\b\.?(?!-)", lambda m: _runtime_minutes(m.group(1))),
+    _sub(r"\b(\d+)\s?(?:min|mins)\b\.?(?!-)", lambda m: _runtime_minutes(m.group(1))),
     # decades: 1990s, 2000s, '90s, 80's, 90s
     _sub(r"\b(1[0-9]|20)(\d0)\s?'?s\b", lambda m: decade_words(int(m.group(1) + m.group(2)))),
     _sub(r"(?:[\u2019']|\b)([1-9]0)\s?'?s\b", lambda m: decade_words(int(m.group(1)))),
