@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+pytest_plugins = ["pulse"]  # a private PulseAudio server for the audio tests (tests/pulse.py)
+
 # Tests never read the developer's own config or history.
 os.environ.setdefault("XDG_CONFIG_HOME", str(ROOT / "tests" / ".cache" / "config"))
 

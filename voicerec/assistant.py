@@ -147,7 +147,7 @@ class Assistant:
             if named is None:
                 return [], None
             base = q.model_copy(update={"title": None})
-            fits = self.catalog.by_rowids([named.rowid], base)
+            fits = self.catalog.passes(named.rowid, base)
             facts = self.catalog.titles([named.rowid])[named.rowid]
             head = [Suggestion(**facts.model_dump(), why=reason(facts, q))] if fits else []
             similar = base.model_copy(update={"similar_to": named.id, "exclude_ids": [*q.exclude_ids, named.id]})

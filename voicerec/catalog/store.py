@@ -14,6 +14,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from voicerec.catalog.facets import Facets
 from voicerec.catalog.schema import genre_mask, service_mask
 from voicerec.errors import CatalogError
 from voicerec.text import norm
@@ -129,6 +132,7 @@ class Catalog:
             self.conn.execute("PRAGMA query_only = ON")
             self.meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
             self.conn.execute("SELECT rowid FROM titles LIMIT 1").fetchall()
+            self._facets: Facets | None = None
         except sqlite3.DatabaseError as e:
             raise CatalogError(f"cannot read the catalogue {self.path}: {e}; rebuild it with: voicerec catalog build") from None
 
@@ -147,58 +151,100 @@ class Catalog:
         return int(self.conn.execute("SELECT count(*) FROM titles").fetchone()[0])
 
     # ------------------------------------------------------------------------------------
-    def candidates(self, q: Query, *, limit: int = 300, fts_limit: int = 200) -> list[Candidate]:
-        """Rows passing every hard filter: the best by quality, plus keyword hits on the mood."""
-        f = build_filter(q)
-        order = {
-            "newest": "t.year DESC, t.quality DESC",
-            "oldest": "t.year ASC, t.quality DESC",
-            "popularity": "t.popularity DESC",
-        }.get(q.sort, "t.quality DESC")  # NULLs sort last in DESC order
+    # --- hard filters -------------------------------------------------------------------
+    @property
+    def facets(self) -> Facets:
+        """The filter columns in memory (loaded on first use, kept for the process's life)."""
+        if self._facets is None:
+            self._facets = Facets.load(self.conn)
+        return self._facets
+
+    def match(self, q: Query) -> np.ndarray:
+        """Boolean mask over `facets`: the titles that pass every hard filter of the query."""
         try:
-            rows = self.conn.execute(
-                f"SELECT {_LIGHT} FROM titles t {_hint(q)} WHERE {f.where} "
-                f"ORDER BY {order}, t.id LIMIT ?",
-                [*f.args, limit],
-            ).fetchall()
-            pool = {r[0]: Candidate(*r) for r in rows}
-            expr = fts_expression(q.mood) if q.mood else None
-            if expr:
-                hits = self.conn.execute(
-                    f"SELECT {_LIGHT}, bm25(titles_fts, 2.0, 1.0) AS score FROM titles_fts "
-                    f"JOIN titles t ON t.rowid = titles_fts.rowid WHERE titles_fts MATCH ? AND {f.where} "
-                    "ORDER BY score LIMIT ?",
-                    [expr, *f.args, fts_limit],
-                ).fetchall()
-                for r in hits:
-                    c = pool.get(r[0]) or Candidate(*r[:-1])
-                    c.bm25 = -float(r[-1])
-                    pool[r[0]] = c
+            only = self._subquery_rowids(q)
+            exclude = self._rowids_of(q.exclude_ids) if q.exclude_ids else None
+            return self.facets.mask(q, only=only, exclude=exclude)
         except sqlite3.DatabaseError as e:
             raise CatalogError(f"catalogue query failed: {e}") from None
-        return list(pool.values())
 
-    def filtered_rowids(self, q: Query, cap: int) -> list[int] | None:
-        """All rowids passing the hard filters, or None when there are more than `cap`."""
-        f = build_filter(q)
-        rows = self.conn.execute(f"SELECT t.rowid FROM titles t {_hint(q)} WHERE {f.where} LIMIT ?",
-                                 [*f.args, cap + 1]).fetchall()
-        if len(rows) > cap:
+    def _subquery_rowids(self, q: Query) -> np.ndarray | None:
+        """Rowids allowed by the filters that live in other tables (countries, people)."""
+        sets: list[set[int]] = []
+        if q.countries:
+            marks = ",".join("?" * len(q.countries))
+            sets.append({r[0] for r in self.conn.execute(
+                f"SELECT t.rowid FROM title_countries c JOIN titles t ON t.id = c.title_id WHERE c.country IN ({marks})",
+                q.countries)})
+        for person in q.people:
+            sets.append({r[0] for r in self.conn.execute(
+                "SELECT t.rowid FROM people p JOIN credits c ON c.person_id = p.id JOIN titles t ON t.id = c.title_id "
+                "WHERE p.name = ?", (person,))})
+        if not sets:
             return None
-        return [r[0] for r in rows]
+        return np.fromiter(set.intersection(*sets), dtype=np.int64)
 
-    def by_rowids(self, rowids: list[int], q: Query | None = None) -> list[Candidate]:
-        """Candidates for these rowids that also pass the query's filters (if given)."""
-        if not rowids:
-            return []
-        f = build_filter(q) if q else Filter("1", [])
+    def _rowids_of(self, ids: list[str]) -> np.ndarray:
+        out: list[int] = []
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            marks = ",".join("?" * len(chunk))
+            out += [r[0] for r in self.conn.execute(f"SELECT rowid FROM titles WHERE id IN ({marks})", chunk)]
+        return np.array(out, dtype=np.int64)
+
+    def passes(self, rowid: int, q: Query) -> bool:
+        pos = self.facets.positions(np.array([rowid]))[0]
+        return bool(pos >= 0 and self.match(q)[pos])
+
+    # --- candidate pools ----------------------------------------------------------------
+    def best(self, mask: np.ndarray, q: Query, k: int) -> np.ndarray:
+        """Rowids of the k best titles passing `mask`, by the query's order (quality by default)."""
+        f = self.facets
+        pos = np.flatnonzero(mask)
+        if len(pos) == 0:
+            return np.zeros(0, dtype=np.int64)
+        key = {
+            "popularity": f.popularity[pos],
+            "newest": f.year[pos].astype(np.float32) * 100 + f.quality[pos],
+            "oldest": -f.year[pos].astype(np.float32) * 100 + f.quality[pos],
+        }.get(q.sort, f.quality[pos])
+        if len(pos) > k:
+            top = np.argpartition(-key, k - 1)[:k]
+            pos = pos[top]
+        return f.rowids[pos]
+
+    def keyword_scores(self, text: str, mask: np.ndarray, k: int = 200) -> dict[int, float]:
+        """BM25 (higher is better) of the mood words, for up to k titles passing `mask`."""
+        expr = fts_expression(text)
+        if not expr:
+            return {}
+        try:
+            rows = self.conn.execute(
+                "SELECT rowid, bm25(titles_fts, 2.0, 1.0) AS s FROM titles_fts WHERE titles_fts MATCH ? "
+                "ORDER BY s LIMIT ?", (expr, 5000)
+            ).fetchall()
+        except sqlite3.DatabaseError as e:
+            raise CatalogError(f"catalogue text search failed: {e}") from None
+        if not rows:
+            return {}
+        rowids = np.array([r[0] for r in rows], dtype=np.int64)
+        pos = self.facets.positions(rowids)
+        keep = (pos >= 0) & mask[np.maximum(pos, 0)]
+        out: dict[int, float] = {}
+        for (rowid, score), ok in zip(rows, keep, strict=True):
+            if ok:
+                out[rowid] = -float(score)
+                if len(out) >= k:
+                    break
+        return out
+
+    def candidates(self, rowids: list[int]) -> list[Candidate]:
+        """What the ranker needs of these rows (a few hundred at most)."""
         out: list[Candidate] = []
         for i in range(0, len(rowids), 900):
             chunk = rowids[i:i + 900]
             marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT {_LIGHT} FROM titles t WHERE t.rowid IN ({marks}) AND {f.where}", [*chunk, *f.args]
-            ).fetchall()
+            rows = self.conn.execute(f"SELECT {_LIGHT} FROM titles t WHERE t.rowid IN ({marks})", chunk).fetchall()
             out.extend(Candidate(*r) for r in rows)
         return out
 
@@ -241,11 +287,6 @@ class Catalog:
             cast=json.loads(cast)[:8], directors=json.loads(directors)[:4], description=description or "",
         )
         return t
-
-
-def _hint(q: Query) -> str:
-    """Scan the narrow covering index unless a selective sub-query (people, countries) should drive."""
-    return "" if (q.people or q.countries) else "INDEXED BY idx_titles_rank"
 
 
 def _prefixed() -> str:

@@ -171,6 +171,12 @@ _EMBEDDINGS_DDL = """CREATE TABLE IF NOT EXISTS embeddings (
 )"""
 
 
+# Vectors shipped with the repository for the shipped catalogue (text_hash -> int8 vector), so a
+# fresh build does not spend a quarter of an hour embedding what never changes. Made by
+# scripts/export_vectors.py; any title whose text differs is embedded as usual.
+SEED_PATH = Path(__file__).resolve().parents[2] / "data" / "vectors" / "minilm-l6-int8.sqlite"
+
+
 def default_cache_path() -> Path | None:
     """Where vectors are kept across builds, keyed by text hash: $VOICEREC_EMBED_CACHE, else
     $XDG_CACHE_HOME/voicerec/embeddings.db (~/.cache/...). VOICEREC_EMBED_CACHE="" turns it off."""
@@ -223,6 +229,24 @@ class VectorCache:
 
 
 _DEFAULT = object()
+
+
+def _seed_vectors(path: Path, wanted: set[str]) -> dict[str, bytes]:
+    """text_hash -> vec from the shipped seed file (read-only)."""
+    found: dict[str, bytes] = {}
+    if not wanted or not path.is_file():
+        return found
+    try:
+        seed = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            for h, vec in seed.execute("SELECT text_hash, vec FROM vectors"):
+                if h in wanted and len(vec) == EMBED_DIM:
+                    found[h] = vec
+        finally:
+            seed.close()
+    except sqlite3.Error:
+        return {}
+    return found
 
 
 def _old_vectors(path: Path, wanted: set[str]) -> dict[str, bytes]:
@@ -290,6 +314,7 @@ def _embed_catalog(conn: sqlite3.Connection, reuse_from: Path | None, embedder: 
 
     wanted = {hashes[t] for t in todo}
     reused = _old_vectors(reuse_from, wanted) if reuse_from else {}
+    reused.update(_seed_vectors(SEED_PATH, wanted - set(reused)))
     if store is not None:
         reused.update(store.get(wanted - set(reused)))
     conn.executemany(

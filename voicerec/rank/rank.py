@@ -25,7 +25,10 @@ from voicerec.types import Query, Suggestion
 
 log = logging.getLogger(__name__)
 
-BRUTE_FORCE_CAP = 30_000
+BRUTE_FORCE_CAP = 60_000  # above this many filtered titles, the IVF index narrows the search
+PRIOR_POOL = 300  # best-rated titles passing the filters
+KEYWORD_POOL = 200  # best BM25 hits on the mood words
+MEANING_POOL = 200  # nearest titles in meaning
 
 
 @dataclass(frozen=True)
@@ -95,17 +98,24 @@ class Ranker:
 
     # --- ranking --------------------------------------------------------------------------
     def rank(self, q: Query, n: int = 3) -> list[Suggestion]:
-        pool = {c.rowid: c for c in self.catalog.candidates(q)}
-        qvec, like = self._query_vector(q)
-        if qvec is not None:
-            for c in self._vector_candidates(q, qvec):
-                pool.setdefault(c.rowid, c)
-        if like is not None:
-            pool.pop(like.rowid, None)
-        if not pool:
+        """The n best titles for the query, diverse, each with its spoken reason."""
+        mask = self.catalog.match(q)  # every hard filter; nothing outside it is ever scored
+        if not mask.any():
             return []
-        cands = list(pool.values())
-        scores, sem = self._score(q, cands, qvec, like)
+        qvec, like = self._query_vector(q)
+        pool = set(self.catalog.best(mask, q, PRIOR_POOL).tolist())
+        bm25 = self.catalog.keyword_scores(q.mood, mask, KEYWORD_POOL) if q.mood else {}
+        pool |= set(bm25)
+        if qvec is not None:
+            pool |= set(self._nearest(qvec, mask, MEANING_POOL).tolist())
+        if like is not None:
+            pool.discard(like.rowid)
+        cands = self.catalog.candidates(sorted(pool))
+        if not cands:
+            return []
+        for c in cands:
+            c.bm25 = bm25.get(c.rowid, 0.0)
+        scores, _ = self._score(q, cands, qvec, like)
         order = self._diversify(cands, scores, n)
         facts = self.catalog.titles([cands[i].rowid for i in order])
         out = []
@@ -124,18 +134,16 @@ class Ranker:
             return self.embed(q.mood), like
         return None, like
 
-    def _vector_candidates(self, q: Query, qvec: np.ndarray, k: int = 200) -> list[Candidate]:
-        idx = self.index
-        rowids = self.catalog.filtered_rowids(q, BRUTE_FORCE_CAP)
-        if rowids is not None:
-            if not rowids:
-                return []
-            arr = np.asarray(rowids, dtype=np.int64)
-            sims = idx.scores(qvec, arr)
-            top = arr[np.argsort(-sims)[:k]]
-            return self.catalog.by_rowids([int(r) for r in top])
-        top_rowids, _ = idx.top(qvec, k * 10)
-        return self.catalog.by_rowids([int(r) for r in top_rowids], q)[:k]
+    def _nearest(self, qvec: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
+        """Rowids of the k titles passing `mask` nearest in meaning: exact on small sets, IVF on large."""
+        allowed = self.catalog.facets.rowids[mask]
+        if len(allowed) <= BRUTE_FORCE_CAP:
+            sims = self.index.scores(qvec, allowed)
+            if len(allowed) > k:
+                return allowed[np.argpartition(-sims, k - 1)[:k]]
+            return allowed
+        rowids, _ = self.index.top(qvec, k, allowed_rowids=allowed)
+        return rowids
 
     def _score(self, q: Query, cands: list[Candidate], qvec, like: Candidate | None) -> tuple[np.ndarray, np.ndarray]:
         w = self.w
@@ -180,7 +188,8 @@ class Ranker:
             return order[:n]
         vecs: dict[int, np.ndarray | None] = {}
         if self.index is not None:
-            vecs = {i: self.index.vector_of(cands[i].rowid) for i in order}
+            mat = self.index.matrix(np.array([cands[i].rowid for i in order], dtype=np.int64))
+            vecs = {i: (mat[j] if mat[j].any() else None) for j, i in enumerate(order)}
         floor = float(scores[order[-1]])
         span = float(scores[order[0]]) - floor or 1.0
         lam = self.w.mmr_lambda
