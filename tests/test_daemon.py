@@ -341,3 +341,57 @@ def test_sigterm_while_speaking_stops_cleanly(daemon, speech):
     assert "STOPPING=1" in daemon.notes
     log = daemon.log()
     assert "stopped after" in log and "Traceback" not in log
+
+
+# -- the GPIO path, in-process (gpiozero's mock pins drive the real Daemon) ----------------------
+def test_gpio_button_drives_a_request(tmp_path, catalog, speech, caplog):
+    """Runs after the subprocess tests (the module's server is up again); models load in-process."""
+    import logging
+
+    from gpiozero.pins.mock import MockFactory
+
+    from voicerec.config import AudioSettings, PTTSettings, Settings
+    from voicerec.daemon.run import Daemon
+
+    server = Pulse()
+    saved = {k: os.environ.get(k) for k in ("XDG_RUNTIME_DIR", "PULSE_SERVER", "PULSE_CLIENTCONFIG")}
+    os.environ.update(_client_env(server.dir))
+    if "sounddevice" in sys.modules:  # PortAudio lists devices once: list this server's
+        sys.modules["sounddevice"]._terminate()
+        sys.modules["sounddevice"]._initialize()
+    factory = MockFactory()
+    settings = Settings(catalog_path=catalog, state_dir=tmp_path / "state",
+                        audio=AudioSettings(input_device="pulse", output_device="pulse", earcon=False),
+                        ptt=PTTSettings(gpio_pin=17, gpio_bounce_ms=0, socket_path=tmp_path / "c.sock"))
+    daemon = Daemon(settings, pin_factory=factory)
+    caplog.set_level(logging.INFO, logger="voicerec.daemon")
+    thread = threading.Thread(target=daemon.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 180
+        while daemon.state != "idle" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert daemon.state == "idle" and daemon.mic is not None and daemon.mic.available
+        pin = factory.pin(17)
+        pin.drive_low()  # pressed: GPIO 17 to GND
+        time.sleep(0.3)
+        assert daemon.state == "listening"
+        server.play_into_mic(speech["horror"])
+        time.sleep(0.3)
+        pin.drive_high()  # released
+        deadline = time.monotonic() + 120
+        while (daemon._count < 1 or daemon._current is not None) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("request 1:"))
+        assert "answered" in line and "end=release" in line and results_of(line)
+    finally:
+        daemon.stop()
+        thread.join(timeout=15)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        server.kill()
+        shutil.rmtree(server.dir, ignore_errors=True)
+    assert not thread.is_alive()
