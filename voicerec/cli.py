@@ -139,7 +139,7 @@ def _print_stats(stats: dict) -> None:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from voicerec.daemon.run import run_daemon
 
-    return run_daemon(settings)
+    return run_daemon(settings, config_file=args.config)
 
 
 def cmd_ptt(args: argparse.Namespace, settings: Settings) -> int:
