@@ -2,11 +2,12 @@
 """Synthesise the spoken test set: every dev request (and conversation turn) in several voices,
 each clean and with room noise added by sox. Generated, never hand-edited.
 
-    make_test_speech.py OUT_DIR [--requests tests/data/dev_requests.jsonl]
+    make_test_speech.py OUT_DIR [--requests tests/data/dev_requests.jsonl tests/data/name_requests.jsonl]
                                 [--conversations tests/data/dev_conversations.jsonl]
 
 Writes OUT_DIR/<voice>[-noise]/<id>.wav (16 kHz mono s16) and OUT_DIR/texts.jsonl
 ({"id", "text"}, the reference transcripts). Conversation turns are named <conv id>-<turn no>.
+name_requests.jsonl adds requests that name popular titles and people (to measure name accuracy).
 Voices: the bundled Piper joe voice; espeak-ng en-us at 165 wpm; espeak-ng en-gb at 140 wpm.
 Noise: pink noise at a fixed level mixed in by sox in repeatable mode (same bytes every run).
 """
@@ -30,9 +31,9 @@ NOISE = "pinknoise"
 NOISE_VOL = "0.06"   # pink noise after normalising speech to -3 dBFS: about 15-20 dB SNR
 
 
-def load_texts(requests: Path, conversations: Path | None) -> list[tuple[str, str]]:
+def load_texts(requests: list[Path], conversations: Path | None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    for line in requests.read_text().splitlines():
+    for line in (line for f in requests for line in f.read_text().splitlines()):
         if line.strip():
             r = json.loads(line)
             out.append((r["id"], r["text"]))
@@ -72,7 +73,8 @@ def add_noise(src: Path, dst: Path, tmp: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
-    ap.add_argument("--requests", type=Path, default=ROOT / "tests" / "data" / "dev_requests.jsonl")
+    ap.add_argument("--requests", type=Path, nargs="+",
+                    default=[ROOT / "tests" / "data" / "dev_requests.jsonl", ROOT / "tests" / "data" / "name_requests.jsonl"])
     ap.add_argument("--conversations", type=Path, default=ROOT / "tests" / "data" / "dev_conversations.jsonl")
     a = ap.parse_args()
     for tool in ("sox", "espeak-ng"):

@@ -40,10 +40,12 @@ if [ ! -f "$OUT/librivox/.done-$PS_VERSION" ]; then
 fi
 
 # 2. The spoken dev requests, re-made whenever the texts or the generator change.
-want=$(cat tests/data/dev_requests.jsonl tests/data/dev_conversations.jsonl scripts/make_test_speech.py | sha256sum | cut -c1-16)
+want=$(cat tests/data/dev_requests.jsonl tests/data/dev_conversations.jsonl tests/data/name_requests.jsonl scripts/make_test_speech.py | sha256sum | cut -c1-16)
 if [ "$(cat "$OUT/spoken/.stamp" 2>/dev/null || true)" != "$want" ]; then
     log "synthesising the spoken dev requests (Piper joe + espeak-ng, clean and noisy)"
+    rm -rf "$OUT/spoken.new"
+    "$PY" scripts/make_test_speech.py "$OUT/spoken.new"
+    echo "$want" > "$OUT/spoken.new/.stamp"
     rm -rf "$OUT/spoken"
-    "$PY" scripts/make_test_speech.py "$OUT/spoken"
-    echo "$want" > "$OUT/spoken/.stamp"
+    mv "$OUT/spoken.new" "$OUT/spoken"
 fi

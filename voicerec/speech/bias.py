@@ -166,10 +166,12 @@ def _read_catalog(path: str, _mtime: int, _size: int) -> tuple[tuple[str, ...], 
         titles = [r[0] for r in con.execute(
             "SELECT title FROM titles ORDER BY COALESCE(votes, 0) DESC, COALESCE(popularity, 0) DESC LIMIT ?",
             (N_TITLES,))]
+        # people who lead or direct the most-voted titles, ranked by those titles' votes
         people = [r[0] for r in con.execute(
-            "SELECT p.name FROM people p JOIN credits c ON c.person_id = p.id JOIN titles t ON t.id = c.title_id"
-            " WHERE c.role = 'director' OR c.ord < 4"
-            " GROUP BY p.id ORDER BY SUM(COALESCE(t.votes, 0)) DESC LIMIT ?", (N_PEOPLE,))]
+            "SELECT p.name FROM (SELECT id, votes FROM titles WHERE votes IS NOT NULL"
+            " ORDER BY votes DESC LIMIT ?) t JOIN credits c ON c.title_id = t.id"
+            " JOIN people p ON p.id = c.person_id WHERE c.role = 'director' OR c.ord < 4"
+            " GROUP BY p.id ORDER BY SUM(t.votes) DESC LIMIT ?", (2 * N_TITLES, N_PEOPLE))]
     except sqlite3.Error as e:
         raise CatalogError(f"cannot read names from the catalogue {path}: {e}") from None
     finally:

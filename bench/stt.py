@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Speech-to-text benchmark: WER, name accuracy and real-time factor on the LibriVox clips and the
+spoken dev requests, for voicerec's Transcriber (each biasing step on and off) beside
+faster-whisper's plain defaults (beam 5, no VAD, no biasing) on the same model, in the same run;
+and the latency of one ~3 s request with the model loaded.
+
+    bench/stt.py [--sets librivox,joe,joe-noise,...] [--configs plain,vad,prompt,...] [--limit N]
+                 [--out bench/results/stt.md]
+
+Needs the test audio (scripts/test_assets.sh) and catalog.db (for the biased configs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from voicerec.config import STTSettings  # noqa: E402
+from voicerec.speech.bias import Vocabulary  # noqa: E402
+from voicerec.speech.decode import load_audio  # noqa: E402
+from voicerec.speech.stt import Transcriber  # noqa: E402
+from voicerec.speech.wer import normalize, word_errors  # noqa: E402
+from voicerec.text import norm  # noqa: E402
+from voicerec.types import SERVICE_NAMES  # noqa: E402
+
+AUDIO = ROOT / "tests" / ".audio"
+SPOKEN_SETS = ("joe", "joe-noise", "espeak-us", "espeak-us-noise", "espeak-gb", "espeak-gb-noise")
+# name → (prompt_mode, snapping); None = unbiased; "plain" = faster-whisper's own defaults
+# name → prompt mode; None = unbiased; "plain" = faster-whisper's own defaults. Every biased config is
+# also scored with snapping ("<name>+snap"), and "vad" with snapping alone ("vad+snap").
+CONFIGS: dict[str, str | None] = {
+    "plain": "plain",
+    "vad": None,
+    "hotwords": "hotwords",
+    "prompt-short": "initial_prompt",   # services and genres only, no names
+    "prompt": "initial_prompt",
+}
+
+
+@dataclass
+class Score:
+    errors: int = 0
+    words: int = 0
+    names: int = 0
+    names_right: int = 0
+    audio_s: float = 0.0
+    wall_s: float = 0.0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def wer(self) -> float:
+        return self.errors / self.words if self.words else 0.0
+
+    @property
+    def rtf(self) -> float:
+        return self.wall_s / self.audio_s if self.audio_s else 0.0
+
+
+def load_sets(names: list[str], limit: int | None) -> dict[str, list[tuple[Path, str]]]:
+    sets: dict[str, list[tuple[Path, str]]] = {}
+    for name in names:
+        if name == "librivox":
+            items = [(w, w.with_suffix(".txt").read_text().strip()) for w in sorted((AUDIO / "librivox").glob("*.wav"))]
+        else:
+            texts = [json.loads(line) for line in (AUDIO / "spoken" / "texts.jsonl").read_text().splitlines()]
+            items = [(AUDIO / "spoken" / name / f"{t['id']}.wav", t["text"]) for t in texts]
+        if not items or not items[0][0].is_file():
+            sys.exit(f"bench/stt.py: no audio for {name}; run scripts/test_assets.sh")
+        sets[name] = items[:limit] if limit else items
+    return sets
+
+
+def names_in(text: str, vocab: Vocabulary | None) -> list[str]:
+    """Catalogue names (2+ words) and service names a reference text contains, in normal form."""
+    t = f" {norm(text)} "
+    found = [norm(s) for s in SERVICE_NAMES.values() if f" {norm(s)} " in t]
+    found += [n for n in ("hulu", "hbo max", "netflix") if f" {n} " in t and n not in found]
+    if vocab is not None:
+        found += [n for n in vocab.names() if len(n.split()) >= 2 and f" {n} " in t and n not in found]
+    return found
+
+
+def run_config(name: str, stt: Transcriber, plain_model, sets, vocab_all) -> dict[str, dict[str, Score]]:  # noqa: ANN001
+    """Decode every clip once; score the raw text as `name` and, for biased configs, the snapped text
+    as `name+snap` (snapping is a post-pass, so both come from the same decode)."""
+    out: dict[str, dict[str, Score]] = {name: {}}
+    snapper = vocab_all if plain_model is None else None
+    if snapper is not None:
+        out[f"{name}+snap"] = {}
+    for set_name, items in sets.items():
+        sc, sc_snap = Score(), Score()
+        for wav, ref in items:
+            audio = load_audio(wav, 30.0)
+            t0 = time.perf_counter()
+            if plain_model is not None:
+                segs, _ = plain_model.transcribe(audio.samples, language="en")
+                hyp = " ".join(s.text.strip() for s in segs)
+            else:
+                hyp = stt.transcribe(audio).raw_text
+            wall = time.perf_counter() - t0
+            score(sc, wav, ref, hyp, wall, audio.seconds, vocab_all)
+            if snapper is not None:
+                t1 = time.perf_counter()
+                snapped = snapper.snap(hyp)
+                score(sc_snap, wav, ref, snapped, wall + time.perf_counter() - t1, audio.seconds, vocab_all)
+        out[name][set_name] = sc
+        if snapper is not None:
+            out[f"{name}+snap"][set_name] = sc_snap
+        for label, x in ((name, sc), (f"{name}+snap", sc_snap if snapper else None)):
+            if x is not None:
+                print(f"  {label:18s} {set_name:16s} WER {x.wer:6.1%}  names {x.names_right}/{x.names}  RTF {x.rtf:.3f}",
+                      file=sys.stderr)
+    return out
+
+
+def score(sc: Score, wav: Path, ref: str, hyp: str, wall: float, seconds: float, vocab: Vocabulary | None) -> None:
+    sc.wall_s += wall
+    sc.audio_s += seconds
+    if not wav.stem.startswith("name-"):  # WER on the dev requests; name requests count names only
+        e, n = word_errors(ref, hyp)
+        sc.errors += e
+        sc.words += n
+    hyp_n = f" {' '.join(normalize(hyp))} "
+    for nm in names_in(ref, vocab):
+        sc.names += 1
+        if f" {' '.join(normalize(nm))} " in hyp_n:
+            sc.names_right += 1
+        else:
+            sc.misses.append(f"{nm!r} → {hyp!r}")
+
+
+def biased(vocab: Vocabulary, mode: str | None, short: bool, beam: int, model) -> Transcriber:  # noqa: ANN001
+    """A transcriber on the shared model with this prompt mode; snapping is scored as a post-pass."""
+    v = Vocabulary(vocab.titles, vocab.people, prompt_mode=mode, snapping=False)
+    if short:
+        v.prompt_titles = v.prompt_people = 0
+    stt = Transcriber(STTSettings(bias=True, beam_size=beam), vocabulary=v)
+    stt._model = model
+    return stt
+
+
+def latency(stt: Transcriber, plain_model, wav: Path, runs: int = 7) -> tuple[float, float]:  # noqa: ANN001
+    audio = load_audio(wav, 30.0)
+    ours, plain = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        stt.transcribe(audio)
+        ours.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        segs, _ = plain_model.transcribe(audio.samples, language="en")
+        list(segs)
+        plain.append(time.perf_counter() - t0)
+    return statistics.median(ours), statistics.median(plain)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sets", default="librivox," + ",".join(SPOKEN_SETS))
+    ap.add_argument("--configs", default=",".join(CONFIGS))
+    ap.add_argument("--limit", type=int, default=None, help="first N clips of each set")
+    ap.add_argument("--catalog", type=Path, default=ROOT / "catalog.db")
+    ap.add_argument("--out", type=Path, default=None, help="write a markdown table here")
+    ap.add_argument("--beam", type=int, default=STTSettings().beam_size, help="beam size for voicerec's configs")
+    ap.add_argument("--misses", action="store_true", help="print names that came out wrong")
+    a = ap.parse_args()
+    sets = load_sets(a.sets.split(","), a.limit)
+    configs = a.configs.split(",")
+    vocab = Vocabulary.from_catalog(a.catalog) if a.catalog.is_file() else None
+    if vocab is None:
+        sys.exit(f"bench/stt.py: {a.catalog} not found (build it: voicerec catalog build)")
+    base = Transcriber(STTSettings(bias=False, beam_size=a.beam))
+    base.load()
+    plain_model = base._model  # same weights, faster-whisper's own transcribe() defaults
+    results: dict[str, dict[str, Score]] = {}
+    for c in configs:
+        mode = CONFIGS[c]
+        if mode == "plain":
+            results.update(run_config(c, base, plain_model, sets, vocab))
+            continue
+        stt = biased(vocab, mode, c == "prompt-short", a.beam, plain_model)
+        results.update(run_config(c, stt, None, sets, vocab))
+    if a.misses:
+        for c, per_set in results.items():
+            for set_name, sc in per_set.items():
+                for m in sc.misses:
+                    print(f"    miss {c} [{set_name}] {m}", file=sys.stderr)
+    req = AUDIO / "spoken" / "joe" / "cozy-sunday.wav"
+    best = configs[-1] if CONFIGS[configs[-1]] != "plain" else "vad"
+    lat_stt = biased(vocab, CONFIGS[best], best == "prompt-short", a.beam, plain_model)
+    lat_stt.vocabulary.snapping = True
+    best += "+snap"
+    ours, plain = latency(lat_stt, plain_model, req)
+    req_s = load_audio(req, 30).seconds
+    print(f"latency of a {req_s:.1f} s request: voicerec ({best}) {ours * 1000:.0f} ms, plain {plain * 1000:.0f} ms",
+          file=sys.stderr)
+    if a.out:
+        write_md(a.out, results, sets, base.load_seconds, (req_s, best, ours, plain), a.beam)
+    return 0
+
+
+def write_md(out: Path, results, sets, load_s: float, lat, beam: int) -> None:  # noqa: ANN001
+    set_names = list(sets)
+    lines = [
+        "# bench/stt.py results", "",
+        f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}; model: bundled tiny.en int8, 2 threads, "
+        f"beam {beam} for voicerec's configs (plain = faster-whisper defaults: beam 5, no VAD); "
+        f"model load {load_s:.2f} s. Clips: "
+        + ", ".join(f"{s} {len(sets[s])}" for s in set_names) + ".",
+        "", "WER on the dev requests (lower is better) / names right (titles, people and services said in the "
+        "dev and name requests) / real-time factor:",
+        "", "| config | " + " | ".join(set_names) + " | spoken all |",
+        "|---|" + "---|" * (len(set_names) + 1),
+    ]
+    for c, per_set in results.items():
+        cells = []
+        for s in set_names:
+            sc = per_set[s]
+            names = f", {sc.names_right}/{sc.names}" if sc.names else ""
+            cells.append(f"{sc.wer:.1%}{names}, RTF {sc.rtf:.2f}")
+        spoken = [per_set[s] for s in set_names if s != "librivox"]
+        e = sum(x.errors for x in spoken)
+        w = sum(x.words for x in spoken)
+        nr = sum(x.names_right for x in spoken)
+        nn = sum(x.names for x in spoken)
+        cells.append(f"{e / w:.1%}, {nr}/{nn}" if w else "-")
+        lines.append(f"| {c} | " + " | ".join(cells) + " |")
+    req_s, best, ours, plain = lat
+    lines += ["", f"Latency of one {req_s:.1f} s request, model loaded (median of 7): voicerec ({best}) "
+              f"{ours * 1000:.0f} ms; faster-whisper plain defaults {plain * 1000:.0f} ms.", ""]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
