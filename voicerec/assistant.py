@@ -91,7 +91,7 @@ class Assistant:
         answer.transcript = transcript.text
         answer.timings_ms = {"stt": round(stt_ms, 1), **answer.timings_ms}
         answer.timings_ms["total"] = round(answer.timings_ms["total"] + stt_ms, 1)
-        if transcript.truncated:
+        if transcript.truncated and transcript.text:
             answer.reply = "That was a long recording, so I only listened to the start. " + answer.reply
         return answer
 
