@@ -22,6 +22,7 @@ from voicerec.catalog.schema import genre_mask
 from voicerec.catalog.store import Candidate, Catalog
 from voicerec.rank.why import reason
 from voicerec.types import Query, Suggestion
+from voicerec.understand.lexicon import keyword_text, meaning_text
 
 log = logging.getLogger(__name__)
 
@@ -86,15 +87,24 @@ class Ranker:
                 self._embedder.encode(["warm up"])
                 self.timings["load_embedder"] = (time.perf_counter() - t0) * 1000
             return self._embedder.encode([text])[0]
-        except Exception as e:
+        except Exception as e:  # ranking goes on by keywords and quality
             log.warning("query embedding failed: %s", e)
-            self.index_failed = True
             return None
 
     def warm(self) -> None:
         """Load vectors and the embedder now (the daemon calls this at start-up)."""
+        self.catalog.facets  # noqa: B018 - loads the filter columns
         if self.index is not None:
             self.embed("warm up")
+
+    def prepare(self, q: Query) -> float:
+        """Load what this query needs and is not loaded yet; returns the milliseconds spent."""
+        t0 = time.perf_counter()
+        self.catalog.facets  # noqa: B018
+        if q.mood or q.similar_to:
+            if self.index is not None and q.mood and self._embedder is None:
+                self.embed("warm up")
+        return (time.perf_counter() - t0) * 1000
 
     # --- ranking --------------------------------------------------------------------------
     def rank(self, q: Query, n: int = 3) -> list[Suggestion]:
@@ -104,13 +114,16 @@ class Ranker:
             return []
         qvec, like = self._query_vector(q)
         pool = set(self.catalog.best(mask, q, PRIOR_POOL).tolist())
-        bm25 = self.catalog.keyword_scores(q.mood, mask, KEYWORD_POOL) if q.mood else {}
+        words = keyword_text(q)
+        bm25 = self.catalog.keyword_scores(words, mask, KEYWORD_POOL) if words else {}
         pool |= set(bm25)
         if qvec is not None:
             pool |= set(self._nearest(qvec, mask, MEANING_POOL).tolist())
         if like is not None:
             pool.discard(like.rowid)
         cands = self.catalog.candidates(sorted(pool))
+        if like is not None:  # never X itself, in any listing of it
+            cands = [c for c in cands if c.norm_title != like.norm_title]
         if not cands:
             return []
         for c in cands:
@@ -131,7 +144,7 @@ class Ranker:
             if vec is not None:
                 return vec.astype(np.float32), like
         if q.mood and self.index is not None:
-            return self.embed(q.mood), like
+            return self.embed(meaning_text(q)), like
         return None, like
 
     def _nearest(self, qvec: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:

@@ -6,6 +6,9 @@ Patterns are regular expressions over lower-cased text with numbers already norm
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 # phrase pattern → canonical genres (hard filter: "any of")
 GENRE_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
     (r"rom[\s-]?coms?|romantic comed(?:y|ies)", ("romance", "comedy")),
@@ -62,6 +65,44 @@ MOODS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (r"silly|goofy|dumb fun|stupid funny|laugh out loud",
      ("comedy",), ("horror", "war")),
 ]
+
+# what a mood means, as a sentence the embedder can match against descriptions
+MOOD_MEANING: dict[str, str] = {
+    "cozy": "a cozy, heartwarming, feel-good story", "cosy": "a cozy, heartwarming, feel-good story",
+    "comforting": "a comforting, heartwarming, feel-good story", "comfort": "a comforting feel-good story",
+    "feel good": "an uplifting feel-good story", "feel-good": "an uplifting feel-good story",
+    "heartwarming": "a heartwarming story about family and friendship", "wholesome": "a wholesome family story",
+    "uplifting": "an uplifting, inspiring story", "light": "a light, funny, easygoing comedy",
+    "lighthearted": "a light, funny, easygoing comedy", "relaxing": "a gentle, relaxing, easygoing story",
+    "scary": "a terrifying horror story", "spooky": "a spooky supernatural horror story",
+    "creepy": "a creepy, eerie horror story", "mind-bending": "a mind-bending, twisty puzzle of reality",
+    "mind bending": "a mind-bending, twisty puzzle of reality", "tearjerker": "a sad, moving, emotional drama",
+    "sad": "a sad, moving, emotional drama", "date night": "a romantic comedy about falling in love",
+    "romantic evening": "a romantic story about falling in love", "exciting": "an exciting, action-packed thriller",
+    "dark": "a dark, gritty crime story", "inspiring": "an inspiring true story of triumph",
+    "epic": "an epic adventure on a grand scale", "silly": "a silly, goofy comedy",
+}
+# context words that say when, not what: kept out of keyword and meaning search
+OCCASION = {
+    "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "afternoon", "evening",
+    "morning", "night", "nights", "tonight", "weekend", "rainy", "rain", "snowy", "cold", "winter", "summer",
+    "lazy", "day", "days", "evenings", "after", "work", "couch", "sofa", "bed", "before", "dinner", "lunch",
+}
+
+
+def meaning_text(q: Any) -> str:
+    """The text to embed for a query: its topic words, plus what its mood words mean."""
+    words = [w for w in q.mood.split() if w not in OCCASION]
+    text = " ".join(words)
+    extra = [m for key, m in MOOD_MEANING.items() if re.search(rf"\b{re.escape(key)}\b", q.mood)]
+    return ". ".join(dict.fromkeys([*([text] if text else []), *extra])) or q.mood
+
+
+def keyword_text(q: Any) -> str:
+    """The words worth a full-text search: the mood minus occasion and mood words."""
+    moods = {w for key in MOOD_MEANING for w in key.split()}
+    return " ".join(w for w in q.mood.split() if w not in OCCASION and w not in moods)
+
 
 SERVICE_PATTERNS: list[tuple[str, str]] = [
     (r"netflix", "netflix"),
