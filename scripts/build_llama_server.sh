@@ -25,7 +25,9 @@ mkdir -p "$DIR"
 exec 9>"$DIR/.lock"
 command -v flock >/dev/null && flock 9
 
-works() { [ -x "$BIN" ] && "$BIN" --version >/dev/null 2>&1; }
+# the binary is built for this CPU (-march=native): a cache copied to another CPU rebuilds
+cpu_id() { grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | sha256sum | cut -c1-16; }
+works() { [ -x "$BIN" ] && [ "$(cat "$BIN.cpu" 2>/dev/null)" = "$(cpu_id)" ] && "$BIN" --version >/dev/null 2>&1; }
 
 if ! works; then
     need() { command -v "$1" >/dev/null || { log "missing $1 (apt-get install cmake build-essential)"; exit 1; }; }
@@ -56,6 +58,7 @@ if ! works; then
         || { tail -n 30 "$DIR/build.log" >&2; exit 1; }
     mkdir -p "$DIR/bin"
     cp "$DIR/build/bin/llama-server" "$BIN.tmp" && mv -f "$BIN.tmp" "$BIN"
+    cpu_id > "$BIN.cpu"
     works || { log "built $BIN but it does not run"; exit 1; }
     rm -rf "$DIR/build" "$SRC"   # keep the cache small: the binary is self-contained
     log "built $BIN"

@@ -69,6 +69,23 @@ class LlamaServer:
     pid: int
     log_path: Path
     startup_s: float
+    warmup_s: float = 0.0
+
+
+def _warm_up(base_url: str) -> None:
+    """The first json_schema request after start takes ~10-30 s on 2 cores (then ~1-2 s): pay it
+    once here, so that the tests measure the steady state."""
+    import openai
+
+    from voicerec.config import LLMSettings
+    from voicerec.understand.llm import LLMParser
+
+    parser = LLMParser(LLMSettings(base_url=base_url))  # for its exact request: messages, schema
+    client = openai.OpenAI(base_url=base_url, api_key="sk-no-key", timeout=300, max_retries=0)
+    client.chat.completions.create(
+        model="default", messages=parser._messages("a light comedy from the 2000s", None),
+        max_tokens=300, temperature=0,
+        response_format={"type": "json_schema", "json_schema": parser._schema})
 
 
 @contextlib.contextmanager
@@ -96,8 +113,12 @@ def run_llama_server() -> Iterator[LlamaServer]:
             if time.monotonic() > deadline:
                 raise RuntimeError("llama-server did not become healthy within 90 s")
             time.sleep(0.1)
-        yield LlamaServer(f"http://127.0.0.1:{port}/v1", proc.pid, Path(log_file.name),
-                          time.monotonic() - t0)
+        server = LlamaServer(f"http://127.0.0.1:{port}/v1", proc.pid, Path(log_file.name),
+                             time.monotonic() - t0)
+        t1 = time.monotonic()
+        _warm_up(server.base_url)
+        server.warmup_s = time.monotonic() - t1
+        yield server
     finally:
         proc.terminate()
         try:
