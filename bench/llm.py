@@ -77,9 +77,12 @@ def main() -> None:
             got["parser"] += parser.parse(text) is not None
             timings["parser"].append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
-            client.chat.completions.create(
-                model="default", messages=parser._messages(text, None), max_tokens=settings.max_tokens,
-                temperature=0, response_format={"type": "json_schema", "json_schema": parser._schema})
+            try:
+                client.chat.completions.create(
+                    model="default", messages=parser._messages(text, None), max_tokens=settings.max_tokens,
+                    temperature=0, response_format={"type": "json_schema", "json_schema": parser._schema})
+            except openai.OpenAIError as e:
+                print(f"baseline failed on {text!r}: {type(e).__name__}", file=sys.stderr)
             timings["baseline"].append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
             got["json_object"] += obj.parse(text) is not None
