@@ -62,7 +62,8 @@ case "$MODE" in
         apt_install "${RUN_PKGS[@]}" "${TEST_PKGS[@]}"
         venv_install test
         catalog
-        [ -x scripts/test_assets.sh ] && bash scripts/test_assets.sh
+        bash scripts/test_assets.sh                      # test speech: LibriVox clips, spoken dev requests
+        bash scripts/build_llama_server.sh >/dev/null    # llama.cpp's server, for the LLM tests (cached)
         log "running the tests"
         set +e
         "$VENV/bin/python" -m pytest "${@:2}"
