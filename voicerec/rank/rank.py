@@ -34,9 +34,10 @@ MEANING_POOL = 200  # nearest titles in meaning
 
 @dataclass(frozen=True)
 class Weights:
-    meaning: float = 0.50
+    # chosen by bench/tune_weights.py on bench/data/labelled_moods.jsonl (results: bench/results/weights.md)
+    meaning: float = 0.30
     keywords: float = 0.20
-    quality: float = 0.30
+    quality: float = 0.15
     popularity: float = 0.12
     boost: float = 0.12
     avoid: float = 0.45
