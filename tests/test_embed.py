@@ -50,6 +50,15 @@ def test_query_lands_on_matching_description(embedder: Embedder, query: str, exp
     assert keys[int(np.argmax(sims))] == expected, dict(zip(keys, np.round(sims, 3), strict=True))
 
 
+
+@pytest.fixture(autouse=True)
+def no_seed(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """These tests count what gets embedded: the shipped seed vectors would answer for them."""
+    import voicerec.rank.embed as embed
+
+    monkeypatch.setattr(embed, "SEED_PATH", tmp_path_factory.mktemp("noseed") / "none.sqlite")
+
+
 def test_encode_shape_norm_order_and_batching(embedder: Embedder) -> None:
     texts = ["short", "a much longer sentence about a detective solving a murder in a small town " * 3, "", "mid length text here"]
     one_batch = embedder.encode(texts, batch_size=64)

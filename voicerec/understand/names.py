@@ -141,21 +141,24 @@ class NameMatcher:
         return self._fuzzy_title(p, self.TITLE_CUED if cued else self.TITLE_BARE, kind)
 
     def _fuzzy_title(self, p: str, threshold: float, kind: str | None) -> TitleRef | None:
-        words = [w for w in p.split() if w not in FILLER and len(w) > 2]
+        """Near-misses ("stranger thing", "the dark night"): the best-known titles sharing a word."""
+        words = [w for w in p.split() if w not in FILLER and len(w) > 2][:4]
         if not words:
             return None
-        match = " OR ".join(f'"{w}"' for w in words[:6])
-        try:
-            rows = self.conn.execute(
-                "SELECT t.id, t.title, t.kind, t.year, t.norm_title, coalesce(t.votes, 0) "
-                "FROM titles_fts f JOIN titles t ON t.rowid = f.rowid "
-                "WHERE titles_fts MATCH ? ORDER BY bm25(titles_fts, 10.0, 0.0) LIMIT 60",
-                ("title: (" + match + ")",),
-            ).fetchall()
-        except sqlite3.OperationalError:
-            return None
+        rows: dict[str, tuple] = {}
+        for w in words:
+            try:
+                for r in self.conn.execute(
+                    "SELECT t.id, t.title, t.kind, t.year, t.norm_title, coalesce(t.votes, 0) "
+                    "FROM titles_fts f JOIN titles t ON t.rowid = f.rowid WHERE titles_fts MATCH ? "
+                    "ORDER BY coalesce(t.votes, 0) DESC LIMIT 80",
+                    (f'title: "{w}"',),
+                ):
+                    rows[r[0]] = r
+            except sqlite3.OperationalError:
+                return None
         best, best_score = None, 0.0
-        for tid, title, tkind, year, nt, votes in rows:
+        for tid, title, tkind, year, nt, votes in rows.values():
             if kind and tkind != kind:
                 continue
             score = max(fuzz.ratio(p, nt), fuzz.ratio(p, nt[4:]) if nt.startswith("the ") else 0)

@@ -134,7 +134,10 @@ class RuleParser:
         words = phrase.split()
         ref = None
         for n in range(min(len(words), 8), 0, -1):  # longest leading phrase that names a title
-            ref = self.names.find_title(" ".join(words[:n]), cued=True)
+            lead = words[:n]
+            if n < len(words) and sum(w not in FILLER for w in lead) < 2:
+                break  # "the dark" of "the dark night" is not a title on its own
+            ref = self.names.find_title(" ".join(lead), cued=True)
             if ref:
                 break
         if not ref:
