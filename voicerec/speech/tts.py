@@ -35,6 +35,9 @@ BUNDLED = "joe"
 # "more to come" tone of a clause instead of a sentence's final fall.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 QUICK_START_CHARS = 50  # first sentences up to this long are read whole
+# how replies begin (voicerec/reply.py): synthesised once at load, so the first sound of a
+# reply is ready at once while the rest of its first sentence is synthesised
+OPENERS = ("Here are three", "Here are two", "Here is one", "If you liked", "Sorry,")
 _FIRST_CLAUSE = re.compile(r"^(.{12,}?,)\s+(.{20,})$")
 _BEFORE_PREPOSITION = re.compile(
     r"^((?:\S+\s+){2,}?\S+)\s+((?:from|under|over|on|with|for|in|about|starring|by|set|where|that)\s+(?:\S+\s+){1,}\S+)$"
@@ -130,6 +133,7 @@ class Speaker:
         self._syn_config: Any = None
         self._lock = threading.Lock()
         self.load_ms: float | None = None
+        self._openers: dict[str, np.ndarray] = {}
 
     # -- loading -------------------------------------------------------------------------
     @property
@@ -148,6 +152,10 @@ class Speaker:
         if warm:
             for _ in voice.synthesize("Hello.", syn_config=self._syn_config):
                 pass
+            for opener in OPENERS:
+                audio = [c.audio_int16_array for c in voice.synthesize(opener, syn_config=self._syn_config)]
+                if audio:
+                    self._openers[opener] = np.concatenate(audio)
         return self
 
     def _load(self) -> Any:
@@ -178,7 +186,12 @@ class Speaker:
         """int16 mono chunks at `sample_rate`, one per sentence (the first sentence possibly in
         two), each produced only when asked for: the first arrives after one short synthesis."""
         voice = self.voice
-        for part in split_for_speech(speakable(text), self.quick_start):
+        text = speakable(text)
+        opener = next((o for o in self._openers if text.startswith(o + " ")), None)
+        if opener:
+            yield self._openers[opener]
+            text = text[len(opener):].lstrip()
+        for part in split_for_speech(text, self.quick_start and not opener):
             for chunk in voice.synthesize(part, syn_config=self._syn_config):
                 audio = chunk.audio_int16_array
                 if len(audio):
