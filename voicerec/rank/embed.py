@@ -87,6 +87,10 @@ class Embedder:
                 opts.intra_op_num_threads = self.threads
                 opts.inter_op_num_threads = 1
                 opts.log_severity_level = 3
+                # no memory arena and basic graph optimisation: ~60 MB less resident in a long-running
+                # daemon for the same speed (measured: +170 MB vs +232 MB, 8.0 vs 7.8 ms per query)
+                opts.enable_cpu_mem_arena = False
+                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
                 path = self._model_path or _model_file()
                 try:
                     session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
