@@ -36,7 +36,7 @@ REPLIES = [
     "Third, Anchorman, a 94-minute comedy from 2004, on Paramount+. Want something shorter?",
     "Here is one thriller for tonight, Oldboy, a tense 2003 film from South Korea, on Hulu.",
     "Sorry, I can only help with things to watch.",
-    "Kill Bill: Vol. 2 is a 137-minute action film from 2004, rated R, on Netflix & Prime Video.",
+    "Sure. Kill Bill: Vol. 2 is a 137-minute action film from 2004, rated R, on Netflix & Prime Video.",
 ]
 
 

@@ -121,7 +121,7 @@ def describe_title(t: Title) -> str:
     facts = []
     genres = [GENRE_NOUN.get(g, g) for g in t.genres if g not in ("kids", "family")][:2]
     what = " ".join(filter(None, [" and ".join(genres), "series" if t.kind == "show" else "film"]))
-    lead = f"{t.title} is a{'n' if what[:1] in 'aeiou' else ''} {what}"
+    lead = f"Sure. {t.title} is a{'n' if what[:1] in 'aeiou' else ''} {what}"
     if t.year:
         lead += f" from {t.year}"
     facts.append(lead + ".")
