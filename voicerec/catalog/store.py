@@ -1,9 +1,9 @@
-"""Read-only access to catalog.db: this is where a Query becomes candidate titles.
+"""Read-only access to catalog.db: this is where a Query's hard filters select titles.
 
-`Catalog.candidates(query)` applies every hard filter in SQL (parameters only, never string
-formatting of user text) and returns the pool the ranker scores: the best-rated rows that pass,
-plus keyword (FTS5) hits for the mood words. Nothing here writes; the database is opened with
-`mode=ro`, so a request can never change the catalogue.
+`Catalog.match(query)` applies every hard filter (in memory over the filter columns, with SQL
+sub-queries for people and countries; parameters only, never string formatting of user text);
+`best`, `keyword_scores` (FTS5) and `candidates` give the ranker its pool. Nothing here writes;
+the database is opened with `mode=ro`, so a request can never change the catalogue.
 """
 
 from __future__ import annotations
@@ -55,7 +55,10 @@ class Filter:
 
 
 def build_filter(q: Query, *, alias: str = "t") -> Filter:
-    """SQL WHERE clause and parameters for the hard constraints of a query."""
+    """The hard constraints of a query as an SQL WHERE clause with parameters.
+
+    Requests filter in memory (`Catalog.match`, facets.py); this is the same definition in SQL, for
+    ad-hoc queries and for the test that keeps the two in agreement (tests/test_store.py)."""
     a = alias
     clauses: list[str] = []
     args: list[object] = []
