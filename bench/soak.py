@@ -8,6 +8,10 @@ Per 10 cycles: 5 good requests (varied), 1 silence, 1 noise, 1 clipped request, 
 
     .venv/bin/python bench/soak.py [--cycles 50] [--out bench/results/daemon.md]
 
+With --quick (for hundreds of cycles) each reply is interrupted one second after it starts
+playing by the next cycle's press (a real barge-in), so a cycle takes ~5 s instead of ~25 s; the
+last cycle of every ten still plays its reply to the end and waits for idle before sampling.
+
 Pass: the daemon never dies; RSS after warm-up (cycle 10) grows < 10% by the end and stays
 <= 500 MB; fds and threads do not grow.
 """
@@ -55,11 +59,27 @@ def proc_stats(pid: int) -> dict[str, int]:
             "threads": len(list(Path(f"/proc/{pid}/task").iterdir()))}
 
 
+def press(daemon: DaemonProcess) -> None:
+    """Press push-to-talk now, whatever the daemon is doing (a press while it speaks is a barge-in)."""
+    daemon.wait(lambda s: s["state"] in ("idle", "speaking", "transcribing", "thinking"), 120, "ready for a press")
+    assert daemon.cmd("press") == "ok press"
+    daemon.wait(lambda s: s["state"] == "listening", 10, "listening")
+
+
+def speak(daemon: DaemonProcess, wav: Path) -> None:
+    """Hold push-to-talk, play `wav` into the virtual mic, release."""
+    press(daemon)
+    daemon.pulse.play_into_mic(wav)
+    time.sleep(0.3)
+    daemon.cmd("release")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cycles", type=int, default=50)
     ap.add_argument("--catalog", type=Path, default=ROOT / "catalog.db")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--quick", action="store_true", help="interrupt replies 1 s in (barge-in) to run many cycles")
     args = ap.parse_args()
 
     from voicerec.speech.tts import Speaker
@@ -88,16 +108,20 @@ def main() -> int:
         for cycle in range(1, args.cycles + 1):
             kind = cycle % 10
             if kind == 7:
-                daemon.cmd("press")
+                press(daemon)
                 daemon.cmd("release")
             elif kind == 9:  # barge-in: press while the reply plays, then ask again
-                daemon.ask(good[cycle % len(good)])
+                speak(daemon, good[cycle % len(good)])
                 daemon.wait(lambda s: s["state"] in ("speaking", "idle"), 60, "speaking")
-                daemon.ask(good[(cycle + 1) % len(good)]) if daemon.status()["state"] == "speaking" else None
+                speak(daemon, good[(cycle + 1) % len(good)])
             else:
                 wav = {5: silence, 6: noise, 8: clipped}.get(kind, good[cycle % len(good)])
-                daemon.ask(wav)
-            daemon.idle(timeout=120)
+                speak(daemon, wav)
+            if args.quick and kind != 0:
+                daemon.wait(lambda s: s["state"] in ("speaking", "idle"), 120, "an answer")
+                time.sleep(1.0)  # a second of the reply, then the next press interrupts it
+            else:
+                daemon.idle(timeout=120)
             if cycle % 10 == 0:
                 samples.append((cycle, proc_stats(pid)))
                 print(f"cycle {cycle}: {samples[-1][1]} ({time.monotonic() - t0:.0f} s)", file=sys.stderr)
@@ -118,10 +142,11 @@ def main() -> int:
     ok = alive and tracebacks == 0 and growth < 10 and last["rss_mb"] <= 500 \
         and last["fds"] <= base["fds"] + 2 and last["threads"] <= base["threads"] + 2
     lines = [
-        f"## Soak: {args.cycles} push-to-talk cycles ({time.strftime('%Y-%m-%d %H:%M')})",
+        f"## Soak: {args.cycles} push-to-talk cycles{' (--quick)' if args.quick else ''} ({time.strftime('%Y-%m-%d %H:%M')})",
         "",
         f"{elapsed / 60:.1f} min through PulseAudio null sinks; mix per 10 cycles: 5 good requests, silence, "
-        "noise, a clipped request, a tap, a barge-in.",
+        "noise, a clipped request, a tap, a barge-in"
+        + (" (--quick: every reply but each tenth interrupted by the next press 1 s after it starts)." if args.quick else "."),
         "",
         "| cycle | RSS MB | open fds | threads |",
         "|---:|---:|---:|---:|",

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from voicerec import memory
 from voicerec.config import Settings
 from voicerec.daemon import earcon
 from voicerec.daemon.control import ControlServer
@@ -151,7 +152,8 @@ class Daemon:
         assistant.warm()
         speaker = Speaker(settings.tts).load()
         self.assistant, self.speaker = assistant, speaker
-        log.info("models loaded in %.1f s", time.perf_counter() - started)
+        memory.trim()  # loading leaves large freed buffers behind
+        log.info("models loaded in %.1f s (RSS %.0f MB)", time.perf_counter() - started, memory.rss_mb() or 0)
 
     def _start_audio(self, settings: Settings) -> None:
         from voicerec.speech.playback import Player
@@ -351,6 +353,7 @@ class Daemon:
                         self._current = None
                         if self.state not in (State.LISTENING, State.STOPPING):
                             self.state = State.IDLE
+                memory.trim()  # idle now: hand this request's buffers back
 
     def _handle(self, job: Job) -> None:
         outcome, results = "answered", ""
@@ -470,6 +473,7 @@ def run_daemon(settings: Settings, config_file: str | Path | None = None) -> int
     with os._exit: native thread pools (CTranslate2, onnxruntime, PortAudio) torn down by C++
     static destructors during interpreter exit can abort a process stopped mid-request."""
     _apply_log_level(settings.log_level)
+    memory.limit_arenas()  # before any native thread pool starts
     rc = Daemon(settings, config_file).run()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):

@@ -167,7 +167,7 @@ class Speaker:
         except ImportError:
             raise ModelError("piper-tts is not installed") from None
         try:
-            voice = PiperVoice.load(model, config)
+            voice = _open_voice(PiperVoice, model, config)
         except Exception as e:  # noqa: BLE001 - onnxruntime/json raise many types for a bad file
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise ModelError(f"cannot load Piper voice {model.name}: {first[:200]}") from None
@@ -220,3 +220,19 @@ class Speaker:
         """Speak through `player`, starting with the first sentence while the rest is synthesised.
         Returns True if it played to the end, False if `player.stop()` interrupted it."""
         return player.play(self.stream(text), self.sample_rate)
+
+
+def _open_voice(voice_cls: Any, model: Path, config: Path) -> Any:
+    """PiperVoice.load without its default session options: no memory arena, which would keep the
+    largest reply's buffers resident for good (measured: 86 MB vs 199 MB after five replies, ~10%
+    slower synthesis, still several times faster than real time)."""
+    import onnxruntime
+    from piper.config import PiperConfig
+
+    with open(config, encoding="utf-8") as f:
+        cfg = PiperConfig.from_dict(json.load(f))
+    opts = onnxruntime.SessionOptions()
+    opts.enable_cpu_mem_arena = False
+    opts.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
+    return voice_cls(session=session, config=cfg)
