@@ -41,6 +41,7 @@ from voicerec.catalog.schema import DDL, INDEXES  # noqa: E402
 from voicerec.rank.embed import EMBED_DIM, Embedder, title_text  # noqa: E402
 from voicerec.text import norm  # noqa: E402
 from voicerec.types import Query  # noqa: E402
+from voicerec.understand.lexicon import meaning_text  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results" / "search_scale.md"
@@ -222,6 +223,7 @@ class _CachedEmbedder:
 
 
 def _fts_only(catalog, q: Query) -> list[int]:
+    """The baseline: the same hard filters as SQL (build_filter), ranked by BM25 alone (or quality)."""
     from voicerec.catalog.store import build_filter, fts_expression
 
     f = build_filter(q)
@@ -235,22 +237,17 @@ def _fts_only(catalog, q: Query) -> list[int]:
         rows = catalog.conn.execute(
             f"SELECT t.rowid FROM titles t WHERE {f.where} ORDER BY t.quality DESC NULLS LAST LIMIT 3", f.args
         ).fetchall()
-    ids = [r[0] for r in rows]
-    return [c.rowid for c in catalog.by_rowids(ids)]
+    return [r[0] for r in rows]
 
 
-def _vector_only(catalog, index, q: Query, qvec: np.ndarray | None, cap: int = 30_000) -> list[int]:
+def _vector_only(catalog, ranker, q: Query, qvec: np.ndarray | None) -> list[int]:
+    """Vector search alone: the in-memory hard filters, then the 3 nearest (exact or IVF, as the ranker does)."""
     if qvec is None:
         return _fts_only(catalog, q)
-    rowids = catalog.filtered_rowids(q, cap)
-    if rowids is None:
-        top, _ = index.top(qvec, 300)
-        return [c.rowid for c in catalog.by_rowids([int(r) for r in top], q)][:3]
-    if not rowids:
+    mask = catalog.match(q)
+    if not mask.any():
         return []
-    arr = np.asarray(rowids, dtype=np.int64)
-    best = arr[np.argsort(-index.scores(qvec, arr))[:3]]
-    return [c.rowid for c in catalog.by_rowids([int(r) for r in best])]
+    return ranker._nearest(qvec, mask, 3).tolist()
 
 
 def measure(db: Path, qvec_file: Path, reps: int) -> dict:
@@ -284,23 +281,23 @@ def measure(db: Path, qvec_file: Path, reps: int) -> dict:
     out["index_load_s"] = time.perf_counter() - t
     out["index_mb"] = index.nbytes / 1e6
     out["ivf_lists"] = 0 if index.offsets is None else len(index.offsets) - 1
+    from voicerec.rank.rank import Ranker
+
+    ranker = Ranker(catalog)
+    ranker._index, ranker._index_loaded = index, True
+    ranker._embedder = _CachedEmbedder(table)
+    t = time.perf_counter()
+    out["facets_mb"] = sum(a.nbytes for a in vars(catalog.facets).values() if isinstance(a, np.ndarray)) / 1e6
+    out["facets_load_s"] = time.perf_counter() - t
     like = catalog.get(like_id)
     for rep in range(reps + 1):
         for q in qs:
-            qvec = index.vector_of(like.rowid) if q.similar_to else (table[q.mood] if q.mood else None)
-            timed("vector", rep, _vector_only, catalog, index, q, qvec)
+            qvec = index.vector_of(like.rowid) if q.similar_to else (table[meaning_text(q)] if q.mood else None)
+            timed("vector", rep, _vector_only, catalog, ranker, q, qvec)
     out["rss_vector_mb"] = _rss_mb()
-    try:
-        from voicerec.rank.rank import Ranker
-    except ImportError:
-        Ranker = None
-    if Ranker is not None:
-        ranker = Ranker(catalog)
-        ranker._index, ranker._index_loaded = index, True
-        ranker._embedder = _CachedEmbedder(table)
-        for rep in range(reps + 1):
-            for q in qs:
-                timed("hybrid", rep, ranker.rank, q)
+    for rep in range(reps + 1):
+        for q in qs:
+            timed("hybrid", rep, ranker.rank, q)
     out["rss_peak_mb"] = _rss_mb()
     for k, v in lat.items():
         if v:
@@ -313,7 +310,7 @@ def measure(db: Path, qvec_file: Path, reps: int) -> dict:
 
 def _query_vectors() -> tuple[Path, dict]:
     """Embed each mood text once with the real model; time single-query embedding."""
-    texts = sorted({m for m, _ in QUERIES if m})
+    texts = sorted({meaning_text(q) for q in queries() if q.mood})
     emb = Embedder().load()
     emb.encode(["warm up"])
     times = []

@@ -36,6 +36,7 @@ class Facets:
         order = np.argsort(self.rowids)
         self._sorted_rowids = self.rowids[order]
         self._order = order
+        self._by_quality: np.ndarray | None = None
         self.load_ms = 0.0
 
     def __len__(self) -> int:
@@ -67,6 +68,26 @@ class Facets:
         })
         facets.load_ms = (time.perf_counter() - t0) * 1000
         return facets
+
+    def first_by_quality(self, mask: np.ndarray, k: int) -> np.ndarray:
+        """Positions of the k best-rated titles passing `mask`, best first. Walks a quality order
+        computed once, in growing steps, so a loose filter costs a few thousand lookups, not a
+        partition of the whole catalogue."""
+        if self._by_quality is None:
+            self._by_quality = np.argsort(-self.quality, kind="stable").astype(np.int32)
+        order = self._by_quality
+        found: list[np.ndarray] = []
+        have, start, step = 0, 0, max(1024, 4 * k)
+        while have < k and start < len(order):
+            sel = order[start:start + step]
+            sel = sel[mask[sel]]
+            found.append(sel)
+            have += len(sel)
+            start += step
+            step *= 2
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate(found)[:k].astype(np.int64)
 
     def positions(self, rowids: np.ndarray) -> np.ndarray:
         """Positions of these rowids in the arrays (-1 where absent)."""

@@ -26,7 +26,6 @@ from voicerec.understand.lexicon import keyword_text, meaning_text
 
 log = logging.getLogger(__name__)
 
-BRUTE_FORCE_CAP = 60_000  # above this many filtered titles, the IVF index narrows the search
 PRIOR_POOL = 300  # best-rated titles passing the filters
 KEYWORD_POOL = 200  # best BM25 hits on the mood words
 MEANING_POOL = 200  # nearest titles in meaning
@@ -58,6 +57,7 @@ class Ranker:
         self._index = None
         self._index_loaded = False
         self._embedder = None
+        self._vpos: tuple[object, np.ndarray] | None = None
         self.timings: dict[str, float] = {}
 
     # --- lazily loaded parts --------------------------------------------------------------
@@ -150,14 +150,16 @@ class Ranker:
 
     def _nearest(self, qvec: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
         """Rowids of the k titles passing `mask` nearest in meaning: exact on small sets, IVF on large."""
-        allowed = self.catalog.facets.rowids[mask]
-        if len(allowed) <= BRUTE_FORCE_CAP:
-            sims = self.index.scores(qvec, allowed)
-            if len(allowed) > k:
-                return allowed[np.argpartition(-sims, k - 1)[:k]]
-            return allowed
-        rowids, _ = self.index.top(qvec, k, allowed_rowids=allowed)
+        pos = self._vector_positions()[mask]
+        rowids, _ = self.index.nearest(qvec, pos[pos >= 0], k)
         return rowids
+
+    def _vector_positions(self) -> np.ndarray:
+        """For each facet row, its row in the vector matrix (-1 without a vector); computed once."""
+        facets = self.catalog.facets
+        if self._vpos is None or self._vpos[0] is not facets:
+            self._vpos = (facets, self.index.positions(facets.rowids))
+        return self._vpos[1]
 
     def _score(self, q: Query, cands: list[Candidate], qvec, like: Candidate | None) -> tuple[np.ndarray, np.ndarray]:
         w = self.w
