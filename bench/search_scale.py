@@ -11,7 +11,7 @@ Catalogues are cached in bench/.cache/ and reused between runs.
 
 Each size is measured in its own subprocess (so peak RSS is per size):
   fts     plain FTS5 ranking: the SQL hard filters + MATCH on the mood words, ORDER BY bm25
-  vector  vector search alone: SQL pre-filter -> VectorIndex.scores / IVF top() -> top 3
+  vector  vector search alone: in-memory filters -> exact scores or IVF probe -> top 3
   hybrid  the real ranking path (voicerec.rank.rank.Ranker.rank: SQL candidates, FTS, vectors,
           quality, MMR) when it exists
 The query vectors are real embeddings computed once up front; query embedding time is reported
@@ -361,16 +361,26 @@ def main() -> None:
 
 DESIGN = """## Design and choice
 
+- Hard filters: in memory (`Facets`, ~54 bytes a title: numpy columns for kind, year, runtime,
+  seasons, age, genre and service bit masks, quality), one boolean mask per query; people and
+  countries are SQL sub-queries. The FTS5-only baseline applies the same filters in SQL.
+- Prior pool: the best-rated titles passing the filters, by walking a quality order computed once
+  (no partition of the whole catalogue per query).
+- Keywords: each mood word's matches are read from FTS5 as rowids only and score the word's BM25
+  IDF (twice in the title). FTS5's `bm25()` reads every match's document length: at 1M titles that
+  alone was 30-550 ms a query. Words in more than 20k titles are skipped. Precision@3 on the
+  labelled set stays 0.944 (bench/results/weights.md).
 - Vectors: int8 (round(v*127)), 384 B per title, in `embeddings`; loaded once into one numpy matrix
   (`VectorIndex`). Up to 50k titles a float32 copy is kept too (one BLAS mat-vec per query).
+  Up to 16k allowed titles are scored exactly; above that, with a coarse index, an IVF probe.
 - Coarse index from 50k titles up: IVF with spherical k-means on numpy (sqrt(n) lists, trained on a
   sample of 64 points per list, 10 iterations), built at catalogue build time into `vector_lists` /
-  `vector_centroids`; the matrix is held sorted by list so a probe is a contiguous slice; `top()`
-  scans the 12 nearest lists and widens until enough allowed titles are found. Candidate subsets
-  from the SQL pre-filter are scored exhaustively (`scores()`).
-- Not sqlite-vec (not benchmarked here): as documented, its vec0 KNN is a brute-force scan, it adds a native extension to load on
-  the Pi, and filtered KNN needs the filter columns duplicated into the virtual table; numpy over an
-  in-memory int8 matrix plus IVF needs nothing new and is measured above.
+  `vector_centroids`; the matrix is held sorted by list so a probe is a contiguous slice; the probe
+  scans the 12 nearest lists, keeps the titles allowed by the filter mask, and widens until enough
+  are found.
+- Not sqlite-vec (not benchmarked here): as documented, its vec0 KNN is a brute-force scan, it adds a
+  native extension to load on the Pi, and filtered KNN needs the filter columns duplicated into the
+  virtual table; numpy over an in-memory int8 matrix plus IVF needs nothing new and is measured above.
 """
 
 
@@ -387,13 +397,13 @@ def write_report(results: list[dict], embed_ms: dict, args) -> None:
         "includes waiting for a core). Search only: the query vector is embedded beforehand. "
         "RSS is the peak (VmHWM) of the measuring process after the FTS phase and at the end.",
         "",
-        "| titles | FTS5-only | vector (SQL pre-filter + VectorIndex) | hybrid (Ranker.rank) | RSS after FTS | peak RSS | vectors in RAM | IVF lists | index load | db size | synth build |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| titles | FTS5-only | vector (filters + VectorIndex) | hybrid (Ranker.rank) | RSS after FTS | peak RSS | vectors in RAM | filter columns | IVF lists | index load | db size | synth build |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['n']:,} | {_cell(r.get('fts'))} | {_cell(r.get('vector'))} | {_cell(r.get('hybrid'))} "
-            f"| {r['rss_fts_mb']:.0f} MB | {r['rss_peak_mb']:.0f} MB | {r['index_mb']:.0f} MB | {r['ivf_lists']} "
+            f"| {r['rss_fts_mb']:.0f} MB | {r['rss_peak_mb']:.0f} MB | {r['index_mb']:.0f} MB | {r['facets_mb']:.0f} MB | {r['ivf_lists']} "
             f"| {r['index_load_s']:.1f} s | {r['db_mb']:.0f} MB | {r['build_s']:.0f} s |"
         )
     lines += [
