@@ -348,12 +348,12 @@ class Daemon:
                 log.error("request %d failed: %s: %s", job.n, type(e).__name__, e, exc_info=log.isEnabledFor(logging.DEBUG))
                 self._speak(job, SORRY)
             finally:
+                memory.trim()  # hand this request's buffers back before saying we are idle
                 with self._state_lock:
                     if self._current is job:
                         self._current = None
                         if self.state not in (State.LISTENING, State.STOPPING):
                             self.state = State.IDLE
-                memory.trim()  # idle now: hand this request's buffers back
 
     def _handle(self, job: Job) -> None:
         outcome, results = "answered", ""

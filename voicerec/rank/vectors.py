@@ -3,10 +3,11 @@
 `VectorIndex.load(conn)` reads every int8 vector once into one numpy matrix (25k titles ≈ 10 MB,
 1M ≈ 384 MB) aligned with titles.rowid, and keeps it for the daemon's life. The ranker calls:
 
-    scores(qvec, rowids)  cosine for a candidate subset (brute force; SQL pre-filters keep it small)
+    scores(qvec, rowids)  cosine for a candidate subset (exact)
     vector_of(rowid)      the unit vector of one title ("like X")
     matrix(rowids)        unit vectors of several titles (diversity / MMR)
-    top(qvec, k, allowed) best k titles, optionally only among `allowed`
+    top(qvec, k, allowed) best k titles, optionally only among `allowed` (rowids)
+    nearest(qvec, pos, k) the same for matrix positions (the ranker maps its filter mask once)
 
 For large catalogues `build_ivf` (run by `embed_catalog` at build time) clusters the vectors with
 spherical k-means into ~sqrt(n) lists and stores the list of each title (`vector_lists`) and the
@@ -25,7 +26,7 @@ import numpy as np
 from voicerec.rank.embed import EMBED_DIM
 
 IVF_MIN = 50_000          # below this many vectors brute force is fast enough: no coarse index
-FLOAT_CACHE_MAX = 50_000  # up to this many vectors also keep a float32 copy (fastest brute force)
+CHUNK = 4096              # rows converted to float32 at a time: stays in cache, no float copy of the matrix
 DEFAULT_NPROBE = 12
 EXACT_MAX = 16_384        # up to this many allowed titles are scored exactly; above, the IVF probe narrows
 
@@ -148,9 +149,6 @@ class VectorIndex:
         self.offsets: np.ndarray | None = None
         if lists is not None and centroids is not None:
             self.offsets = np.searchsorted(lists[order], np.arange(len(centroids) + 1)).astype(np.int64)
-        self._f32 = None
-        if len(self.rowids) <= FLOAT_CACHE_MAX:
-            self._f32 = self.mat.astype(np.float32) * self.inv_norm[:, None]
         max_rowid = int(self.rowids.max()) if len(self.rowids) else 0
         self._pos_dense = None
         if max_rowid < 4 * len(self.rowids) + 4096:
@@ -192,8 +190,7 @@ class VectorIndex:
 
     @property
     def nbytes(self) -> int:
-        extra = self._f32.nbytes if self._f32 is not None else 0
-        return int(self.mat.nbytes + self.inv_norm.nbytes + self.rowids.nbytes + extra)
+        return int(self.mat.nbytes + self.inv_norm.nbytes + self.rowids.nbytes)
 
     # lookups -------------------------------------------------------------------------------------
     def positions(self, rowids: np.ndarray) -> np.ndarray:
@@ -210,14 +207,16 @@ class VectorIndex:
         return np.where(hit, self._sort[i], -1).astype(np.int64)
 
     def _unit_rows(self, pos: np.ndarray) -> np.ndarray:
-        if self._f32 is not None:
-            return self._f32[pos]
         return self.mat[pos].astype(np.float32) * self.inv_norm[pos, None]
 
     def _dot_slice(self, q: np.ndarray, a: int, b: int) -> np.ndarray:
-        if self._f32 is not None:
-            return self._f32[a:b] @ q
-        return (self.mat[a:b].astype(np.float32) @ q) * self.inv_norm[a:b]
+        """Cosines of rows a..b, converted CHUNK rows at a time (faster than a float32 copy of the
+        whole matrix, which is memory-bound, and 4x smaller: measured 3.6 vs 4.7 ms at 38k titles)."""
+        out = np.empty(b - a, dtype=np.float32)
+        for s in range(a, b, CHUNK):
+            e = min(b, s + CHUNK)
+            out[s - a:e - a] = self.mat[s:e].astype(np.float32) @ q
+        return out * self.inv_norm[a:b]
 
     def vector_of(self, rowid: int) -> np.ndarray | None:
         pos = int(self.positions(np.array([rowid]))[0])
@@ -244,13 +243,15 @@ class VectorIndex:
         return np.clip(out, -1.0, 1.0)
 
     def _scores_at(self, q: np.ndarray, p: np.ndarray) -> np.ndarray:
-        """Dot products for matrix rows p: one pass over the whole matrix when p covers much of it
-        (a matrix-vector product beats gathering rows), else gather the rows first."""
-        if self._f32 is not None and len(p) * 8 > len(self.rowids):
-            return (self._f32 @ q)[p]
-        if self._f32 is not None:
-            return self._f32[p] @ q
-        return (self.mat[p].astype(np.float32) @ q) * self.inv_norm[p]
+        """Dot products for matrix rows p: one pass over the whole matrix when p covers much of it,
+        else the rows gathered CHUNK at a time."""
+        if len(p) * 4 > len(self.rowids):
+            return self._dot_slice(q, 0, len(self.rowids))[p]
+        out = np.empty(len(p), dtype=np.float32)
+        for s in range(0, len(p), CHUNK):
+            rows = p[s:s + CHUNK]
+            out[s:s + len(rows)] = self.mat[rows].astype(np.float32) @ q
+        return out * self.inv_norm[p]
 
     def top(self, qvec: np.ndarray, k: int, allowed_rowids: np.ndarray | None = None,
             nprobe: int | None = None) -> tuple[np.ndarray, np.ndarray]:
