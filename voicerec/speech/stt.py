@@ -27,6 +27,7 @@ import numpy as np
 from voicerec.config import STTSettings
 from voicerec.errors import ModelError
 from voicerec.speech.decode import SAMPLE_RATE, Audio, load_audio
+from voicerec.speech.window import ShortWindow
 from voicerec.text import norm
 from voicerec.types import Transcript
 
@@ -56,6 +57,7 @@ class Transcriber:
         self.settings = settings or STTSettings()
         self.vocabulary = vocabulary if self.settings.bias else None
         self._model: Any = None
+        self._short: ShortWindow | None = None
         self._lock = threading.Lock()
         self.load_seconds = 0.0
 
@@ -116,6 +118,26 @@ class Transcriber:
         return base.model_copy(update={"text": text, "raw_text": raw, "confidence": round(confidence, 3)})
 
     def _decode(self, samples: np.ndarray) -> tuple[str, float]:
+        if self.settings.short_window:
+            speech = _speech(samples) if self.settings.vad else samples
+            if not len(speech):
+                return "", 0.0
+            with self._lock:
+                decoded = self._window().decode(speech)
+            if decoded is not None:
+                return decoded.text, (math.exp(decoded.avg_logprob) if decoded.text else 0.0)
+        return self._decode_windows(samples)
+
+    def _window(self) -> ShortWindow:
+        if self._short is None:
+            vocab = self.vocabulary
+            prompt = vocab.prompt if vocab is not None and vocab.prompt_mode == "initial_prompt" else None
+            self._short = ShortWindow(self._model, language=self.settings.language,
+                                      beam_size=self.settings.beam_size, initial_prompt=prompt)
+        return self._short
+
+    def _decode_windows(self, samples: np.ndarray) -> tuple[str, float]:
+        """faster-whisper's own path: 30 s windows, temperature fallback."""
         s = self.settings
         opts: dict[str, Any] = dict(
             language=s.language,
@@ -177,6 +199,17 @@ def _is_offline(e: BaseException) -> bool:
 
 def _first_line(e: BaseException) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def _speech(samples: np.ndarray) -> np.ndarray:
+    """The speech in a recording, as faster-whisper's Silero VAD finds it (empty if none)."""
+    from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+
+    stamps = get_speech_timestamps(samples, VadOptions())
+    if not stamps:
+        return np.zeros(0, dtype=np.float32)
+    chunks, _ = collect_chunks(samples, stamps)
+    return np.concatenate(chunks).astype(np.float32, copy=False)
 
 
 def _rms(x: np.ndarray) -> float:
