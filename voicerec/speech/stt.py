@@ -118,7 +118,8 @@ class Transcriber:
         return base.model_copy(update={"text": text, "raw_text": raw, "confidence": round(confidence, 3)})
 
     def _decode(self, samples: np.ndarray) -> tuple[str, float]:
-        if self.settings.short_window:
+        hotwords = self.vocabulary is not None and self.vocabulary.prompt_mode == "hotwords"
+        if self.settings.short_window and not hotwords:  # hotwords exist only on faster-whisper's path
             speech = _speech(samples) if self.settings.vad else samples
             if not len(speech):
                 return "", 0.0

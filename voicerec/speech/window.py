@@ -46,8 +46,7 @@ class Decoded:
 class ShortWindow:
     """Decodes short utterances with a request-sized encoder window (see the module doc)."""
 
-    def __init__(self, model: Any, *, language: str | None, beam_size: int, initial_prompt: str | None,
-                 hotwords: str | None = None) -> None:
+    def __init__(self, model: Any, *, language: str | None, beam_size: int, initial_prompt: str | None) -> None:
         from faster_whisper.tokenizer import Tokenizer
 
         self.model = model
@@ -64,7 +63,6 @@ class ShortWindow:
         suppress = set(tok.non_speech_tokens) | {tok.transcribe, tok.translate, tok.sot, tok.sot_prev,
                                                  tok.sot_lm, tok.no_speech}
         self.suppress = sorted(suppress)
-        del hotwords  # the short path uses the prompt; hotwords go through faster-whisper's path
 
     def decode(self, speech: np.ndarray) -> Decoded | None:
         """`speech`: 16 kHz mono float32, already trimmed by VAD. None: use the 30 s path instead."""
