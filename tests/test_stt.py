@@ -118,6 +118,34 @@ def test_goforward_clip(stt: Transcriber, assets: Path) -> None:
     assert word_errors("go forward ten meters", stt.transcribe(assets / "goforward.wav").text)[0] <= 1
 
 
+# -- the request-sized encoder window ------------------------------------------------------
+
+def test_short_window_matches_the_30s_window(stt: Transcriber, assets: Path, spoken_texts: dict[str, str]) -> None:
+    """The 20 s window (the default) and faster-whisper's 30 s window hear the same requests."""
+    window30 = Transcriber(STTSettings(short_window=False), vocabulary=stt.vocabulary)
+    window30._model = stt._model
+    ids = [k for k in spoken_texts if not k.startswith("name-")][:8]
+    short = [(spoken_texts[i], stt.transcribe(assets / "spoken" / "joe" / f"{i}.wav").text) for i in ids]
+    full = [(spoken_texts[i], window30.transcribe(assets / "spoken" / "joe" / f"{i}.wav").text) for i in ids]
+    assert wer(short) <= wer(full) + 0.03, (short, full)
+
+
+def test_short_window_sizes_and_falls_back(stt: Transcriber, assets: Path) -> None:
+    from voicerec.speech.window import MAX_SPEECH_S, MIN_WINDOW_S
+
+    stt.transcribe(assets / "goforward.wav")  # builds the short-window decoder
+    window = stt._short
+    assert window is not None
+    request = read16k(assets / "spoken" / "joe" / "cozy-sunday.wav")
+    decoded = window.decode(request)
+    assert decoded is not None and decoded.window_s == MIN_WINDOW_S and "cozy" in decoded.text.lower()
+    clips = [read16k(w) for w in sorted((assets / "librivox").glob("*.wav"))]
+    long = np.concatenate(clips)[: int((MAX_SPEECH_S + 4) * SAMPLE_RATE)]
+    assert window.decode(long) is None  # too long for one short window
+    t = stt.transcribe(long)  # so the transcriber takes faster-whisper's path, which copes
+    assert len(t.text.split()) >= 30
+
+
 # -- silence and noise -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", ["zeros", "hiss", "empty", "noise", "hum", "pink_file"])
