@@ -112,6 +112,16 @@ def test_shivamb_only_titles_get_prefixed_ids(conn: sqlite3.Connection) -> None:
         assert conn.execute("SELECT count(*) FROM titles WHERE id LIKE ?", (prefix + "%",)).fetchone()[0] > 100
 
 
+def test_a_show_listed_with_its_latest_season_year_is_one_title(conn: sqlite3.Connection) -> None:
+    # shivamb lists Breaking Bad as 2013 (its last season), JustWatch as 2008: one title, both sources
+    rows = conn.execute("SELECT * FROM titles WHERE norm_title = 'breaking bad' AND kind = 'show'").fetchall()
+    assert len(rows) == 1, [dict(r) for r in rows]
+    assert rows[0]["year"] == 2008 and "shivamb:netflix:2021:s5941" in json.loads(rows[0]["sources"])
+    # ... but a show of the same name whose years do not fit stays apart (Shameless UK 2004 / US 2011)
+    years = {r[0] for r in conn.execute("SELECT year FROM titles WHERE norm_title = 'shameless' AND kind = 'show'")}
+    assert {2004, 2011} <= years
+
+
 def test_distinct_titles_sharing_a_name_stay_apart(conn: sqlite3.Connection) -> None:
     # 'Sergio' (2020): a drama and a documentary, two JustWatch ids on Netflix
     assert conn.execute("SELECT count(*) FROM titles WHERE norm_title = 'sergio' AND year = 2020").fetchone()[0] == 2

@@ -6,7 +6,9 @@
 2. Each shivamb row joins the JustWatch title with the same (normalised title, year, kind); a
    second row of the same service with that key joins only when its runtime also agrees, so
    distinct films with one name ('What If' 2019) stay apart. Otherwise it joins/creates a
-   shivamb-only title with id `<service prefix>-<show_id>` (nf-s123).
+   shivamb-only title with id `<service prefix>-<show_id>` (nf-s123). A show with no exact match
+   joins the one JustWatch show of that name whose run covers its year: shivamb's release_year
+   for a show is often its latest season's (Breaking Bad 2013 in shivamb, 2008 in JustWatch).
 3. Fields: newest JustWatch snapshot first, then service order, then shivamb for scores, runtime,
    seasons, description, certificate; shivamb first for cast, directors, countries, date added;
    genres, raw labels and services are unions.
@@ -115,9 +117,17 @@ def cluster_records(justwatch: Iterable[SourceRecord], shivamb: Iterable[SourceR
         for key in sorted(k for k in keys if k):
             key_index[key].append(c)
     out = [clusters[root] for root in sorted(clusters)]
+    shows: dict[str, list[Cluster]] = defaultdict(list)
+    for c in out:
+        head = c.sorted()[0]
+        key = match_key(head.title, head.year, head.kind)
+        if key and head.kind == "show":
+            shows[key[0]].append(c)
     for r in sorted(shivamb, key=lambda r: (vocab.service_rank(r.service), _sid_num(r.source_id))):
         key = match_key(r.title, r.year, r.kind)
         target = _pick(key_index.get(key, []), r) if key else None
+        if target is None and key and r.kind == "show":
+            target = _same_show(shows.get(key[0], []), r)
         if target is None:
             target = Cluster()
             out.append(target)
@@ -138,6 +148,21 @@ def _pick(candidates: list[Cluster], r: SourceRecord) -> Cluster | None:
         has_jw = any(x.family == "justwatch" for x in c.records)
         ok.append(((not has_jw, not carried, abs((c.runtime() or 0) - (r.runtime or 0))), len(ok), c))
     return min(ok, key=lambda t: (t[0], t[1]))[2] if ok else None
+
+
+def _same_show(candidates: list[Cluster], r: SourceRecord) -> Cluster | None:
+    """The one JustWatch show of this name whose run (first year .. + seasons + 1) covers r's year."""
+    if r.year is None:
+        return None
+    hits = []
+    for c in candidates:
+        head = c.sorted()[0]
+        if head.year is None or any(x.family == "shivamb" and x.service == r.service for x in c.records):
+            continue
+        seasons = max(head.seasons or 0, r.seasons or 0, 1)
+        if head.year <= r.year <= head.year + seasons + 1:
+            hits.append(c)
+    return hits[0] if len(hits) == 1 else None
 
 
 def _sid_num(sid: str) -> tuple[int, str]:
