@@ -89,6 +89,9 @@ class Embedder:
                 # daemon for the same speed (measured: +170 MB vs +232 MB, 8.0 vs 7.8 ms per query)
                 opts.enable_cpu_mem_arena = False
                 opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+                # no busy-waiting after a run: spinning threads took the cores from the vector scan
+                # that follows the query embedding (ask p95 55.8 -> 34.6 ms, bench/ask_latency.py)
+                opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 path = self._model_path or _model_file()
                 try:
                     session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
