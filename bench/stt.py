@@ -44,7 +44,7 @@ CONFIGS: dict[str, str | None] = {
     "hotwords": "hotwords",
     "prompt-short": "initial_prompt",   # services and genres only, no names
     "prompt-30s": "initial_prompt",     # the shipped settings but faster-whisper's 30 s window
-    "prompt": "initial_prompt",         # the shipped settings (a 20 s window for short requests)
+    "prompt": "initial_prompt",         # the shipped settings (a 15 s window for short requests)
 }
 
 
@@ -145,7 +145,7 @@ def biased(vocab: Vocabulary, config: str, beam: int, model) -> Transcriber:  # 
     v = Vocabulary(vocab.titles, vocab.people, prompt_mode=CONFIGS[config], snapping=False)
     if config == "prompt-short":
         v.prompt_titles = v.prompt_people = 0
-    stt = Transcriber(STTSettings(bias=True, beam_size=beam, short_window=config != "prompt-30s"), vocabulary=v)
+    stt = Transcriber(STTSettings(bias=True, beam_size=beam, window_s=30 if config == "prompt-30s" else STTSettings().window_s), vocabulary=v)
     stt._model = model
     return stt
 

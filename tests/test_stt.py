@@ -121,8 +121,8 @@ def test_goforward_clip(stt: Transcriber, assets: Path) -> None:
 # -- the request-sized encoder window ------------------------------------------------------
 
 def test_short_window_matches_the_30s_window(stt: Transcriber, assets: Path, spoken_texts: dict[str, str]) -> None:
-    """The 20 s window (the default) and faster-whisper's 30 s window hear the same requests."""
-    window30 = Transcriber(STTSettings(short_window=False), vocabulary=stt.vocabulary)
+    """The short window (the default) and faster-whisper's 30 s window hear the same requests."""
+    window30 = Transcriber(STTSettings(window_s=30), vocabulary=stt.vocabulary)
     window30._model = stt._model
     ids = [k for k in spoken_texts if not k.startswith("name-")][:8]
     short = [(spoken_texts[i], stt.transcribe(assets / "spoken" / "joe" / f"{i}.wav").text) for i in ids]
@@ -131,14 +131,14 @@ def test_short_window_matches_the_30s_window(stt: Transcriber, assets: Path, spo
 
 
 def test_short_window_sizes_and_falls_back(stt: Transcriber, assets: Path) -> None:
-    from voicerec.speech.window import MAX_SPEECH_S, MIN_WINDOW_S
+    from voicerec.speech.window import MAX_SPEECH_S
 
     stt.transcribe(assets / "goforward.wav")  # builds the short-window decoder
     window = stt._short
     assert window is not None
     request = read16k(assets / "spoken" / "joe" / "cozy-sunday.wav")
     decoded = window.decode(request)
-    assert decoded is not None and decoded.window_s == MIN_WINDOW_S and "cozy" in decoded.text.lower()
+    assert decoded is not None and decoded.window_s == stt.settings.window_s and "cozy" in decoded.text.lower()
     clips = [read16k(w) for w in sorted((assets / "librivox").glob("*.wav"))]
     long = np.concatenate(clips)[: int((MAX_SPEECH_S + 4) * SAMPLE_RATE)]
     assert window.decode(long) is None  # too long for one short window

@@ -119,7 +119,7 @@ class Transcriber:
 
     def _decode(self, samples: np.ndarray) -> tuple[str, float]:
         hotwords = self.vocabulary is not None and self.vocabulary.prompt_mode == "hotwords"
-        if self.settings.short_window and not hotwords:  # hotwords exist only on faster-whisper's path
+        if self.settings.window_s < 30 and not hotwords:  # hotwords exist only on faster-whisper's path
             speech = _speech(samples) if self.settings.vad else samples
             if not len(speech):
                 return "", 0.0
@@ -134,7 +134,8 @@ class Transcriber:
             vocab = self.vocabulary
             prompt = vocab.prompt if vocab is not None and vocab.prompt_mode == "initial_prompt" else None
             self._short = ShortWindow(self._model, language=self.settings.language,
-                                      beam_size=self.settings.beam_size, initial_prompt=prompt)
+                                      beam_size=self.settings.beam_size, initial_prompt=prompt,
+                                      min_window_s=self.settings.window_s)
         return self._short
 
     def _decode_windows(self, samples: np.ndarray) -> tuple[str, float]:

@@ -4,9 +4,11 @@ faster-whisper pads every segment to Whisper's 30 s window (3000 mel frames), so
 pays for 30 s of encoder. CTranslate2's Whisper encoder accepts shorter inputs (its position
 embeddings are sliced), and attention makes the cost fall faster than the length: measured here
 with tiny.en, 437 ms for 30 s, 171 ms for 20 s, 70 ms for 10 s. Windows much shorter than
-Whisper's training window decode worse, though (3 s: LibriVox WER 15.5% with repeated phrases;
-10 s: 4.2% but worse on synthetic voices; 20 s: 1.4%, and no worse than the 30 s path on any
-spoken set), so the window is at least MIN_WINDOW_S long.
+Whisper's training window decode worse, though, so the window has a floor (STTSettings.window_s).
+Measured with the catalogue prompt and beam 2 (bench/results/stt.md), WER on LibriVox / on all
+six spoken voices / latency of a 3 s request: 30 s (faster-whisper) 4.2% / 12.5% / 0.70 s;
+20 s 1.4% / 9.8% / 0.50 s; 15 s (default) 4.2% / 10.9% / 0.35 s; 3 s 15.5% on LibriVox, with
+repeated phrases.
 
 `ShortWindow` decodes one utterance that way: VAD-trimmed speech, padded by `PAD_S` and rounded
 up to whole seconds, encoded once, decoded with the same prompt, beam and token suppression as
@@ -29,7 +31,6 @@ SAMPLE_RATE = 16000
 FRAMES_PER_SECOND = 100
 MAX_SPEECH_S = 20.0        # longer speech goes through faster-whisper's windows
 PAD_S = 1.0                # silence after the speech, so the window never ends mid-word
-MIN_WINDOW_S = 20          # seconds; shorter windows decoded worse (see above; bench/results/stt.md)
 MAX_COMPRESSION = 2.4      # faster-whisper's own thresholds for a failed decode
 MIN_AVG_LOGPROB = -1.0
 NO_SPEECH = (0.8, -0.7)    # no_speech_prob above and avg_logprob below: not speech
@@ -46,11 +47,13 @@ class Decoded:
 class ShortWindow:
     """Decodes short utterances with a request-sized encoder window (see the module doc)."""
 
-    def __init__(self, model: Any, *, language: str | None, beam_size: int, initial_prompt: str | None) -> None:
+    def __init__(self, model: Any, *, language: str | None, beam_size: int, initial_prompt: str | None,
+                 min_window_s: int = 15) -> None:
         from faster_whisper.tokenizer import Tokenizer
 
         self.model = model
         self.beam_size = max(1, int(beam_size))
+        self.min_window_s = min(30, max(1, int(min_window_s)))
         multilingual = bool(model.model.is_multilingual)
         self.usable = bool(language) or not multilingual
         self.tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe",
@@ -69,7 +72,7 @@ class ShortWindow:
         seconds = len(speech) / SAMPLE_RATE
         if not self.usable or seconds > MAX_SPEECH_S or len(speech) == 0:
             return None
-        window = int(min(30, max(MIN_WINDOW_S, math.ceil(seconds + PAD_S))))
+        window = int(min(30, max(self.min_window_s, math.ceil(seconds + PAD_S))))
         audio = np.zeros(window * SAMPLE_RATE, dtype=np.float32)
         audio[: len(speech)] = speech
         features = self.model.feature_extractor(audio)[:, : window * FRAMES_PER_SECOND]
