@@ -21,13 +21,13 @@ faster-whisper's own path with its temperature fallback.
 from __future__ import annotations
 
 import math
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from voicerec.speech.decode import SAMPLE_RATE
+
 FRAMES_PER_SECOND = 100
 MAX_SPEECH_S = 20.0        # longer speech goes through faster-whisper's windows
 PAD_S = 1.0                # silence after the speech, so the window never ends mid-word
@@ -82,16 +82,13 @@ class ShortWindow:
             max_length=self.model.max_length, return_scores=True, return_no_speech_prob=True,
             suppress_blank=True, suppress_tokens=self.suppress,
         )[0]
+        from faster_whisper.transcribe import get_compression_ratio
+
         tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
         text = self.tokenizer.decode(tokens).strip()
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-        if text and (_compression(text) > MAX_COMPRESSION or avg_logprob < MIN_AVG_LOGPROB):
+        if text and (get_compression_ratio(text) > MAX_COMPRESSION or avg_logprob < MIN_AVG_LOGPROB):
             return None  # looks like a failed decode: let the full path (with its fallbacks) try
         if result.no_speech_prob > NO_SPEECH[0] and avg_logprob < NO_SPEECH[1]:
             text = ""
         return Decoded(text, float(avg_logprob), float(result.no_speech_prob), window)
-
-
-def _compression(text: str) -> float:
-    data = text.encode("utf-8")
-    return len(data) / len(zlib.compress(data))
