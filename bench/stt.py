@@ -35,7 +35,6 @@ from voicerec.types import SERVICE_NAMES  # noqa: E402
 
 AUDIO = ROOT / "tests" / ".audio"
 SPOKEN_SETS = ("joe", "joe-noise", "espeak-us", "espeak-us-noise", "espeak-gb", "espeak-gb-noise")
-# name → (prompt_mode, snapping); None = unbiased; "plain" = faster-whisper's own defaults
 # name → prompt mode; None = unbiased; "plain" = faster-whisper's own defaults. Every biased config is
 # also scored with snapping ("<name>+snap"), and "vad" with snapping alone ("vad+snap").
 CONFIGS: dict[str, str | None] = {
@@ -67,14 +66,14 @@ class Score:
         return self.wall_s / self.audio_s if self.audio_s else 0.0
 
 
-def load_sets(names: list[str], limit: int | None) -> dict[str, list[tuple[Path, str]]]:
+def load_sets(names: list[str], limit: int | None, spoken: Path) -> dict[str, list[tuple[Path, str]]]:
     sets: dict[str, list[tuple[Path, str]]] = {}
     for name in names:
         if name == "librivox":
             items = [(w, w.with_suffix(".txt").read_text().strip()) for w in sorted((AUDIO / "librivox").glob("*.wav"))]
         else:
-            texts = [json.loads(line) for line in (AUDIO / "spoken" / "texts.jsonl").read_text().splitlines()]
-            items = [(AUDIO / "spoken" / name / f"{t['id']}.wav", t["text"]) for t in texts]
+            texts = [json.loads(line) for line in (spoken / "texts.jsonl").read_text().splitlines()]
+            items = [(spoken / name / f"{t['id']}.wav", t["text"]) for t in texts]
         if not items or not items[0][0].is_file():
             sys.exit(f"bench/stt.py: no audio for {name}; run scripts/test_assets.sh")
         sets[name] = items[:limit] if limit else items
@@ -173,8 +172,10 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=None, help="write a markdown table here")
     ap.add_argument("--beam", type=int, default=STTSettings().beam_size, help="beam size for voicerec's configs")
     ap.add_argument("--misses", action="store_true", help="print names that came out wrong")
+    ap.add_argument("--spoken", type=Path, default=AUDIO / "spoken",
+                    help="the spoken set (another take: scripts/make_test_speech.py DIR --seed N)")
     a = ap.parse_args()
-    sets = load_sets(a.sets.split(","), a.limit)
+    sets = load_sets(a.sets.split(","), a.limit, a.spoken)
     configs = a.configs.split(",")
     vocab = Vocabulary.from_catalog(a.catalog) if a.catalog.is_file() else None
     if vocab is None:
@@ -195,7 +196,7 @@ def main() -> int:
             for set_name, sc in per_set.items():
                 for m in sc.misses:
                     print(f"    miss {c} [{set_name}] {m}", file=sys.stderr)
-    req = AUDIO / "spoken" / "joe" / "cozy-sunday.wav"
+    req = a.spoken / "joe" / "cozy-sunday.wav"
     best = configs[-1] if CONFIGS[configs[-1]] != "plain" else "vad"
     lat_stt = biased(vocab, best, a.beam, plain_model)
     lat_stt.vocabulary.snapping = True

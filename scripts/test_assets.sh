@@ -39,12 +39,14 @@ if [ ! -f "$OUT/librivox/.done-$PS_VERSION" ]; then
     log "LibriVox clips ready in $OUT/librivox"
 fi
 
-# 2. The spoken dev requests, re-made whenever the texts or the generator change.
-want=$(cat tests/data/dev_requests.jsonl tests/data/dev_conversations.jsonl tests/data/name_requests.jsonl scripts/make_test_speech.py | sha256sum | cut -c1-16)
+# 2. The spoken dev requests, re-made whenever the texts, the generator or the take change.
+#    VOICEREC_TEST_SEED (default 1) picks the take of the Piper clips; the tests use the same seed.
+SEED=${VOICEREC_TEST_SEED:-1}
+want=$( (cat tests/data/dev_requests.jsonl tests/data/dev_conversations.jsonl tests/data/name_requests.jsonl scripts/make_test_speech.py; echo "seed $SEED") | sha256sum | cut -c1-16)
 if [ "$(cat "$OUT/spoken/.stamp" 2>/dev/null || true)" != "$want" ]; then
-    log "synthesising the spoken dev requests (Piper joe + espeak-ng, clean and noisy)"
+    log "synthesising the spoken dev requests (Piper joe take $SEED + espeak-ng, clean and noisy)"
     rm -rf "$OUT/spoken.new"
-    "$PY" scripts/make_test_speech.py "$OUT/spoken.new"
+    "$PY" scripts/make_test_speech.py "$OUT/spoken.new" --seed "$SEED"
     echo "$want" > "$OUT/spoken.new/.stamp"
     rm -rf "$OUT/spoken"
     mv "$OUT/spoken.new" "$OUT/spoken"

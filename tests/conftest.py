@@ -18,6 +18,15 @@ pytest_plugins = ["pulse"]  # a private PulseAudio server for the audio tests (t
 os.environ.setdefault("XDG_CONFIG_HOME", str(ROOT / "tests" / ".cache" / "config"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Piper draws its timing and voice at random (VITS noise), so what the tests synthesise (and
+    then transcribe) would be a new take every run. ONNX Runtime's seed makes it the same take every
+    run; VOICEREC_TEST_SEED picks another (scripts/seed_sweep.py runs the speech tests over many)."""
+    import onnxruntime
+
+    onnxruntime.set_seed(int(os.environ.get("VOICEREC_TEST_SEED", "1")))
+
+
 @pytest.fixture(scope="session")
 def catalog_path() -> Path:
     """The real catalog.db, built by the same code from data/catalog (setup builds it; so do we if missing)."""

@@ -28,8 +28,8 @@ AUDIO = ROOT / "tests" / ".audio"
 
 @pytest.fixture(scope="session")
 def assets() -> Path:
-    if not (AUDIO / "spoken" / ".stamp").is_file() or not (AUDIO / "librivox").is_dir():
-        subprocess.run(["bash", str(ROOT / "scripts" / "test_assets.sh")], check=True)
+    # quick when up to date; re-makes the spoken set when its texts or VOICEREC_TEST_SEED changed
+    subprocess.run(["bash", str(ROOT / "scripts" / "test_assets.sh")], check=True)
     return AUDIO
 
 
@@ -102,9 +102,17 @@ def test_librivox_wer_within_bound(stt: Transcriber, assets: Path) -> None:
     assert wer(pairs) <= 0.06, pairs
 
 
-def test_spoken_requests_piper_voice(stt: Transcriber, assets: Path, spoken_texts: dict[str, str]) -> None:
+SPOKEN_SETS = ("joe", "joe-noise", "espeak-us", "espeak-us-noise", "espeak-gb", "espeak-gb-noise")
+
+
+def test_spoken_dev_requests_wer(stt: Transcriber, assets: Path, spoken_texts: dict[str, str]) -> None:
+    """The acceptance measure: WER <= 12% over the spoken dev requests in all six sets (the Piper joe
+    voice and two espeak-ng voices, clean and noisy). One set alone swings with Piper's take (joe
+    alone 3.9-13.0% over ten takes, BENCHMARKS.md), so no single set is held to the bound."""
     dev = {k: v for k, v in spoken_texts.items() if not k.startswith("name-")}
-    pairs = [(text, stt.transcribe(assets / "spoken" / "joe" / f"{rid}.wav").text) for rid, text in dev.items()]
+    pairs = [(text, stt.transcribe(assets / "spoken" / s / f"{rid}.wav").text)
+             for s in SPOKEN_SETS for rid, text in dev.items()]
+    assert len(pairs) == 6 * len(dev) >= 6 * 24
     assert wer(pairs) <= 0.12, [p for p in pairs if word_errors(*p)[0]]
 
 
@@ -213,11 +221,13 @@ def test_other_rates_channels_and_formats(stt: Transcriber, assets: Path, tmp_pa
 
 
 def test_arrays_int16_and_stereo(stt: Transcriber, assets: Path) -> None:
-    x = read16k(assets / "spoken" / "joe" / "year-2012.wav")
-    as_int16 = (x * 32767).astype(np.int16)
-    stereo = np.stack([x, x], axis=1)
-    for audio in (as_int16, stereo):
-        assert word_errors("films from 2012", stt.transcribe(audio).text)[0] <= 1
+    """int16 and two-channel arrays are read as the same sound as the mono float array."""
+    x = read16k(assets / "spoken" / "joe" / "year-2012.wav")  # from an s16 file: exactly k / 32768
+    mono = stt.transcribe(x).text
+    assert word_errors("films from 2012", mono)[0] <= 1, mono
+    as_int16 = np.round(x * 32768).astype(np.int16)
+    for audio in (as_int16, np.stack([x, x], axis=1), np.stack([x, x])):
+        assert stt.transcribe(audio).text == mono
 
 
 def test_long_recording_is_cut_at_the_cap(assets: Path, stt: Transcriber) -> None:

@@ -1,8 +1,9 @@
 """Word error rate with a light normaliser, for the speech tests and benchmarks.
 
 Both sides are normalised the same way before counting: lower-case ASCII words (voicerec.text.norm),
-spelled-out numbers as digits ("two thousands" → "2000s", "seventies" → "70s", "ten" → "10"),
-and a few spelling variants Whisper is free to choose ("ok" → "okay").
+spoken numbers as digits the way the parser reads them (understand/numbers.py: "twenty twelve" →
+"2012", "two thousands" → "2000s", "ten" → "10"; and "seventies" → "70s"),
+a few spelling variants Whisper is free to choose ("ok" → "okay"), and no fillers ("uh", "um").
 """
 
 from __future__ import annotations
@@ -12,60 +13,20 @@ from collections.abc import Iterable
 from rapidfuzz.distance import Levenshtein
 
 from voicerec.text import norm
+from voicerec.understand.numbers import normalize_numbers
 
-_UNITS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
-_DECADES = {w[:-1] + "ies": n for w, n in _TENS.items()}        # "seventies" → 70
-_SCALES = {"hundred": 100, "thousand": 1000}
-_VARIANTS = {"ok": "okay", "mr": "mister", "mrs": "missus", "dr": "doctor", "tv": "tv", "vs": "versus"}
+_DECADES = {w: f"{10 * i}s" for i, w in enumerate(
+    "_ _ twenties thirties forties fifties sixties seventies eighties nineties".split()) if w != "_"}
+_VARIANTS = {"ok": "okay", "mr": "mister", "mrs": "missus", "dr": "doctor", "vs": "versus"}
+_FILLERS = frozenset({"uh", "um", "uhm", "er", "erm", "hmm", "mm", "mhm"})  # not words (as Whisper's normaliser)
 
 
 def normalize(text: str) -> list[str]:
-    """The words WER is counted on."""
-    words = [_VARIANTS.get(w, w) for w in norm(text).split()]
-    return _numbers(words)
-
-
-def _numbers(words: list[str]) -> list[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        w = words[i]
-        if w in _DECADES:
-            out.append(f"{_DECADES[w]}s")
-            i += 1
-            continue
-        if w not in _UNITS and w not in _TENS and not (w.rstrip("s") in _SCALES and out and out[-1].isdigit()):
-            out.append(w)
-            i += 1
-            continue
-        total, current, j, plural = 0, 0, i, False
-        while j < len(words):
-            x = words[j]
-            if x in _UNITS:
-                current += _UNITS[x]
-            elif x in _TENS:
-                current += _TENS[x]
-            elif x.rstrip("s") in _SCALES and j > i:
-                scale = _SCALES[x.rstrip("s")]
-                plural = x.endswith("s")
-                if scale == 100:
-                    current *= 100
-                else:
-                    total += max(current, 1) * scale
-                    current = 0
-                j += 1
-                if plural:
-                    break
-                continue
-            else:
-                break
-            j += 1
-        out.append(f"{total + current}{'s' if plural else ''}")
-        i = j
-    return out
+    """The words WER is counted on: numbers as the parser reads them ("twenty twelve", "two thousand
+    and twelve" and "2,012" are all "2012"; "ten" is "10"), decades as "70s", common variants merged,
+    fillers ("uh", "um") dropped."""
+    words = norm(normalize_numbers(text.lower())).split()
+    return [_DECADES.get(w) or _VARIANTS.get(w, w) for w in words if w not in _FILLERS]
 
 
 def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
