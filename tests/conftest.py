@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from takes import seed_onnx  # noqa: E402
+
 pytest_plugins = ["pulse"]  # a private PulseAudio server for the audio tests (tests/pulse.py)
 
 # Tests never read the developer's own config or history.
@@ -19,12 +21,15 @@ os.environ.setdefault("XDG_CONFIG_HOME", str(ROOT / "tests" / ".cache" / "config
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Piper draws its timing and voice at random (VITS noise), so what the tests synthesise (and
-    then transcribe) would be a new take every run. ONNX Runtime's seed makes it the same take every
-    run; VOICEREC_TEST_SEED picks another (scripts/seed_sweep.py runs the speech tests over many)."""
-    import onnxruntime
+    """Piper voices built outside a test (session fixtures) hear a fixed take (tests/takes.py)."""
+    seed_onnx("session")
 
-    onnxruntime.set_seed(int(os.environ.get("VOICEREC_TEST_SEED", "1")))
+
+@pytest.fixture(autouse=True)
+def _onnx_seed_per_test(request: pytest.FixtureRequest) -> None:
+    """A Piper voice built during a test draws from a seed of that test's own, so the test hears
+    the same take whatever ran before it (a voice shared by many tests does not: see fresh_speaker)."""
+    seed_onnx(request.node.nodeid)
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +68,15 @@ def assistant(session_settings):
 @pytest.fixture(scope="session")
 def speaker():
     """The bundled Piper voice, loaded once for every test that speaks."""
+    from voicerec.speech.tts import Speaker
+
+    return Speaker().load()
+
+
+@pytest.fixture
+def fresh_speaker(_onnx_seed_per_test: None):
+    """The bundled Piper voice loaded for one test, for tests that check what was said by ear: the
+    shared voice's next take depends on how much the tests before it synthesised."""
     from voicerec.speech.tts import Speaker
 
     return Speaker().load()

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pulse import DEFAULT_PA, _client_env, read_wav, voiced_span
+from takes import seed_onnx
 
 from voicerec.daemon.control import send_command
 from voicerec.errors import VoicerecError
@@ -188,6 +189,7 @@ def speech(tmp_path_factory):
     from voicerec.speech.tts import Speaker
 
     folder = tmp_path_factory.mktemp("speech")
+    seed_onnx("test_daemon.speech")  # the same take whichever test asks first
     speaker = Speaker()
     out = {}
     for name, text in {"horror": "A horror movie on Hulu.", "more": "Tell me more about the second one.",

@@ -42,10 +42,10 @@ def test_devices_include_the_pulse_output(pulse: PulseServer) -> None:
     assert {"pulse", "default"} & {d["name"] for d in devices}
 
 
-def test_spoken_reply_is_heard_on_the_device(pulse: PulseServer, player: Player, speaker: Speaker,
+def test_spoken_reply_is_heard_on_the_device(pulse: PulseServer, player: Player, fresh_speaker: Speaker,
                                              whisper, tmp_path: Path) -> None:
     rec = pulse.record_speaker(tmp_path / "heard.wav")
-    finished = speaker.say("Here is one comedy. First, Mean Girls, a 97-minute comedy from 2004, on Netflix.", player)
+    finished = fresh_speaker.say("Here is one comedy. First, Mean Girls, a 97-minute comedy from 2004, on Netflix.", player)
     audio, rate = read_wav(rec.stop(tail_s=0.2))
     assert finished
     start, end = voiced_span(audio, rate)
