@@ -123,15 +123,17 @@ class Transcriber:
 
     def _decode(self, samples: np.ndarray) -> tuple[str, float]:
         hotwords = self.vocabulary is not None and self.vocabulary.prompt_mode == "hotwords"
+        vad = self.settings.vad
         if self.settings.window_s < 30 and not hotwords:  # hotwords exist only on faster-whisper's path
-            speech = _speech(samples) if self.settings.vad else samples
+            speech = _speech(samples) if vad else samples
             if not len(speech):
                 return "", 0.0
             with self._lock:
                 decoded = self._window().decode(speech)
             if decoded is not None:
                 return decoded.text, (math.exp(decoded.avg_logprob) if decoded.text else 0.0)
-        return self._decode_windows(samples)
+            samples, vad = speech, False  # already trimmed, as faster-whisper's own VAD would trim it
+        return self._decode_windows(samples, vad)
 
     def _window(self) -> ShortWindow:
         if self._short is None:
@@ -142,13 +144,13 @@ class Transcriber:
                                       min_window_s=self.settings.window_s)
         return self._short
 
-    def _decode_windows(self, samples: np.ndarray) -> tuple[str, float]:
+    def _decode_windows(self, samples: np.ndarray, vad: bool) -> tuple[str, float]:
         """faster-whisper's own path: 30 s windows, temperature fallback."""
         s = self.settings
         opts: dict[str, Any] = dict(
             language=s.language,
             beam_size=s.beam_size,
-            vad_filter=s.vad,
+            vad_filter=vad,
             condition_on_previous_text=False,
             without_timestamps=True,
             temperature=(0.0, 0.4, 0.8),
@@ -208,7 +210,8 @@ def _first_line(e: BaseException) -> str:
 
 
 def _speech(samples: np.ndarray) -> np.ndarray:
-    """The speech in a recording, as faster-whisper's Silero VAD finds it (empty if none)."""
+    """The speech in a recording, as faster-whisper's Silero VAD finds it (empty if none): the same
+    options, chunks and concatenation as WhisperModel.transcribe(vad_filter=True)."""
     from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
     stamps = get_speech_timestamps(samples, VadOptions())
