@@ -42,11 +42,11 @@ def texts() -> list[str]:
 
 def measure(assistant: Assistant, requests: list[str], rounds: int) -> dict[str, float]:
     for t in requests:  # warm-up: first-use costs (regex compilation, page cache, model load)
-        assistant.ask(t)
+        assistant.answer(t)
     totals, search = [], []
     for _ in range(rounds):
         for t in requests:
-            a = assistant.ask(t)
+            a = assistant.answer(t)
             totals.append(a.timings_ms["total"])
             search.append(a.timings_ms["search"])
     return {"p50": statistics.median(totals), "p95": pct(totals, 95), "max": max(totals),

@@ -25,11 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from wer import normalize, word_errors  # noqa: E402
+
 from voicerec.config import STTSettings  # noqa: E402
 from voicerec.speech.bias import Vocabulary  # noqa: E402
 from voicerec.speech.decode import load_audio  # noqa: E402
 from voicerec.speech.stt import Transcriber  # noqa: E402
-from voicerec.speech.wer import normalize, word_errors  # noqa: E402
 from voicerec.text import norm  # noqa: E402
 from voicerec.types import SERVICE_NAMES  # noqa: E402
 

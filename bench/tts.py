@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from voicerec.speech.speakable import speakable  # noqa: E402
+from voicerec.say.speakable import speakable  # noqa: E402
 from voicerec.speech.tts import Speaker  # noqa: E402
 
 REPLIES = [

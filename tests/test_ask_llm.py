@@ -32,9 +32,9 @@ def check_builtin_answer(answer, *, full: bool = True) -> None:
 @pytest.mark.parametrize("mode", ["stall", "trickle", "http429", "http500", "badjson", "nonsense"])
 def test_faulty_llm_falls_back_within_budget(settings, fault_server: FaultServer, mode: str) -> None:
     a = assistant_with(settings, fault_server.url(mode))
-    a.ask("warm up")  # first-use costs (catalogue columns, regexes) are not the LLM's
+    a.answer("warm up")  # first-use costs (catalogue columns, regexes) are not the LLM's
     t0 = time.monotonic()
-    answer = a.ask(REQUEST)
+    answer = a.answer(REQUEST)
     elapsed = time.monotonic() - t0
     assert elapsed <= TIMEOUT + 0.3 + 0.5, f"{mode}: {elapsed:.2f} s"  # +0.5 s slack for a loaded CI box
     check_builtin_answer(answer, full=mode != "nonsense")
@@ -42,23 +42,23 @@ def test_faulty_llm_falls_back_within_budget(settings, fault_server: FaultServer
 
 def test_unreachable_llm_falls_back(settings) -> None:
     a = assistant_with(settings, f"http://127.0.0.1:{closed_port()}/v1")
-    a.ask("warm up")
+    a.answer("warm up")
     t0 = time.monotonic()
-    answer = a.ask(REQUEST)
+    answer = a.answer(REQUEST)
     assert time.monotonic() - t0 <= TIMEOUT + 0.3 + 0.5
     check_builtin_answer(answer)
 
 
 def test_llm_cannot_widen_what_the_user_said(settings, fault_server: FaultServer) -> None:
     """The 'ok' server answers a different query; the built-in parse's hard numbers still hold."""
-    answer = assistant_with(settings, fault_server.url("ok")).ask(REQUEST)
+    answer = assistant_with(settings, fault_server.url("ok")).answer(REQUEST)
     assert answer.query.runtime_max == 120 and answer.query.year_min == 2000
     assert "llm" in answer.timings_ms
 
 
 def test_real_llama_server_end_to_end(settings, llama_server: LlamaServer) -> None:
     a = assistant_with(settings, llama_server.base_url, timeout=20.0)
-    answer = a.ask("a scary movie from the eighties")
+    answer = a.answer("a scary movie from the eighties")
     assert answer.query.year_min == 1980 and answer.query.year_max == 1989 and answer.query.kind == "movie"
     # a 135M model's reading is well-formed but not meaningful: check what it may not break
     assert all(1980 <= (r.year or 0) <= 1989 and r.kind == "movie" for r in answer.results)

@@ -18,9 +18,13 @@ from pydantic import SecretStr
 
 from voicerec.config import LLMSettings
 from voicerec.errors import ConfigError
+from voicerec.state.sessions import Turn
 from voicerec.types import GENRES, SERVICES, Query
 from voicerec.understand import llm_schema
 from voicerec.understand.llm import SYSTEM_PROMPT, LLMParser
+from voicerec.understand.merge import merge
+from voicerec.understand.pipeline import Understanding
+from voicerec.understand.rules import RuleParser
 
 __all__ = ["fault_server", "llama_server"]  # fixtures, used by name
 
@@ -135,7 +139,7 @@ def test_failures_fall_back_within_the_budget(fault_server: FaultServer, mode: s
     url = f"http://127.0.0.1:{closed_port()}/v1" if mode == "refused" else fault_server.url(mode)
     parser = parser_for(url)
     t0 = time.monotonic()
-    result = parser.parse("a comedy from the nineties", hint=Query(year_min=1990))
+    result = parser.parse("a comedy from the nineties")
     elapsed = time.monotonic() - t0
     assert result is None
     assert elapsed < BOUND, f"{mode}: {elapsed:.3f} s"
@@ -228,11 +232,10 @@ def test_each_failure_kind_is_logged_once(fault_server: FaultServer, caplog: pyt
     assert any("cannot reach" in w for w in warnings) and any("429" in w for w in warnings)
 
 
-def test_hint_is_merged_not_sent(fault_server: FaultServer) -> None:
+def test_rules_parse_is_merged_not_sent(fault_server: FaultServer) -> None:
     parser = parser_for(fault_server.url("ok"))
     rules = Query(year_min=1990, year_max=1999, mood="cosy")
-    q = parser.parse("a cosy nineties film", hint=rules)
-    assert q is not None
+    q = merge(rules, parser.parse("a cosy nineties film"))
     assert (q.year_min, q.year_max) == (1990, 1999)  # the rules' numbers win over 2000..2009
     assert q.kind == "movie" and q.genres == ["comedy"] and q.runtime_max == 120  # the LLM filled
     assert q.mood == "cosy"
@@ -289,19 +292,22 @@ def test_empty_transcript_or_a_describe_turn_sends_nothing(fault_server: FaultSe
     parser = parser_for(fault_server.url("ok"))
     before = len(fault_server.requests)
     assert parser.parse("   ") is None and parser.parse("") is None
-    for intent in ("describe", "out_of_domain", "empty"):
-        assert parser.parse("tell me more about the first one", hint=Query(intent=intent)) is None
+    rules = RuleParser()
+    understanding = Understanding(rules, LLMSettings(base_url=fault_server.url("ok"), timeout=TIMEOUT))
+    previous = Turn(Query(genres=["comedy"]), [{"id": "tm1", "title": "x", "kind": "movie"}], ["tm1"])
+    for text, prev in (("tell me more about the first one", previous), ("call my mom", None), ("", None)):
+        assert understanding.read(text, prev).query.intent != "recommend"
     assert len(fault_server.requests) == before
 
 
 def test_resolvers_decide_which_llm_names_count(fault_server: FaultServer) -> None:
     known = {"stranger thing": "Stranger Things", "adam sandlar": "Adam Sandler"}
-    parser = LLMParser(LLMSettings(base_url=fault_server.url("names"), timeout=TIMEOUT),
-                       resolve_title=known.get, resolve_person=known.get)
-    q = parser.parse("stranger thing with adam sandlar", hint=Query(mood="x"))
-    assert q is not None and q.title == "Stranger Things" and q.people == ["Adam Sandler"]
-    bare = parser_for(fault_server.url("names")).parse("stranger thing", hint=Query(mood="x"))
-    assert bare is not None and bare.title is None and bare.people == []  # unverified: unused
+    parser = LLMParser(LLMSettings(base_url=fault_server.url("names"), timeout=TIMEOUT))
+    reading = parser.parse("stranger thing with adam sandlar")
+    q = merge(Query(mood="x"), reading, resolve_title=known.get, resolve_person=known.get)
+    assert q.title == "Stranger Things" and q.people == ["Adam Sandler"]
+    bare = merge(Query(mood="x"), parser_for(fault_server.url("names")).parse("stranger thing"))
+    assert bare.title is None and bare.people == []  # unverified: unused
 
 
 def test_injected_answer_cannot_change_settings(fault_server: FaultServer) -> None:

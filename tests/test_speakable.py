@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voicerec.speech.speakable import decade_words, number_words, speakable, year_words
+from voicerec.say.speakable import decade_words, number_words, speakable, year_words
 
 CASES = [
     # symbols in titles

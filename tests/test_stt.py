@@ -13,13 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from wer import normalize, wer, word_errors
 
 from voicerec.config import STTSettings
 from voicerec.errors import AudioInputError, ModelError
 from voicerec.speech.bias import Vocabulary
 from voicerec.speech.decode import SAMPLE_RATE, load_audio
 from voicerec.speech.stt import Transcriber
-from voicerec.speech.wer import normalize, wer, word_errors
 from voicerec.text import norm
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,9 +11,10 @@ import pytest
 
 from voicerec.config import TTSSettings
 from voicerec.errors import ModelError
+from voicerec.say.speakable import speakable
 from voicerec.speech.playback import resample
-from voicerec.speech.speakable import speakable
-from voicerec.speech.tts import Speaker, available_voices, split_for_speech
+from voicerec.speech.tts import Speaker, split_for_speech
+from voicerec.speech.voices import available_voices
 
 REPLY = (
     "Here are three light comedies from the 2000s under two hours. "

@@ -1,48 +1,70 @@
-"""The pipeline: text or audio in, Answer out. `ask`, `listen` and the daemon all call this.
+"""The one pipeline. The CLI, the daemon and the Wyoming server call these methods and nothing below:
 
-    words ─► RuleParser.parse (+ LLMParser, when configured) ─► followup.resolve ─► Query
-    Query ─► Ranker.rank (Catalog.candidates: SQL hard filters, then hybrid scoring) ─► [Suggestion]
-    [Suggestion] ─► reply.compose ─► Answer (+ session and history kept locally)
+    hear(audio)                    ─► Transcript   (faster-whisper, catalogue-biased)
+    answer(text, session, cancel)  ─► Answer       (understand ─► rank ─► say ─► state)
+    speak(text)                    ─► int16 audio chunks (Piper, first sentence first; speak_rate)
 
-Heavy parts (the catalogue's vectors, the query embedder, Whisper, the LLM client) load once,
-lazily, so `ask` never imports faster-whisper and the daemon never reloads anything.
+`answer` understands the words (rules → follow-up → optional LLM → merge: understand/pipeline.py),
+dispatches once on the intent, ranks (rank/), words the reply (say/) and keeps the conversation and
+history (state/). Each stage reports its own milliseconds in the value it returns.
+
+Heavy parts (the catalogue's vectors, the query embedder, Whisper, Piper, the LLM client) load once,
+lazily, so `ask` never imports faster-whisper and the daemon never reloads anything per request.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, Protocol
 
-from voicerec import reply
+import numpy as np
+
 from voicerec.catalog.store import Catalog
-from voicerec.config import Settings
-from voicerec.history import History
+from voicerec.config import Settings, TTSSettings
 from voicerec.rank.rank import Ranker
-from voicerec.rank.why import reason
+from voicerec.say import reply
+from voicerec.say.why import reason
+from voicerec.state.history import History
+from voicerec.state.sessions import SessionStore, Turn
 from voicerec.types import Answer, Query, Suggestion, Transcript
-from voicerec.understand import followup
 from voicerec.understand.names import NameMatcher
+from voicerec.understand.pipeline import Understanding
 from voicerec.understand.rules import RuleParser
-from voicerec.understand.session import SessionStore, Turn
 
 log = logging.getLogger(__name__)
 
 
+class Cancel(Protocol):
+    def is_set(self) -> bool: ...
+
+
+Handler = Callable[[Query, "Turn | None"], tuple[list[Suggestion], str]]
+
+
 class Assistant:
-    """Wires the stages together. One per process; thread-compatible (one request at a time)."""
+    """One per process. `answer` is thread-compatible (one request at a time per Assistant)."""
 
     def __init__(self, settings: Settings, *, catalog: Catalog | None = None) -> None:
         self.settings = settings
         self.catalog = catalog or Catalog(settings.catalog_path)
-        self.parser = RuleParser(NameMatcher(self.catalog.conn), newest_year=self.catalog.newest_year)
+        self.understanding = Understanding(
+            RuleParser(NameMatcher(self.catalog.conn), newest_year=self.catalog.newest_year), settings.llm)
         self.ranker = Ranker(self.catalog)
         self._sessions: SessionStore | None = None
         self._history: History | None = None
-        self._llm = None
-        self._transcriber = None
+        self._transcriber: Any = None
+        self._speaker: Any = None
+        self._handlers: dict[str, Handler] = {
+            "recommend": self._recommend,
+            "describe": self._describe,
+            "out_of_domain": lambda q, prev: ([], reply.OUT_OF_DOMAIN),
+            "empty": lambda q, prev: ([], reply.DIDNT_CATCH),
+        }
 
-    # --- lazily built parts -------------------------------------------------------------
+    # --- lazily built parts ---------------------------------------------------------------
     @property
     def sessions(self) -> SessionStore:
         if self._sessions is None:
@@ -56,93 +78,101 @@ class Assistant:
         return self._history
 
     @property
-    def llm(self):
-        if self._llm is None and self.settings.llm.enabled:
-            from voicerec.understand.llm import LLMParser
-
-            names = self.parser.names
-            self._llm = LLMParser(
-                self.settings.llm,
-                resolve_title=lambda name: (ref.title if (ref := names.find_title(name)) else None),
-                resolve_person=lambda name: next((p.name for p in names.find_people(name)), None),
-            )
-        return self._llm
-
-    @property
-    def transcriber(self):
+    def transcriber(self) -> Any:
         if self._transcriber is None:
             from voicerec.speech.stt import Transcriber
 
             self._transcriber = Transcriber.from_settings(self.settings)
         return self._transcriber
 
-    def warm(self) -> None:
-        """Load everything a request needs (the daemon calls this once at start-up)."""
-        self.ranker.warm()
-        self.parser.parse("a light comedy from the 2000s under two hours")
-        self.transcriber.load()
+    @property
+    def speaker(self) -> Any:
+        if self._speaker is None:
+            from voicerec.speech.tts import Speaker
 
-    # --- entry points -------------------------------------------------------------------
-    def listen(self, audio: Path | str | object, session: str | None = None) -> Answer:
+            self._speaker = Speaker(self.settings.tts)
+        return self._speaker
+
+    def warm(self, *, hear: bool = True, speak: bool = False) -> None:
+        """Load everything a request needs now (the daemon and the Wyoming server call this once)."""
+        self.ranker.warm()
+        self.understanding.warm()
+        if hear:
+            self.transcriber.load()
+        if speak:
+            self.speaker.load()
+
+    def use_voice(self, tts: TTSSettings) -> None:
+        """Swap the voice (a settings reload that changed only [tts])."""
+        from voicerec.speech.tts import Speaker
+
+        self._speaker = Speaker(tts).load()
+
+    # --- the three stages -----------------------------------------------------------------
+    def hear(self, audio: np.ndarray | Path | str | Any) -> Transcript:
+        """Speech → text: a float32 16 kHz mono array, or a WAV/FLAC/OGG/MP3 path."""
         t0 = time.perf_counter()
         transcript: Transcript = self.transcriber.transcribe(audio)
-        stt_ms = (time.perf_counter() - t0) * 1000
-        answer = self.ask(transcript.text, session=session)
-        answer.transcript = transcript.text
-        answer.timings_ms = {"stt": round(stt_ms, 1), **answer.timings_ms}
-        answer.timings_ms["total"] = round(answer.timings_ms["total"] + stt_ms, 1)
-        if transcript.truncated and transcript.text:
-            answer.reply = "That was a long recording, so I only listened to the start. " + answer.reply
-        return answer
+        transcript.timings_ms = {"stt": round((time.perf_counter() - t0) * 1000, 1)}
+        return transcript
 
-    def ask(self, text: str, session: str | None = None) -> Answer:
-        timings: dict[str, float] = {}
+    def answer(self, text: str, session: str | None = None, cancel: Cancel | None = None) -> Answer:
+        """Words → the answer: results and the reply to speak. A cancelled request answers nothing."""
         t0 = time.perf_counter()
         prev = self.sessions.load(session) if session else None
-        query = self.understand(text, prev, timings)
+        reading = self.understanding.read(text, prev)
+        query, timings = reading.query, dict(reading.timings_ms)
+        if cancel is not None and cancel.is_set():
+            return Answer(transcript=text, query=query, timings_ms=_rounded(timings))
         if query.intent == "recommend":
             load = self.ranker.prepare(query)  # first use in this process: not the request's cost
             if load > 1:
                 timings["load"] = load
         t1 = time.perf_counter()
-        results, like_title = self.search(query, prev)
-        t2 = time.perf_counter()
-        if query.intent == "describe":
-            text_reply = reply.describe_title(results[0]) if results else "Sorry, I don't know which one you mean."
-        else:
-            text_reply = reply.compose(query, results, like_title=like_title)
-        t3 = time.perf_counter()
-        timings.update(search=(t2 - t1) * 1000, reply=(t3 - t2) * 1000,
-                       total=(t3 - t0) * 1000 - timings.get("load", 0.0))
-        timings.update({k: v for k, v in self.ranker.timings.items()})
-        self.ranker.timings.clear()
+        results, text_reply = self._handlers[query.intent](query, prev)
+        timings["search"] = (time.perf_counter() - t1) * 1000
+        timings["total"] = (time.perf_counter() - t0) * 1000 - timings.get("load", 0.0)
         answer = Answer(transcript=text, query=query, results=results, reply=text_reply,
-                        timings_ms={k: round(v, 1) for k, v in timings.items()})
-        self._remember(session, query, results, prev, text)
+                        timings_ms=_rounded(timings))
+        if query.intent != "empty" and (cancel is None or not cancel.is_set()):
+            self._remember(session, query, results, prev, text)
         return answer
 
-    # --- stages ---------------------------------------------------------------------------
-    def understand(self, text: str, prev: Turn | None, timings: dict[str, float]) -> Query:
-        t0 = time.perf_counter()
-        parsed = self.parser.parse(text)
-        query = followup.resolve(text, parsed, prev)
-        timings["parse"] = (time.perf_counter() - t0) * 1000
-        if self.llm is not None and query is parsed and parsed.intent == "recommend":
-            t1 = time.perf_counter()
-            # the LLM's reading merged onto the built-in parse (which wins on hard numbers); None on any failure
-            query = self.llm.parse(text, previous=prev.query if prev else None, hint=parsed) or parsed
-            timings["llm"] = (time.perf_counter() - t1) * 1000
-        return query
+    @property
+    def speak_rate(self) -> int:
+        return self.speaker.sample_rate
 
-    def search(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str | None]:
+    def speak(self, text: str) -> Iterator[np.ndarray]:
+        """Text → int16 mono audio chunks at `speak_rate`, the first sentence first (lazily made)."""
+        return self.speaker.stream(text)
+
+    # --- `voicerec listen`: hear, then answer ---------------------------------------------
+    def listen(self, audio: np.ndarray | Path | str | Any, session: str | None = None) -> Answer:
+        transcript = self.hear(audio)
+        answer = self.answer(transcript.text, session=session)
+        stt_ms = transcript.timings_ms["stt"]
+        answer.timings_ms = {"stt": stt_ms, **answer.timings_ms}
+        answer.timings_ms["total"] = round(answer.timings_ms["total"] + stt_ms, 1)
+        if transcript.truncated and transcript.text:
+            answer.reply = "That was a long recording, so I only listened to the start. " + answer.reply
+        return answer
+
+    # --- one handler per intent -----------------------------------------------------------
+    def _recommend(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
+        results, like_title = self._search(q)
+        results = [s.model_copy(update={"why": reason(s, q)}) for s in results]
+        return results, reply.compose(q, results, like_title=like_title)
+
+    def _describe(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
+        if not prev or not q.describe_index or not 1 <= q.describe_index <= len(prev.results):
+            return [], reply.WHICH_ONE
+        t = self.catalog.title(prev.results[q.describe_index - 1]["id"])
+        if t is None:
+            return [], reply.WHICH_ONE
+        return [Suggestion(**t.model_dump())], reply.describe_title(t)
+
+    def _search(self, q: Query) -> tuple[list[Suggestion], str | None]:
         n = self.settings.results
-        if q.intent == "describe":
-            if not prev or not q.describe_index or not 1 <= q.describe_index <= len(prev.results):
-                return [], None
-            t = self.catalog.title(prev.results[q.describe_index - 1]["id"])
-            return ([Suggestion(**t.model_dump())] if t else []), None
-        if q.intent != "recommend":
-            return [], None
         like_title = None
         if q.similar_to:
             like = self.catalog.title(q.similar_to)
@@ -154,7 +184,7 @@ class Assistant:
             base = q.model_copy(update={"title": None})
             fits = self.catalog.passes(named.rowid, base)
             facts = self.catalog.titles([named.rowid])[named.rowid]
-            head = [Suggestion(**facts.model_dump(), why=reason(facts, q))] if fits else []
+            head = [Suggestion(**facts.model_dump())] if fits else []
             similar = base.model_copy(update={"similar_to": named.id, "exclude_ids": [*q.exclude_ids, named.id]})
             return head + self.ranker.rank(similar, n - len(head)), None
         return self.ranker.rank(q, n), like_title
@@ -167,3 +197,7 @@ class Assistant:
             self.history.add(session, text, q, results)
         except Exception as e:  # a full disk must not cost the user their answer
             log.warning("could not save the conversation: %s", e)
+
+
+def _rounded(timings: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 1) for k, v in timings.items()}

@@ -6,7 +6,11 @@ import argparse
 import json
 import logging
 import sys
+import wave
+from collections.abc import Iterable
 from pathlib import Path
+
+import numpy as np
 
 from voicerec.config import Settings
 from voicerec.errors import VoicerecError
@@ -81,23 +85,32 @@ def _answer(args: argparse.Namespace, settings: Settings, *, audio: str | None =
     if audio is not None:
         answer = assistant.listen(Path(audio), session=args.session)
     else:
-        answer = assistant.ask(" ".join(args.text), session=args.session)
-    if args.out or args.speak:
-        from voicerec.speech.tts import Speaker
+        answer = assistant.answer(" ".join(args.text), session=args.session)
+    if args.out:
+        _write_wav(Path(args.out), assistant.speak(answer.reply), assistant.speak_rate)
+    if args.speak:
+        from voicerec.speech.playback import Player
 
-        speaker = Speaker(settings.tts)
-        if args.out:
-            speaker.to_wav(answer.reply, Path(args.out))
-        if args.speak:
-            from voicerec.speech.playback import Player
-
-            with Player(settings.audio) as player:
-                speaker.say(answer.reply, player)
+        with Player(settings.audio) as player:
+            player.play(assistant.speak(answer.reply), assistant.speak_rate)
     if args.json:
         print(answer.model_dump_json(exclude={"results": {"__all__": {"score", "votes", "popularity"}}}))
     else:
         print(answer.reply)
     return 0
+
+
+def _write_wav(path: Path, chunks: Iterable[np.ndarray], rate: int) -> None:
+    """The spoken reply (int16 chunks) as a 16-bit mono WAV file."""
+    try:
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(rate)
+            for chunk in chunks:
+                w.writeframes(np.asarray(chunk, dtype="<i2").tobytes())
+    except OSError as e:
+        raise VoicerecError(f"cannot write {path}: {e.strerror}") from None
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -150,7 +163,7 @@ def cmd_ptt(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
-    from voicerec.speech.tts import available_voices
+    from voicerec.speech.voices import available_voices
 
     for v in available_voices(settings.tts):
         print(json.dumps(v))
@@ -170,8 +183,8 @@ def cmd_devices(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    from voicerec.history import History
-    from voicerec.understand.session import SessionStore
+    from voicerec.state.history import History
+    from voicerec.state.sessions import SessionStore
 
     history = History(settings.state_dir / "history.db", settings.history_days)
     if args.clear:

@@ -135,3 +135,4 @@ class Transcript(BaseModel):
     confidence: float = Field(0.0, description="mean token probability, 0..1")
     audio_seconds: float = 0.0
     truncated: bool = Field(False, description="the recording was longer than the cap and was cut")
+    timings_ms: dict[str, float] = Field(default_factory=dict)

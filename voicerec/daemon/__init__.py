@@ -6,4 +6,5 @@
     control.py  the local control socket (press/release/toggle/status) and its client
     notify.py   systemd sd_notify (READY, WATCHDOG, STATUS, STOPPING), no dependency
     earcon.py   the short generated beeps at the start and end of listening
+    malloc.py   glibc malloc trimming and arena limits (resident memory of a long-lived daemon)
 """

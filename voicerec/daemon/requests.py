@@ -19,10 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from voicerec import memory
+from voicerec.daemon import malloc
 from voicerec.daemon.mic import Utterance
 from voicerec.errors import VoicerecError
-from voicerec.reply import DIDNT_CATCH
 
 log = logging.getLogger("voicerec.daemon")
 
@@ -57,7 +56,6 @@ class RequestWorker:
 
     settings: Any
     assistant: Any
-    speaker: Any
     player: Any
     state: State
     jobs: queue.Queue[Job | None]
@@ -80,7 +78,7 @@ class RequestWorker:
                 log.error("request %d failed: %s: %s", job.n, type(e).__name__, e, exc_info=log.isEnabledFor(logging.DEBUG))
                 self._speak(job, SORRY)
             finally:
-                memory.trim()  # hand this request's buffers back before saying we are idle
+                malloc.trim()  # hand this request's buffers back before saying we are idle
                 with self._state_lock:
                     if self._current is job:
                         self._current = None
@@ -99,18 +97,17 @@ class RequestWorker:
         t["listen"] = (utt.ended_at - utt.started_at) * 1000
         self._keep(job, utt)
         try:
-            t0 = time.perf_counter()
-            transcript = self.assistant.transcriber.transcribe(utt.samples)
-            t["stt"] = (time.perf_counter() - t0) * 1000
+            transcript = self.assistant.hear(utt.samples)
+            t.update(transcript.timings_ms)
             log.debug("request %d heard: %r", job.n, transcript.text)
             if job.cancelled.is_set():
                 outcome = "interrupted"
             elif not transcript.text.strip():
                 outcome = "not understood"
-                self._speak(job, DIDNT_CATCH)
+                self._speak(job, self.assistant.answer("").reply)  # "Sorry, I didn't catch that..."
             else:
                 self._set_state(State.THINKING, "transcribed", job)
-                answer = self.assistant.ask(transcript.text, session=SESSION)
+                answer = self.assistant.answer(transcript.text, session=SESSION, cancel=job.cancelled)
                 t.update({k: v for k, v in answer.timings_ms.items() if k != "total"})
                 results = "; ".join(r.title for r in answer.results)
                 if job.cancelled.is_set():
@@ -131,7 +128,7 @@ class RequestWorker:
         t0 = time.perf_counter()
 
         def chunks() -> Any:
-            for i, chunk in enumerate(self.speaker.stream(text)):
+            for i, chunk in enumerate(self.assistant.speak(text)):
                 if job.cancelled.is_set():
                     return
                 if i == 0:
@@ -140,14 +137,14 @@ class RequestWorker:
                 yield chunk
 
         try:
-            done = self.player.play(chunks(), self.speaker.sample_rate)
+            done = self.player.play(chunks(), self.assistant.speak_rate)
         except VoicerecError as e:
             self._output_failed(e)
             self.player.close()  # a dead stream (device gone, sound server restarted): reopen next time
             if job.cancelled.is_set():
                 return False
             try:  # one more try, from the start of the reply, on a freshly opened stream
-                done = self.player.play(chunks(), self.speaker.sample_rate)
+                done = self.player.play(chunks(), self.assistant.speak_rate)
             except VoicerecError as e2:
                 self._output_failed(e2)
                 self.player.close()

@@ -7,7 +7,7 @@
 The main thread owns the state machine: it reads one event queue fed by the push-to-talk
 sources (GPIO, evdev), the control socket, the microphone (VAD / max-length / mic lost) and
 signal handlers, and it pings the systemd watchdog. A worker thread runs each request
-(Whisper → Assistant.ask → Piper → speakers: daemon/requests.py), so a press can always
+(Assistant.hear → answer → speak, then the speakers: daemon/requests.py), so a press can always
 interrupt it.
 Heavy models load once, before READY=1. An error in one request is logged and apologised for
 out loud; the daemon carries on. SIGTERM/SIGINT stop cleanly (exit 0); SIGHUP reloads settings.
@@ -28,9 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from voicerec import memory
 from voicerec.config import Settings
-from voicerec.daemon import earcon
+from voicerec.daemon import earcon, malloc
 from voicerec.daemon.control import ControlServer
 from voicerec.daemon.mic import AudioInput, Utterance
 from voicerec.daemon.notify import Notifier
@@ -61,7 +60,6 @@ class Daemon(RequestWorker):
         self._reload_pending = False
         self.reloads = 0
         self.assistant: Any = None
-        self.speaker: Any = None
         self.player: Any = None
         self.mic: AudioInput | None = None
         self.sources: list[Any] = []
@@ -120,22 +118,20 @@ class Daemon(RequestWorker):
 
     def _load(self, settings: Settings) -> None:
         from voicerec.assistant import Assistant
-        from voicerec.speech.tts import Speaker
 
         started = time.perf_counter()
         assistant = Assistant(settings)
-        assistant.warm()
-        speaker = Speaker(settings.tts).load()
-        self.assistant, self.speaker = assistant, speaker
-        memory.trim()  # loading leaves large freed buffers behind
-        log.info("models loaded in %.1f s (RSS %.0f MB)", time.perf_counter() - started, memory.rss_mb() or 0)
+        assistant.warm(hear=True, speak=True)
+        self.assistant = assistant
+        malloc.trim()  # loading leaves large freed buffers behind
+        log.info("models loaded in %.1f s (RSS %.0f MB)", time.perf_counter() - started, malloc.rss_mb() or 0)
 
     def _start_audio(self, settings: Settings) -> None:
         from voicerec.speech.playback import Player
 
         self.player = Player(settings.audio)
         try:
-            self.player.open(self.speaker.sample_rate)  # opening costs ~1 s: once, not per reply
+            self.player.open(self.assistant.speak_rate)  # opening costs ~1 s: once, not per reply
         except DeviceError as e:
             self._output_problem = e.message
             log.error("%s; replies cannot be heard until it is back", e.message)
@@ -221,9 +217,9 @@ class Daemon(RequestWorker):
         self.jobs.put(job)
 
     def _beep(self, make: Any) -> None:
-        if not self.settings.audio.earcon or self.player is None or self.speaker is None:
+        if not self.settings.audio.earcon or self.player is None or self.assistant is None:
             return
-        rate = self.speaker.sample_rate
+        rate = self.assistant.speak_rate
         threading.Thread(target=self._play_quietly, args=([make(rate)], rate), daemon=True,
                          name="earcon").start()
 
@@ -281,14 +277,12 @@ class Daemon(RequestWorker):
             return
         old = self.settings
         _apply_log_level(new.log_level)
-        heavy = {"audio", "ptt", "tts", "log_level", "keep_audio"}
+        light = {"audio", "ptt", "tts", "log_level", "keep_audio"}  # changed without reloading the models
         try:
-            if new.model_dump(exclude=heavy) != old.model_dump(exclude=heavy):
+            if new.model_dump(exclude=light) != old.model_dump(exclude=light):
                 self._load(new)
             elif new.tts != old.tts:
-                from voicerec.speech.tts import Speaker
-
-                self.speaker = Speaker(new.tts).load()
+                self.assistant.use_voice(new.tts)
         except VoicerecError as e:
             log.error("reload failed, keeping the old settings: %s", e.message)
             self.notifier.ready(self._status_line())
@@ -325,7 +319,7 @@ def run_daemon(settings: Settings, config_file: str | Path | None = None) -> int
     with os._exit: native thread pools (CTranslate2, onnxruntime, PortAudio) torn down by C++
     static destructors during interpreter exit can abort a process stopped mid-request."""
     _apply_log_level(settings.log_level)
-    memory.limit_arenas()  # before any native thread pool starts
+    malloc.limit_arenas()  # before any native thread pool starts
     rc = Daemon(settings, config_file).run()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):

@@ -20,7 +20,6 @@ import numpy as np
 
 from voicerec.catalog.schema import genre_mask
 from voicerec.catalog.store import Candidate, Catalog
-from voicerec.rank.why import reason
 from voicerec.types import Query, Suggestion
 from voicerec.understand.lexicon import keyword_text, meaning_text
 
@@ -58,7 +57,7 @@ class Ranker:
         self._index_loaded = False
         self._embedder = None
         self._vpos: tuple[object, np.ndarray] | None = None
-        self.timings: dict[str, float] = {}
+        self.load_ms: dict[str, float] = {}  # what loading each part cost, once (for logs)
 
     # --- lazily loaded parts --------------------------------------------------------------
     @property
@@ -71,7 +70,7 @@ class Ranker:
 
                     t0 = time.perf_counter()
                     self._index = VectorIndex.load(self.catalog.conn)
-                    self.timings["load_vectors"] = (time.perf_counter() - t0) * 1000
+                    self.load_ms["vectors"] = (time.perf_counter() - t0) * 1000
                 except Exception as e:  # a catalogue without vectors still ranks, by keywords and quality
                     log.warning("vector search unavailable: %s", e)
         return self._index
@@ -86,7 +85,7 @@ class Ranker:
                 t0 = time.perf_counter()
                 self._embedder = Embedder()
                 self._embedder.encode(["warm up"])
-                self.timings["load_embedder"] = (time.perf_counter() - t0) * 1000
+                self.load_ms["embedder"] = (time.perf_counter() - t0) * 1000
             return self._embedder.encode([text])[0]
         except Exception as e:  # ranking goes on by keywords and quality
             log.warning("query embedding failed: %s", e)
@@ -109,7 +108,7 @@ class Ranker:
 
     # --- ranking --------------------------------------------------------------------------
     def rank(self, q: Query, n: int = 3) -> list[Suggestion]:
-        """The n best titles for the query, diverse, each with its spoken reason."""
+        """The n best titles for the query, diverse (their spoken reasons are say/why.py's job)."""
         mask = self.catalog.match(q)  # every hard filter; nothing outside it is ever scored
         if not mask.any():
             return []
@@ -135,7 +134,7 @@ class Ranker:
         out = []
         for i in order:
             t = facts[cands[i].rowid]
-            out.append(Suggestion(**t.model_dump(), why=reason(t, q), score=round(float(scores[i]), 4)))
+            out.append(Suggestion(**t.model_dump(), score=round(float(scores[i]), 4)))
         return out
 
     def _query_vector(self, q: Query) -> tuple[np.ndarray | None, Candidate | None]:

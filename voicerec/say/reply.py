@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from voicerec.rank.why import GENRE_NOUN
+from voicerec.say.why import GENRE_NOUN
 from voicerec.types import SERVICE_NAMES, Query, Suggestion, Title
 
 ORDINAL = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth"]
@@ -16,6 +16,7 @@ PLURAL = {
 
 DIDNT_CATCH = "Sorry, I didn't catch that. You could say something like: a light comedy from the 2000s."
 OUT_OF_DOMAIN = "Sorry, I can only help with things to watch."
+WHICH_ONE = "Sorry, I don't know which one you mean."
 
 
 def services_phrase(services: list[str]) -> str:
@@ -83,10 +84,6 @@ def describe_query(q: Query, count: int) -> str:
 
 def compose(q: Query, results: list[Suggestion], *, like_title: str | None = None) -> str:
     """The spoken reply for a recommendation turn."""
-    if q.intent == "empty":
-        return DIDNT_CATCH
-    if q.intent == "out_of_domain":
-        return OUT_OF_DOMAIN
     if not results:
         if q.title:
             return f"Sorry, I couldn't find {q.title} in your catalogue."

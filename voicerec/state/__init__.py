@@ -1,0 +1,5 @@
+"""What voicerec keeps on this machine, and nothing else: conversations, history, the seen list.
+
+    sessions.py  the conversation per session name, for follow-ups (expires when idle)
+    history.py   requests and suggestions, kept `history_days` days, erasable
+"""
