@@ -37,8 +37,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from voicerec.catalog.schema import DDL, INDEXES  # noqa: E402
-from voicerec.rank.embed import EMBED_DIM, Embedder, title_text  # noqa: E402
+from voicerec.catalog.embeddings import title_text  # noqa: E402
+from voicerec.catalog.schema import DDL, EMBED_DIM, INDEXES  # noqa: E402
+from voicerec.rank.embed import Embedder  # noqa: E402
 from voicerec.text import norm  # noqa: E402
 from voicerec.types import Query  # noqa: E402
 from voicerec.understand.lexicon import meaning_text  # noqa: E402
@@ -188,7 +189,7 @@ def build_synthetic(n: int, source: Path) -> Path:
                  "tokenize='porter unicode61 remove_diacritics 2', content='titles')")
     conn.execute("INSERT INTO titles_fts(titles_fts) VALUES ('rebuild')")
     print(f"  indexes + FTS ({time.perf_counter() - t0:.0f}s)", flush=True)
-    from voicerec.rank.vectors import build_ivf
+    from voicerec.catalog.embeddings import build_ivf
 
     nlist = build_ivf(conn)
     print(f"  IVF: {nlist} lists ({time.perf_counter() - t0:.0f}s)", flush=True)

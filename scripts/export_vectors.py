@@ -11,7 +11,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from voicerec.rank.embed import SEED_PATH
+from voicerec.catalog.embeddings import SEED_PATH
+from voicerec.catalog.schema import VECTOR_FILE_DDL
 
 
 def main() -> None:
@@ -23,7 +24,7 @@ def main() -> None:
     tmp = SEED_PATH.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     out = sqlite3.connect(tmp)
-    out.execute("CREATE TABLE vectors (text_hash TEXT PRIMARY KEY, vec BLOB NOT NULL) WITHOUT ROWID")
+    out.execute(VECTOR_FILE_DDL)
     out.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
     out.commit()
     out.execute("VACUUM")

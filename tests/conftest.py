@@ -37,10 +37,11 @@ def _onnx_seed_per_test(request: pytest.FixtureRequest) -> None:
 def catalog_path() -> Path:
     """The real catalog.db, built by the same code from data/catalog (setup builds it; so do we if missing)."""
     from voicerec.catalog.build import build_catalog, is_stale
+    from voicerec.rank.embed import Embedder
 
     path = ROOT / "catalog.db"
     if is_stale(ROOT / "data" / "catalog", path):
-        build_catalog(ROOT / "data" / "catalog", path)
+        build_catalog(ROOT / "data" / "catalog", path, embedder=Embedder())
     return path
 
 

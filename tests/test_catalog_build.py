@@ -14,7 +14,7 @@ import pytest
 
 from voicerec.catalog import vocab
 from voicerec.catalog.build import build_catalog, catalog_stats, is_stale
-from voicerec.errors import CatalogError
+from voicerec.errors import CatalogError, ModelError
 from voicerec.types import GENRES, SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ def _csv(rel: str) -> list[dict[str, str]]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """A fresh full build from the shipped CSVs (no embeddings)."""
     db = tmp_path_factory.mktemp("catalog") / "catalog.db"
-    report = build_catalog(DATA, db, embed=False)
+    report = build_catalog(DATA, db)
     return db, report
 
 
@@ -347,13 +347,13 @@ def test_subset_build_is_deterministic_and_staleness(tmp_path: Path) -> None:
     data = _copy_data(tmp_path / "data", SUBSET)
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     with pytest.raises(CatalogError, match="missing"):
-        build_catalog(data, a, embed=False)  # strict by default: the shipped set is incomplete here
+        build_catalog(data, a)  # strict by default: the shipped set is incomplete here
     assert is_stale(data, a)
     orphan = tmp_path / ".a.db.building-4194999"  # left by a killed build (no such pid)
     orphan.write_bytes(b"half a database")
-    build_catalog(data, a, embed=False, strict=False)
+    build_catalog(data, a, strict=False)
     assert not orphan.exists()
-    build_catalog(data, b, embed=False, strict=False)
+    build_catalog(data, b, strict=False)
     assert _dump(a) == _dump(b)
     assert catalog_stats(a)["per_service"]["apple"] == 170
     assert not is_stale(data, a)
@@ -373,22 +373,22 @@ def test_failed_build_leaves_existing_catalogue_untouched(tmp_path: Path, built:
     data = _copy_data(tmp_path / "data")
     (data / "justwatch" / "hulu_credits.csv").unlink()
     with pytest.raises(CatalogError) as e1:
-        build_catalog(data, existing, embed=False)
+        build_catalog(data, existing)
     assert "hulu_credits.csv" in str(e1.value) and "\n" not in str(e1.value)
 
     shutil.copy2(DATA / "justwatch" / "hulu_credits.csv", data / "justwatch" / "hulu_credits.csv")
     with (data / "justwatch" / "netflix_titles_2023.csv").open("a", encoding="utf-8", newline="") as fh:
         fh.write('tm1,"broken row",MOVIE\r\n')
     with pytest.raises(CatalogError) as e2:
-        build_catalog(data, existing, embed=False)
+        build_catalog(data, existing)
     assert "netflix_titles_2023.csv:" in str(e2.value) and "\n" not in str(e2.value)
 
     (data / "justwatch" / "netflix_titles_2023.csv").write_bytes(b"\xff\xfe garbage\n")
     with pytest.raises(CatalogError, match="not UTF-8"):
-        build_catalog(data, existing, embed=False)
+        build_catalog(data, existing)
 
     with pytest.raises(CatalogError, match="not found"):
-        build_catalog(tmp_path / "nowhere", existing, embed=False)
+        build_catalog(tmp_path / "nowhere", existing)
     assert _sha(existing) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.db", "data"]
 
@@ -399,19 +399,18 @@ def test_stats_on_missing_catalogue_is_a_catalog_error(tmp_path: Path) -> None:
 
 
 def test_failure_while_writing_removes_the_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A failure after the tables are written (here: in the embedding step) keeps the old file."""
-    import voicerec.catalog.build as build_mod
+    """A failure after the tables are written (here: the embedding model file is missing) keeps the old file."""
+    import voicerec.catalog.embeddings as embeddings
+    from voicerec.rank.embed import Embedder
 
     data = _copy_data(tmp_path / "data", SUBSET)
     existing = tmp_path / "catalog.db"
-    build_catalog(data, existing, embed=False, strict=False)
+    build_catalog(data, existing, strict=False)
     before = _sha(existing)
-
-    def fail(db, db_path) -> None:  # noqa: ANN001
-        raise CatalogError("embedding model unavailable")
-
-    monkeypatch.setattr(build_mod, "_embed", fail)
-    with pytest.raises(CatalogError, match="embedding model unavailable"):
-        build_catalog(data, existing, embed=True, strict=False)
+    # nothing to reuse, so the model must run: no seed vectors, no cache
+    monkeypatch.setattr(embeddings, "SEED_PATH", tmp_path / "no-seed.sqlite")
+    monkeypatch.setenv("VOICEREC_EMBED_CACHE", "")
+    with pytest.raises(ModelError, match="cannot load embedding model"):
+        build_catalog(data, existing, embedder=Embedder(model_path=tmp_path / "missing.onnx"), strict=False)
     assert _sha(existing) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.db", "data"]

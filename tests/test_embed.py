@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voicerec.catalog.schema import DDL, genre_mask
-from voicerec.rank.embed import EMBED_DIM, MODEL_ID, Embedder, dequantize, embed_catalog, quantize, title_text
+from voicerec.catalog.embeddings import dequantize, embed_catalog, quantize, title_text
+from voicerec.catalog.schema import DDL, EMBED_DIM, genre_mask
+from voicerec.rank.embed import MODEL_ID, Embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT / "data" / "catalog" / "justwatch" / "netflix_titles.csv"
@@ -54,9 +55,9 @@ def test_query_lands_on_matching_description(embedder: Embedder, query: str, exp
 @pytest.fixture(autouse=True)
 def no_seed(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """These tests count what gets embedded: the shipped seed vectors would answer for them."""
-    import voicerec.rank.embed as embed
+    import voicerec.catalog.embeddings as embeddings
 
-    monkeypatch.setattr(embed, "SEED_PATH", tmp_path_factory.mktemp("noseed") / "none.sqlite")
+    monkeypatch.setattr(embeddings, "SEED_PATH", tmp_path_factory.mktemp("noseed") / "none.sqlite")
 
 
 def test_encode_shape_norm_order_and_batching(embedder: Embedder) -> None:
@@ -127,7 +128,7 @@ def test_embed_catalog_fills_and_reuses_on_rebuild(tmp_path: Path, embedder: Emb
     rows = _real_rows(40)
     old_path = tmp_path / "old.db"
     conn = _make_db(old_path, rows)
-    assert embed_catalog(conn, embedder=embedder, cache=None) == 40
+    assert embed_catalog(conn, embedder, cache=None) == 40
     conn.commit()
     n, bad = conn.execute("SELECT count(*), sum(length(vec) != 384) FROM embeddings").fetchone()
     assert (n, bad) == (40, 0)
@@ -144,7 +145,7 @@ def test_embed_catalog_fills_and_reuses_on_rebuild(tmp_path: Path, embedder: Emb
     for r in new_rows[:3]:
         r["description"] += " Now remastered."
     new = _make_db(tmp_path / "new.db", new_rows)
-    assert embed_catalog(new, reuse_from=old_path, embedder=embedder, cache=None) == 5
+    assert embed_catalog(new, embedder, reuse_from=old_path, cache=None) == 5
     got = dict(new.execute("SELECT title_id, vec FROM embeddings"))
     assert set(got) == {r["id"] for r in new_rows}
     unchanged = [r["id"] for r in new_rows[3:39]]
@@ -152,7 +153,7 @@ def test_embed_catalog_fills_and_reuses_on_rebuild(tmp_path: Path, embedder: Emb
     assert all(got[r["id"]] != old_vecs[r["id"]] for r in new_rows[:3])
     # in place: a second run over the same file embeds nothing and drops rows of deleted titles
     new.execute("DELETE FROM titles WHERE id = ?", (new_rows[-1]["id"],))
-    assert embed_catalog(new, embedder=embedder, cache=None) == 0
+    assert embed_catalog(new, embedder, cache=None) == 0
     assert new.execute("SELECT count(*) FROM embeddings").fetchone()[0] == len(new_rows) - 1
     new.close()
 
@@ -162,24 +163,24 @@ def test_embed_catalog_reuse_from_missing_or_foreign_file(tmp_path: Path, embedd
     conn = _make_db(tmp_path / "a.db", rows)
     junk = tmp_path / "junk.db"
     sqlite3.connect(junk).execute("CREATE TABLE other(x)").connection.close()
-    assert embed_catalog(conn, reuse_from=junk, embedder=embedder, cache=None) == 5
+    assert embed_catalog(conn, embedder, reuse_from=junk, cache=None) == 5
     conn2 = _make_db(tmp_path / "b.db", rows)
-    assert embed_catalog(conn2, reuse_from=tmp_path / "missing.db", embedder=embedder, cache=None) == 5
+    assert embed_catalog(conn2, embedder, reuse_from=tmp_path / "missing.db", cache=None) == 5
 
 
 def test_vector_cache_survives_a_build_from_scratch(tmp_path: Path, embedder: Embedder, monkeypatch) -> None:
     rows = _real_rows(12)
     cache = tmp_path / "cache" / "embeddings.db"
     first = _make_db(tmp_path / "first.db", rows[:8])
-    assert embed_catalog(first, embedder=embedder, cache=cache) == 8
+    assert embed_catalog(first, embedder, cache=cache) == 8
     # a new catalogue with no old catalog.db to reuse: only the 4 titles never seen are embedded
     second = _make_db(tmp_path / "second.db", rows)
-    assert embed_catalog(second, embedder=embedder, cache=cache) == 4
+    assert embed_catalog(second, embedder, cache=cache) == 4
     a = dict(first.execute("SELECT title_id, vec FROM embeddings"))
     b = dict(second.execute("SELECT title_id, vec FROM embeddings"))
     assert all(b[t] == a[t] for t in a)
     # the default cache location follows VOICEREC_EMBED_CACHE; "" turns the cache off
     monkeypatch.setenv("VOICEREC_EMBED_CACHE", str(cache))
-    assert embed_catalog(_make_db(tmp_path / "third.db", rows), embedder=embedder) == 0
+    assert embed_catalog(_make_db(tmp_path / "third.db", rows), embedder) == 0
     monkeypatch.setenv("VOICEREC_EMBED_CACHE", "")
-    assert embed_catalog(_make_db(tmp_path / "fourth.db", rows[:2]), embedder=embedder) == 2
+    assert embed_catalog(_make_db(tmp_path / "fourth.db", rows[:2]), embedder) == 2

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voicerec.catalog.schema import DDL
-from voicerec.rank.embed import EMBED_DIM, quantize
-from voicerec.rank.vectors import VectorIndex, build_ivf
+from voicerec.catalog.embeddings import build_ivf, quantize
+from voicerec.catalog.schema import DDL, EMBED_DIM
+from voicerec.rank.vectors import VectorIndex
 
 
 def _clustered(n: int, clusters: int, seed: int = 0, noise: float = 0.9) -> np.ndarray:

@@ -128,7 +128,12 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
         if args.if_stale and not is_stale(settings.data_dir, settings.catalog_path):
             print(f"{settings.catalog_path} is up to date", file=sys.stderr)
             return 0
-        report = build_catalog(settings.data_dir, settings.catalog_path, embed=not args.no_embed)
+        embedder = None
+        if not args.no_embed:
+            from voicerec.rank.embed import Embedder
+
+            embedder = Embedder()
+        report = build_catalog(settings.data_dir, settings.catalog_path, embedder=embedder)
         print(json.dumps(report, indent=2, default=str))
         return 0
     stats = catalog_stats(settings.catalog_path)

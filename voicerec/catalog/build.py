@@ -23,6 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from voicerec.catalog import schema
+from voicerec.catalog.embeddings import Encoder, embed_catalog
 from voicerec.catalog.merge import merge_all
 from voicerec.catalog.sources import read_justwatch, read_shivamb
 from voicerec.errors import CatalogError, VoicerecError
@@ -138,10 +139,12 @@ def _people_rows(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list
     return people, credits
 
 
-def build_catalog(data_dir: Path, db_path: Path, *, embed: bool = True, progress: Progress = None,
+def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = None, progress: Progress = None,
                   strict: bool = True) -> dict[str, Any]:
     """Build catalog.db from the raw CSVs in data_dir; return a small report (counts, seconds).
 
+    embedder: the sentence-embedding model for the title vectors (the CLI passes
+    voicerec.rank.embed.Embedder); None builds a catalogue without vectors (keywords and quality only).
     strict: require every file of EXPECTED_FILES (the shipped data set); tests on a subset pass False.
     """
     t0 = time.perf_counter()
@@ -173,9 +176,9 @@ def build_catalog(data_dir: Path, db_path: Path, *, embed: bool = True, progress
         try:
             _write(db, rows, people, credits, countries, data_dir, mean_rating, vote_prior, counts)
             t_tables = time.perf_counter() - t0
-            if embed:
+            if embedder is not None:
                 say("embedding titles")
-                _embed(db, db_path)
+                embed_catalog(db.conn, embedder, reuse_from=db_path if db_path.exists() else None)
             db.conn.commit()
         finally:
             db.close()
@@ -241,14 +244,6 @@ def _write(db: sqlite_utils.Database, rows: list[dict[str, Any]], people: list[d
     db.conn.commit()
     db.execute("ANALYZE")
     db.conn.commit()
-
-
-def _embed(db: sqlite_utils.Database, db_path: Path) -> None:
-    try:
-        from voicerec.rank.embed import embed_catalog
-    except ImportError:
-        return
-    embed_catalog(db.conn, reuse_from=db_path if db_path.exists() else None)
 
 
 def _read_meta(db_path: Path) -> dict[str, str]:

@@ -8,7 +8,12 @@ credits         title_id, person_id, role ('actor' | 'director'), ord (billing o
 title_countries title_id, country (ISO 3166-1 alpha-2): an indexed country filter
 titles_fts      FTS5 over title and description, rowid = titles.rowid
 embeddings      title_id, text_hash, vec (int8[384], L2-normalised vector * 127)
+vector_lists    title_id, list_no: the IVF list of each title (only above embeddings.IVF_MIN titles)
+vector_centroids list_no, vec (float32[384]): the IVF centroids
 meta            key/value: built_at, data_hash, embed_model, catalogue mean rating, ...
+
+Written by `catalog/build.py` and `catalog/embeddings.py` only. VECTOR_FILE_DDL is the one table of
+the files that keep vectors outside a catalogue (the shipped seed in data/vectors/, the user's cache).
 """
 
 from __future__ import annotations
@@ -72,11 +77,21 @@ CREATE TABLE IF NOT EXISTS embeddings (
     text_hash TEXT NOT NULL,
     vec       BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS vector_lists (
+    title_id TEXT PRIMARY KEY,
+    list_no  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vector_centroids (
+    list_no INTEGER PRIMARY KEY,
+    vec     BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT
 );
 """
+
+VECTOR_FILE_DDL = "CREATE TABLE IF NOT EXISTS vectors (text_hash TEXT PRIMARY KEY, vec BLOB NOT NULL) WITHOUT ROWID"
 
 INDEXES = """
 CREATE INDEX IF NOT EXISTS idx_titles_kind_year ON titles(kind, year);

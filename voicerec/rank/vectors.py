@@ -9,34 +9,26 @@
     top(qvec, k, allowed) best k titles, optionally only among `allowed` (rowids)
     nearest(qvec, pos, k) the same for matrix positions (the ranker maps its filter mask once)
 
-For large catalogues `build_ivf` (run by `embed_catalog` at build time) clusters the vectors with
-spherical k-means into ~sqrt(n) lists and stores the list of each title (`vector_lists`) and the
-centroids (`vector_centroids`). The matrix is then held sorted by list, so `top()` scans only the
-`nprobe` lists nearest the query, each a contiguous slice. Below `IVF_MIN` titles no index is built
-and `top()` is brute force (a few ms at 25k).
+Read only: the vectors and, for large catalogues, the coarse (IVF) index are written at build time
+by `voicerec.catalog.embeddings` (spherical k-means into ~sqrt(n) lists: each title's list in
+`vector_lists`, the centroids in `vector_centroids`). With an index the matrix is held sorted by
+list, so `top()` scans only the `nprobe` lists nearest the query, each a contiguous slice; without
+one (below `catalog.embeddings.IVF_MIN` titles) `top()` is brute force (a few ms at 25k).
 """
 
 from __future__ import annotations
 
 import sqlite3
-import time
 
 import numpy as np
 
-from voicerec.rank.embed import EMBED_DIM
+from voicerec.catalog.schema import EMBED_DIM
 
-IVF_MIN = 50_000          # below this many vectors brute force is fast enough: no coarse index
 CHUNK = 4096              # rows converted to float32 at a time: stays in cache, no float copy of the matrix
 DEFAULT_NPROBE = 12
 EXACT_MAX = 16_384        # up to this many allowed titles are scored exactly; above, the IVF probe narrows
 
-IVF_DDL = (
-    "CREATE TABLE IF NOT EXISTS vector_lists (title_id TEXT PRIMARY KEY, list_no INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS vector_centroids (list_no INTEGER PRIMARY KEY, vec BLOB NOT NULL)",
-)
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
+def _unit_vector(v: np.ndarray) -> np.ndarray:
     v = np.asarray(v, dtype=np.float32).reshape(-1)
     n = float(np.linalg.norm(v))
     return v / n if n > 0 else v
@@ -62,71 +54,6 @@ def _read_vectors(conn: sqlite3.Connection, sql: str, n: int) -> tuple[np.ndarra
 
 def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
-
-
-# --- build time ------------------------------------------------------------------------------------
-
-def spherical_kmeans(x: np.ndarray, k: int, iters: int = 10, sample: int = 64, seed: int = 0) -> np.ndarray:
-    """Centroids (k, d), unit length, trained on at most `sample * k` rows of unit vectors x."""
-    rng = np.random.default_rng(seed)
-    n = len(x)
-    k = max(1, min(k, n))
-    train = x[rng.choice(n, size=min(n, sample * k), replace=False)] if n > sample * k else x
-    cent = train[rng.choice(len(train), size=k, replace=False)].copy()
-    for _ in range(iters):
-        assign = assign_lists(train, cent)
-        sums = np.zeros_like(cent)
-        np.add.at(sums, assign, train)
-        counts = np.bincount(assign, minlength=k)
-        empty = counts == 0
-        if empty.any():  # re-seed empty lists with random training points
-            sums[empty] = train[rng.choice(len(train), size=int(empty.sum()), replace=False)]
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        cent = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
-    return cent
-
-
-def assign_lists(x: np.ndarray, cent: np.ndarray, chunk: int = 16384) -> np.ndarray:
-    """Index of the nearest centroid (max dot product) for each row of x (int8 or float)."""
-    out = np.empty(len(x), dtype=np.int32)
-    for s in range(0, len(x), chunk):
-        block = x[s:s + chunk].astype(np.float32, copy=False)
-        out[s:s + chunk] = np.argmax(block @ cent.T, axis=1)
-    return out
-
-
-def build_ivf(conn: sqlite3.Connection, nlist: int | None = None, min_n: int = IVF_MIN, seed: int = 0) -> int:
-    """(Re)build the coarse index from `embeddings`; return the number of lists (0 = none needed)."""
-    for ddl in IVF_DDL:
-        conn.execute(ddl)
-    conn.execute("DELETE FROM vector_lists")
-    conn.execute("DELETE FROM vector_centroids")
-    conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-    n = conn.execute("SELECT count(*) FROM embeddings").fetchone()[0]
-    if n < max(min_n, 2):
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('ivf_nlist', '0')")
-        return 0
-    t0 = time.perf_counter()
-    mat, extra = _read_vectors(conn, "SELECT vec, title_id FROM embeddings", n)
-    x = mat.astype(np.float32)
-    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-    k = nlist or max(16, int(round(np.sqrt(len(x)))))
-    cent = spherical_kmeans(x, k, seed=seed)
-    assign = assign_lists(x, cent)
-    del x
-    conn.executemany(
-        "INSERT INTO vector_lists(title_id, list_no) VALUES (?, ?)",
-        zip((e[0] for e in extra), assign.tolist(), strict=True),
-    )
-    conn.executemany(
-        "INSERT INTO vector_centroids(list_no, vec) VALUES (?, ?)",
-        [(i, c.astype(np.float32).tobytes()) for i, c in enumerate(cent)],
-    )
-    conn.executemany(
-        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-        [("ivf_nlist", str(len(cent))), ("ivf_build_s", f"{time.perf_counter() - t0:.1f}")],
-    )
-    return len(cent)
 
 
 # --- request time ----------------------------------------------------------------------------------
@@ -234,7 +161,7 @@ class VectorIndex:
     # scoring -------------------------------------------------------------------------------------
     def scores(self, qvec: np.ndarray, rowids: np.ndarray) -> np.ndarray:
         """Cosine similarity (float32, [-1, 1]) of the query with each rowid; 0 where no vector."""
-        q = _unit(qvec)
+        q = _unit_vector(qvec)
         pos = self.positions(rowids)
         out = np.zeros(len(pos), dtype=np.float32)
         ok = pos >= 0
@@ -260,7 +187,7 @@ class VectorIndex:
         A small allowed set is scored exhaustively. Otherwise, with an IVF index, only the lists nearest
         the query are scanned, widening the probe until k allowed titles are found.
         """
-        q = _unit(qvec)
+        q = _unit_vector(qvec)
         k = max(0, int(k))
         n = len(self.rowids)
         if k == 0 or n == 0:
@@ -277,7 +204,7 @@ class VectorIndex:
         Up to EXACT_MAX rows, or without an IVF index, every row is scored. More than that, the
         probe scans the lists nearest the query and keeps the allowed rows (a boolean mask, not a
         sort of a million positions: np.unique alone took 600 ms at 1M titles)."""
-        q = _unit(qvec)
+        q = _unit_vector(qvec)
         if len(pos) == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if self.offsets is None or len(pos) <= EXACT_MAX:
