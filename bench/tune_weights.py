@@ -3,8 +3,8 @@
 bench/data/labelled_moods.jsonl: 36 requests with no hard filters to speak of ("a real
 tearjerker", "a movie about sharks"), each with a rule for which results are relevant (genres a
 good answer has or must not have, or words its title/description should mention). The score of a
-weight setting is mean precision@3 over the set. A grid over the meaning / keyword / quality /
-popularity / mood-genre weights is searched; the best setting and the shipped one are reported
+weight setting is mean precision@3 over the set. A grid over the `mood` profile's meaning / keyword /
+quality / popularity weights and the mood-genre boost (voicerec/rank/rank.py `Weights`) is searched; the best setting and the shipped one are reported
 side by side, with the keyword-and-quality-only baseline (no embeddings) in the same run.
 
 Usage: .venv/bin/python bench/tune_weights.py [--out bench/results/weights.md]
@@ -76,7 +76,9 @@ def main() -> None:
     }
     rows = []
     for values in itertools.product(*grid.values()):
-        w = replace(WEIGHTS, **dict(zip(grid, values, strict=True)))
+        chosen = dict(zip(grid, values, strict=True))
+        boost = chosen.pop("boost")
+        w = replace(WEIGHTS, mood=WEIGHTS.mood.but(**chosen), boost=boost)
         ranker.w = w
         rows.append((evaluate(ranker, cases), w))
     rows.sort(key=lambda r: -r[0])
@@ -101,8 +103,9 @@ def main() -> None:
 
 
 def _fmt(w: Weights) -> str:
-    return (f"meaning {w.meaning}, keywords {w.keywords}, quality {w.quality}, popularity {w.popularity}, "
-            f"boost {w.boost}")
+    m = w.mood.weights
+    return (f"meaning {m['meaning']}, keywords {m['keywords']}, quality {m['quality']}, "
+            f"popularity {m['popularity']}, boost {w.boost}")
 
 
 if __name__ == "__main__":

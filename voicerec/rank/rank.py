@@ -1,12 +1,11 @@
 """Hybrid ranking: this is where candidate rows become the suggestions, in order.
 
-score = meaning (query mood or "like X" against title embeddings)
-      + keywords (FTS5 BM25 on the mood words)
-      + quality (rating shrunk toward the catalogue mean by votes)
-      + popularity
-      + mood genres (ranked up) − mood anti-genres (ranked down)
+score = the request's weight profile over its signals (see `Weights`: meaning, keywords, quality,
+        popularity, genre overlap with X, year)
+      + mood genres (ranked up) − mood anti-genres (ranked down) + a title the user named
 then a diversity step (MMR) so three suggestions are not three parts of one franchise.
-Weights are in `WEIGHTS`; how they were chosen is in bench/results/weights.md.
+Every number of the policy is in `WEIGHTS`; how the mood profile was chosen is in
+bench/results/weights.md (bench/tune_weights.py).
 """
 
 from __future__ import annotations
@@ -14,7 +13,10 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
 
 import numpy as np
 
@@ -30,17 +32,73 @@ KEYWORD_POOL = 200  # best BM25 hits on the mood words
 MEANING_POOL = 200  # nearest titles in meaning
 
 
+Signal = Literal["meaning", "keywords", "quality", "popularity", "genre_overlap", "year"]
+SIGNALS: tuple[Signal, ...] = ("meaning", "keywords", "quality", "popularity", "genre_overlap", "year")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One kind of request's score: a weighted sum of signals, each scaled to [0, 1] over the candidates.
+
+    meaning        cosine of the title to the mood (or to X), min-max scaled
+    keywords       BM25 of the mood words in title and description, min-max scaled
+    quality        the Bayesian rating prior, (quality - quality_floor) / quality_span, clipped
+    popularity     TMDB popularity and IMDb votes (log, min-max scaled), mixed by popularity_mix
+    genre_overlap  Jaccard of the title's genres with X's ("like X" only)
+    year           release year, min-max scaled: + puts the newest first, - the oldest
+    The terms are summed in the order written (float sums depend on it, and so could a tie).
+    """
+
+    weights: Mapping[Signal, float]
+
+    def __post_init__(self) -> None:
+        unknown = set(self.weights) - set(SIGNALS)
+        if unknown:
+            raise ValueError(f"unknown ranking signals: {sorted(unknown)}")
+        object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
+
+    def but(self, **changes: float) -> Profile:
+        """This profile with some weights changed (bench/tune_weights.py searches a grid this way)."""
+        return Profile({**self.weights, **changes})
+
+
+def _profile(**weights: float) -> Profile:
+    return Profile(weights)
+
+
 @dataclass(frozen=True)
 class Weights:
-    # chosen by bench/tune_weights.py on bench/data/labelled_moods.jsonl (results: bench/results/weights.md)
-    meaning: float = 0.30
-    keywords: float = 0.20
-    quality: float = 0.15
-    popularity: float = 0.12
-    boost: float = 0.12
-    avoid: float = 0.45
-    genre_overlap: float = 0.20
-    mmr_lambda: float = 0.72
+    """The ranking policy, all of it: one profile per sort / intent, then what every profile shares."""
+
+    # relevance with mood words: chosen by bench/tune_weights.py on bench/data/labelled_moods.jsonl
+    mood: Profile = field(default_factory=lambda: _profile(meaning=0.30, keywords=0.20, quality=0.15, popularity=0.12))
+    # relevance with nothing to match ("a movie", "a comedy from the 90s"): the best regarded first
+    no_mood: Profile = field(default_factory=lambda: _profile(quality=0.7, popularity=0.3))
+    # "the best rated ...": quality first, the mood still counts
+    rating: Profile = field(default_factory=lambda: _profile(quality=0.75, popularity=0.15, meaning=0.25, keywords=0.1))
+    # "something popular"
+    popularity: Profile = field(default_factory=lambda: _profile(popularity=0.6, quality=0.3, meaning=0.2))
+    # "the newest ..." / "the oldest ..."
+    newest: Profile = field(default_factory=lambda: _profile(year=0.5, quality=0.3, popularity=0.2))
+    oldest: Profile = field(default_factory=lambda: _profile(year=-0.5, quality=0.3, popularity=0.2))
+    # "something like X": near X in meaning, sharing its genres
+    like: Profile = field(default_factory=lambda: _profile(meaning=0.55, genre_overlap=0.20, quality=0.25,
+                                                           popularity=0.10))
+    boost: float = 0.12        # per request: a genre the mood implies (added once if the title has any)
+    avoid: float = 0.45        # a genre the mood argues against (subtracted once)
+    named_title: float = 10.0  # the title the user named comes first
+    mmr_lambda: float = 0.72   # diversity: score vs likeness to what was already picked
+    quality_floor: float = 5.0  # quality signal: a prior of 5.0 or less counts 0 ...
+    quality_span: float = 3.5   # ... 8.5 or more counts 1; an unknown prior counts as quality_floor
+    popularity_mix: tuple[float, float] = (0.5, 0.5)  # popularity signal: TMDB popularity, IMDb votes
+
+    def profile_for(self, q: Query, like: Candidate | None) -> Profile:
+        """The profile a request is ranked by: "like X" first, then an explicit sort, then mood or none."""
+        if like is not None:
+            return self.like
+        if q.sort in ("rating", "popularity", "newest", "oldest"):
+            return getattr(self, q.sort)
+        return self.mood if q.mood else self.no_mood
 
 
 WEIGHTS = Weights()
@@ -163,38 +221,45 @@ class Ranker:
     def _score(self, q: Query, cands: list[Candidate], qvec, like: Candidate | None) -> tuple[np.ndarray, np.ndarray]:
         w = self.w
         n = len(cands)
-        quality = np.array([c.quality if c.quality is not None else 5.0 for c in cands], dtype=np.float32)
-        quality = np.clip((quality - 5.0) / 3.5, 0.0, 1.0)
-        pop = np.array([math.log1p(c.popularity or 0.0) for c in cands], dtype=np.float32)
-        votes = np.array([math.log1p(c.votes or 0) for c in cands], dtype=np.float32)
-        pop = 0.5 * _unit(pop) + 0.5 * _unit(votes)
+        profile = w.profile_for(q, like)
         sem = np.zeros(n, dtype=np.float32)
         if qvec is not None and self.index is not None:
             sem = self.index.scores(qvec, np.array([c.rowid for c in cands], dtype=np.int64)).astype(np.float32)
-        kw = _unit(np.array([c.bm25 for c in cands], dtype=np.float32))
+        score: np.ndarray | float = 0.0
+        for i, (signal, weight) in enumerate(profile.weights.items()):
+            term = weight * self._signal(signal, cands, sem, like)
+            score = term if i == 0 else score + term
         masks = np.array([c.genre_mask for c in cands], dtype=np.int64)
         boost = ((masks & genre_mask(q.boost_genres)) != 0).astype(np.float32) if q.boost_genres else np.zeros(n)
         avoid = ((masks & genre_mask(q.avoid_genres)) != 0).astype(np.float32) if q.avoid_genres else np.zeros(n)
-
-        if like is not None:
-            overlap = np.array([_jaccard(c.genre_mask, like.genre_mask) for c in cands], dtype=np.float32)
-            score = 0.55 * _unit(sem) + w.genre_overlap * overlap + 0.25 * quality + 0.10 * pop
-        elif q.sort == "rating":
-            score = 0.75 * quality + 0.15 * pop + 0.25 * _unit(sem) + 0.1 * kw
-        elif q.sort == "popularity":
-            score = 0.6 * pop + 0.3 * quality + 0.2 * _unit(sem)
-        elif q.sort in ("newest", "oldest"):
-            years = np.array([c.year or 0 for c in cands], dtype=np.float32)
-            score = (1 if q.sort == "newest" else -1) * _unit(years) * 0.5 + 0.3 * quality + 0.2 * pop
-        elif q.mood:
-            score = w.meaning * _unit(sem) + w.keywords * kw + w.quality * quality + w.popularity * pop
-        else:
-            score = 0.7 * quality + 0.3 * pop
         score = score + w.boost * boost - w.avoid * avoid
         if q.title:
             named = np.array([c.norm_title == _norm(q.title) for c in cands], dtype=np.float32)
-            score = score + 10.0 * named
+            score = score + w.named_title * named
         return score, sem
+
+    def _signal(self, signal: Signal, cands: list[Candidate], sem: np.ndarray, like: Candidate | None) -> np.ndarray:
+        """One signal of `Profile` for every candidate, scaled to [0, 1]."""
+        w = self.w
+        if signal == "meaning":
+            return _min_max(sem)
+        if signal == "keywords":
+            return _min_max(np.array([c.bm25 for c in cands], dtype=np.float32))
+        if signal == "quality":
+            quality = np.array([c.quality if c.quality is not None else w.quality_floor for c in cands],
+                               dtype=np.float32)
+            return np.clip((quality - w.quality_floor) / w.quality_span, 0.0, 1.0)
+        if signal == "popularity":
+            pop = np.array([math.log1p(c.popularity or 0.0) for c in cands], dtype=np.float32)
+            votes = np.array([math.log1p(c.votes or 0) for c in cands], dtype=np.float32)
+            return w.popularity_mix[0] * _min_max(pop) + w.popularity_mix[1] * _min_max(votes)
+        if signal == "genre_overlap":
+            if like is None:
+                return np.zeros(len(cands), dtype=np.float32)
+            return np.array([_jaccard(c.genre_mask, like.genre_mask) for c in cands], dtype=np.float32)
+        if signal == "year":
+            return _min_max(np.array([c.year or 0 for c in cands], dtype=np.float32))
+        raise ValueError(f"unknown ranking signal {signal!r}")
 
     def _diversify(self, cands: list[Candidate], scores: np.ndarray, n: int) -> list[int]:
         """Maximal marginal relevance: each pick trades score against likeness to earlier picks."""
@@ -225,7 +290,8 @@ class Ranker:
         return picked
 
 
-def _unit(x: np.ndarray) -> np.ndarray:
+def _min_max(x: np.ndarray) -> np.ndarray:
+    """x rescaled to [0, 1] over its own range; all zeros when it has none."""
     if x.size == 0:
         return x
     lo, hi = float(x.min()), float(x.max())
