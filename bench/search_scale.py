@@ -36,6 +36,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "tests"))  # sql_filter: the hard filters in SQL, for the FTS5-only baseline
 
 from voicerec.catalog.embeddings import title_text  # noqa: E402
 from voicerec.catalog.schema import DDL, EMBED_DIM, INDEXES  # noqa: E402
@@ -224,8 +225,10 @@ class _CachedEmbedder:
 
 
 def _fts_only(catalog, q: Query) -> list[int]:
-    """The baseline: the same hard filters as SQL (build_filter), ranked by BM25 alone (or quality)."""
-    from voicerec.catalog.store import build_filter, fts_expression
+    """The baseline: the same hard filters as SQL (tests/sql_filter.py), ranked by BM25 alone (or quality)."""
+    from sql_filter import build_filter
+
+    from voicerec.catalog.store import fts_expression
 
     f = build_filter(q)
     expr = fts_expression(q.mood) if q.mood else None

@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from sql_filter import build_filter
 
-from voicerec.catalog.store import build_filter
 from voicerec.types import GENRES, SERVICES, Query
 
 queries = st.builds(

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 from voicerec.catalog.facets import Facets
-from voicerec.catalog.schema import genre_mask, service_mask
 from voicerec.errors import CatalogError
 from voicerec.text import norm
 from voicerec.types import Query, Title
@@ -48,72 +47,6 @@ class Candidate:
     popularity: float | None
     votes: int | None
     bm25: float = 0.0
-
-
-@dataclass
-class Filter:
-    where: str
-    args: list[object]
-
-
-def build_filter(q: Query, *, alias: str = "t") -> Filter:
-    """The hard constraints of a query as an SQL WHERE clause with parameters.
-
-    Requests filter in memory (`Catalog.match`, facets.py); this is the same definition in SQL, for
-    ad-hoc queries and for the test that keeps the two in agreement (tests/test_store.py)."""
-    a = alias
-    clauses: list[str] = []
-    args: list[object] = []
-    if q.kind:
-        clauses.append(f"{a}.kind = ?")
-        args.append(q.kind)
-    if q.genres:
-        clauses.append(f"({a}.genre_mask & ?) != 0")
-        args.append(genre_mask(q.genres))
-    if q.exclude_genres:
-        clauses.append(f"({a}.genre_mask & ?) = 0")
-        args.append(genre_mask(q.exclude_genres))
-    if q.year_min is not None:
-        clauses.append(f"{a}.year >= ?")
-        args.append(q.year_min)
-    if q.year_max is not None:
-        clauses.append(f"{a}.year <= ?")
-        args.append(q.year_max)
-    if q.runtime_min is not None:
-        clauses.append(f"{a}.runtime >= ?")
-        args.append(q.runtime_min)
-    if q.runtime_max is not None:
-        clauses.append(f"{a}.runtime <= ? AND {a}.runtime > 0")
-        args.append(q.runtime_max)
-    if q.seasons_min is not None:
-        clauses.append(f"{a}.seasons >= ?")
-        args.append(q.seasons_min)
-    if q.seasons_max is not None:
-        clauses.append(f"{a}.seasons <= ?")
-        args.append(q.seasons_max)
-    if q.max_age is not None:
-        clauses.append(f"{a}.min_age <= ?")
-        args.append(q.max_age)
-    if q.services:
-        clauses.append(f"({a}.service_mask & ?) != 0")
-        args.append(service_mask(q.services))
-    if q.countries:
-        marks = ",".join("?" * len(q.countries))
-        clauses.append(f"{a}.id IN (SELECT title_id FROM title_countries WHERE country IN ({marks}))")
-        args.extend(q.countries)
-    for person in q.people:
-        clauses.append(
-            f"{a}.id IN (SELECT c.title_id FROM credits c JOIN people p ON p.id = c.person_id WHERE p.name = ?)"
-        )
-        args.append(person)
-    if q.exclude_ids:
-        marks = ",".join("?" * len(q.exclude_ids))
-        clauses.append(f"{a}.id NOT IN ({marks})")
-        args.extend(q.exclude_ids)
-    if q.min_rating is not None:
-        clauses.append(f"{a}.rating >= ?")
-        args.append(q.min_rating)
-    return Filter(" AND ".join(clauses) or "1", args)
 
 
 def fts_terms(text: str) -> list[str]:

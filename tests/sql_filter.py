@@ -1,0 +1,79 @@
+"""The hard filters of a Query written in SQL: the reference the in-memory filters are tested against.
+
+Not used at request time (catalog/facets.py filters in memory); tests/test_store.py checks the two
+agree on the real catalogue, and bench/search_scale.py ranks its FTS5-only baseline with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voicerec.catalog.schema import genre_mask, service_mask
+from voicerec.types import Query
+
+
+@dataclass
+class Filter:
+    where: str
+    args: list[object]
+
+
+def build_filter(q: Query, *, alias: str = "t") -> Filter:
+    """The hard constraints of a query as an SQL WHERE clause with parameters.
+
+    Requests filter in memory (`Catalog.match`, catalog/facets.py); this is the same definition in
+    SQL, for the test that keeps the two in agreement (test_store.py) and the FTS5-only baseline of
+    bench/search_scale.py."""
+    a = alias
+    clauses: list[str] = []
+    args: list[object] = []
+    if q.kind:
+        clauses.append(f"{a}.kind = ?")
+        args.append(q.kind)
+    if q.genres:
+        clauses.append(f"({a}.genre_mask & ?) != 0")
+        args.append(genre_mask(q.genres))
+    if q.exclude_genres:
+        clauses.append(f"({a}.genre_mask & ?) = 0")
+        args.append(genre_mask(q.exclude_genres))
+    if q.year_min is not None:
+        clauses.append(f"{a}.year >= ?")
+        args.append(q.year_min)
+    if q.year_max is not None:
+        clauses.append(f"{a}.year <= ?")
+        args.append(q.year_max)
+    if q.runtime_min is not None:
+        clauses.append(f"{a}.runtime >= ?")
+        args.append(q.runtime_min)
+    if q.runtime_max is not None:
+        clauses.append(f"{a}.runtime <= ? AND {a}.runtime > 0")
+        args.append(q.runtime_max)
+    if q.seasons_min is not None:
+        clauses.append(f"{a}.seasons >= ?")
+        args.append(q.seasons_min)
+    if q.seasons_max is not None:
+        clauses.append(f"{a}.seasons <= ?")
+        args.append(q.seasons_max)
+    if q.max_age is not None:
+        clauses.append(f"{a}.min_age <= ?")
+        args.append(q.max_age)
+    if q.services:
+        clauses.append(f"({a}.service_mask & ?) != 0")
+        args.append(service_mask(q.services))
+    if q.countries:
+        marks = ",".join("?" * len(q.countries))
+        clauses.append(f"{a}.id IN (SELECT title_id FROM title_countries WHERE country IN ({marks}))")
+        args.extend(q.countries)
+    for person in q.people:
+        clauses.append(
+            f"{a}.id IN (SELECT c.title_id FROM credits c JOIN people p ON p.id = c.person_id WHERE p.name = ?)"
+        )
+        args.append(person)
+    if q.exclude_ids:
+        marks = ",".join("?" * len(q.exclude_ids))
+        clauses.append(f"{a}.id NOT IN ({marks})")
+        args.extend(q.exclude_ids)
+    if q.min_rating is not None:
+        clauses.append(f"{a}.rating >= ?")
+        args.append(q.min_rating)
+    return Filter(" AND ".join(clauses) or "1", args)
