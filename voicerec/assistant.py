@@ -199,5 +199,13 @@ class Assistant:
             log.warning("could not save the conversation: %s", e)
 
 
+def catalog_embedder() -> Any:
+    """The sentence-embedding model `catalog build` stores the title vectors with: the ranker's own
+    (voicerec.rank.embed.Embedder), so front-ends hand it to the catalogue without importing rank/."""
+    from voicerec.rank.embed import Embedder
+
+    return Embedder()
+
+
 def _rounded(timings: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 1) for k, v in timings.items()}

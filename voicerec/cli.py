@@ -130,9 +130,9 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         embedder = None
         if not args.no_embed:
-            from voicerec.rank.embed import Embedder
+            from voicerec.assistant import catalog_embedder
 
-            embedder = Embedder()
+            embedder = catalog_embedder()
         report = build_catalog(settings.data_dir, settings.catalog_path, embedder=embedder)
         print(json.dumps(report, indent=2, default=str))
         return 0
