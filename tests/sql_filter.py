@@ -25,41 +25,21 @@ def build_filter(q: Query, *, alias: str = "t") -> Filter:
     SQL, for the test that keeps the two in agreement (test_store.py) and the FTS5-only baseline of
     bench/search_scale.py."""
     a = alias
-    clauses: list[str] = []
-    args: list[object] = []
-    if q.kind:
-        clauses.append(f"{a}.kind = ?")
-        args.append(q.kind)
-    if q.genres:
-        clauses.append(f"({a}.genre_mask & ?) != 0")
-        args.append(genre_mask(q.genres))
-    if q.exclude_genres:
-        clauses.append(f"({a}.genre_mask & ?) = 0")
-        args.append(genre_mask(q.exclude_genres))
-    if q.year_min is not None:
-        clauses.append(f"{a}.year >= ?")
-        args.append(q.year_min)
-    if q.year_max is not None:
-        clauses.append(f"{a}.year <= ?")
-        args.append(q.year_max)
-    if q.runtime_min is not None:
-        clauses.append(f"{a}.runtime >= ?")
-        args.append(q.runtime_min)
-    if q.runtime_max is not None:
-        clauses.append(f"{a}.runtime <= ? AND {a}.runtime > 0")
-        args.append(q.runtime_max)
-    if q.seasons_min is not None:
-        clauses.append(f"{a}.seasons >= ?")
-        args.append(q.seasons_min)
-    if q.seasons_max is not None:
-        clauses.append(f"{a}.seasons <= ?")
-        args.append(q.seasons_max)
-    if q.max_age is not None:
-        clauses.append(f"{a}.min_age <= ?")
-        args.append(q.max_age)
-    if q.services:
-        clauses.append(f"({a}.service_mask & ?) != 0")
-        args.append(service_mask(q.services))
+    single: list[tuple[object, str]] = [  # (value or None/empty when unused, clause with one parameter)
+        (q.kind, f"{a}.kind = ?"),
+        (genre_mask(q.genres) if q.genres else None, f"({a}.genre_mask & ?) != 0"),
+        (genre_mask(q.exclude_genres) if q.exclude_genres else None, f"({a}.genre_mask & ?) = 0"),
+        (q.year_min, f"{a}.year >= ?"),
+        (q.year_max, f"{a}.year <= ?"),
+        (q.runtime_min, f"{a}.runtime >= ?"),
+        (q.runtime_max, f"{a}.runtime <= ? AND {a}.runtime > 0"),
+        (q.seasons_min, f"{a}.seasons >= ?"),
+        (q.seasons_max, f"{a}.seasons <= ?"),
+        (q.max_age, f"{a}.min_age <= ?"),
+        (service_mask(q.services) if q.services else None, f"({a}.service_mask & ?) != 0"),
+    ]
+    clauses = [clause for value, clause in single if value is not None]
+    args: list[object] = [value for value, _ in single if value is not None]
     if q.countries:
         marks = ",".join("?" * len(q.countries))
         clauses.append(f"{a}.id IN (SELECT title_id FROM title_countries WHERE country IN ({marks}))")
