@@ -25,6 +25,7 @@ from voicerec.understand.llm import SYSTEM_PROMPT, LLMParser
 from voicerec.understand.merge import merge
 from voicerec.understand.pipeline import Understanding
 from voicerec.understand.rules import RuleParser
+from voicerec.vocab.places import ISO_CODES
 
 __all__ = ["fault_server", "llama_server"]  # fixtures, used by name
 
@@ -49,7 +50,7 @@ def assert_clamped(q: Query) -> None:
     assert set(q.genres + q.exclude_genres + q.boost_genres) <= set(GENRES)
     assert not set(q.genres) & set(q.exclude_genres)
     assert set(q.services) <= set(SERVICES)
-    assert all(c in llm_schema.ISO_COUNTRIES for c in q.countries)
+    assert all(c in ISO_CODES for c in q.countries)
     for v in (q.year_min, q.year_max):
         assert v is None or y_lo <= v <= y_hi
     for v in (q.runtime_min, q.runtime_max):

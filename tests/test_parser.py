@@ -45,7 +45,7 @@ def test_numbers(spoken: str, digits: str) -> None:
     ("show me a movie", {"kind": "movie"}),
     ("a docuseries", {"kind": "show", "genres": ["documentary"]}),
     # genres and negation
-    ("a rom-com", {"genres": ["romance", "comedy"]}),
+    ("a rom-com", {"genres_all": ["romance", "comedy"]}),
     ("something scary", {"boost_genres": ["horror", "thriller"]}),
     ("nothing scary", {"exclude_genres": ["horror"]}),
     ("a comedy with no romance", {"genres": ["comedy"], "exclude_genres": ["romance"]}),
@@ -122,12 +122,13 @@ def test_rules(text: str, expect: dict) -> None:
         assert got.get(key) == value, f"{text!r}: {key} = {got.get(key)!r}, want {value!r} (all: {got})"
 
 
-def test_mood_is_kept_for_ranking() -> None:
+def test_moods_rank_and_never_become_keywords() -> None:
     q = P.parse("something comforting for a rainy evening")
-    assert "comforting" in q.mood and "rainy" in q.mood
-    assert "comedy" in q.boost_genres and "horror" in q.avoid_genres
+    assert set(q.moods) == {"cozy", "rainy day"} and not q.mood  # meanings to rank by, no words to match
+    assert "comedy" in q.boost_genres and "horror" in q.exclude_genres
     assert not q.genres  # moods rank, they do not filter
-    assert P.parse("a movie about space").mood == "space"
+    assert {"comforting", "rainy"} <= set(q.quiet_words)  # and never match a title
+    assert P.parse("a movie about space").topics == ["space"]
 
 
 def test_whole_requests() -> None:

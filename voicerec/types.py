@@ -10,20 +10,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-GENRES: tuple[str, ...] = (
-    "action", "adventure", "animation", "anime", "comedy", "crime", "documentary", "drama",
-    "family", "fantasy", "history", "horror", "kids", "music", "mystery", "reality", "romance",
-    "scifi", "sport", "standup", "thriller", "war", "western",
-)
-SERVICES: tuple[str, ...] = ("netflix", "prime", "disney", "hulu", "hbo", "paramount", "apple")
-SERVICE_NAMES: dict[str, str] = {
-    "netflix": "Netflix", "prime": "Prime Video", "disney": "Disney Plus", "hulu": "Hulu",
-    "hbo": "HBO Max", "paramount": "Paramount Plus", "apple": "Apple TV Plus",
-}
+from voicerec.vocab.genres import GENRES
+from voicerec.vocab.places import SERVICE_NAMES, SERVICES
+
+__all__ = ["GENRES", "SERVICES", "SERVICE_NAMES", "Query", "Title", "Suggestion", "Answer", "Transcript"]
 
 Kind = Literal["movie", "show"]
 Intent = Literal["recommend", "describe", "out_of_domain", "empty"]
-Sort = Literal["relevance", "rating", "popularity", "newest", "oldest"]
+# surprise: a good, varied pick; trending: popular and recent; hidden: well rated but little known
+Sort = Literal["relevance", "rating", "popularity", "newest", "oldest", "surprise", "trending", "hidden"]
 
 
 def _clean_list(values: list[str] | None, allowed: tuple[str, ...] | None = None) -> list[str]:
@@ -48,6 +43,7 @@ class Query(BaseModel):
     intent: Intent = "recommend"
     kind: Kind | None = None
     genres: list[str] = Field(default_factory=list, description="any of these genres")
+    genres_all: list[str] = Field(default_factory=list, description="every one of these genres (a compound)")
     exclude_genres: list[str] = Field(default_factory=list, description="none of these genres")
     year_min: int | None = None
     year_max: int | None = None
@@ -56,9 +52,19 @@ class Query(BaseModel):
     seasons_min: int | None = None
     seasons_max: int | None = None
     max_age: int | None = Field(None, description="the viewer's age limit: titles with min_age <= this")
+    soft_max_age: int | None = Field(None, description="prefer titles for this age or younger (a hedge)")
     services: list[str] = Field(default_factory=list, description="any of these services")
+    exclude_services: list[str] = Field(default_factory=list, description="none of these services")
     countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2, any of these")
+    exclude_countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2, none of these")
     people: list[str] = Field(default_factory=list, description="cast or directors, as the catalogue spells them")
+    exclude_people: list[str] = Field(default_factory=list, description="none of these people")
+    topics: list[str] = Field(default_factory=list,
+                              description="what results must be about: topic keys (vocab/topics.py) or free words")
+    exclude_topics: list[str] = Field(default_factory=list, description="what results must not be about")
+    moods: list[str] = Field(default_factory=list, description="mood and occasion keys (vocab/moods.py)")
+    quiet_words: list[str] = Field(default_factory=list,
+                                   description="mood, occasion and filler words said: never matched in titles")
     title: str | None = Field(None, description="a title the user named, as the catalogue spells it")
     similar_to: str | None = Field(None, description="catalogue id of a title to find titles like")
     exclude_ids: list[str] = Field(default_factory=list)
@@ -69,24 +75,25 @@ class Query(BaseModel):
     avoid_genres: list[str] = Field(default_factory=list, description="genres a mood argues against: ranked down, not filtered")
     describe_index: int | None = Field(None, description="describe result N (1-based) of the previous turn")
 
-    @field_validator("genres", "exclude_genres", "boost_genres", "avoid_genres", mode="before")
+    @field_validator("genres", "genres_all", "exclude_genres", "boost_genres", "avoid_genres", mode="before")
     @classmethod
     def _genres(cls, v: list[str] | None) -> list[str]:
         return _clean_list(v, GENRES)
 
-    @field_validator("services", mode="before")
+    @field_validator("services", "exclude_services", mode="before")
     @classmethod
     def _services(cls, v: list[str] | None) -> list[str]:
         return _clean_list(v, SERVICES)
 
-    @field_validator("countries", mode="before")
+    @field_validator("countries", "exclude_countries", mode="before")
     @classmethod
     def _countries(cls, v: list[str] | None) -> list[str]:
         return [c.upper() for c in _clean_list(v) if len(c) == 2 and c.isalpha()]
 
-    def has_filters(self) -> bool:
-        """True when anything beyond an empty request was understood."""
-        return self != Query(intent=self.intent)
+    def has_filters(self, *, ignore_mood: bool = False) -> bool:
+        """True when anything beyond an empty request was understood (beyond leftover words, if asked)."""
+        other = Query(intent=self.intent, mood=self.mood if ignore_mood else "")
+        return self != other
 
 
 class Title(BaseModel):

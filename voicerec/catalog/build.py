@@ -25,9 +25,9 @@ import sqlite_utils
 from voicerec.catalog import schema
 from voicerec.catalog.embeddings import Encoder, embed_catalog
 from voicerec.catalog.merge import merge_all
+from voicerec.catalog.people import people_rows
 from voicerec.catalog.sources import read_justwatch, read_shivamb
 from voicerec.errors import CatalogError, VoicerecError
-from voicerec.text import norm
 from voicerec.types import GENRES, SERVICES
 
 # The files the shipped catalogue is built from (relative to data_dir); all must be present.
@@ -123,22 +123,6 @@ def _title_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _people_rows(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    titles_of: dict[str, set[str]] = {}
-    for row in rows:
-        for name in row["cast"] + row["directors"]:
-            titles_of.setdefault(name, set()).add(row["id"])
-    ids = {name: i for i, name in enumerate(sorted(titles_of), start=1)}
-    people = [{"id": ids[n], "name": n, "norm_name": norm(n), "n_titles": len(titles_of[n])}
-              for n in sorted(titles_of)]
-    credits = []
-    for row in rows:
-        for role, names in (("actor", row["cast"]), ("director", row["directors"])):
-            credits += [{"title_id": row["id"], "person_id": ids[n], "role": role, "ord": i}
-                        for i, n in enumerate(names)]
-    return people, credits
-
-
 def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = None, progress: Progress = None,
                   strict: bool = True) -> dict[str, Any]:
     """Build catalog.db from the raw CSVs in data_dir; return a small report (counts, seconds).
@@ -159,7 +143,7 @@ def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = N
     say(f"merging {len(justwatch)} JustWatch and {len(shivamb)} shivamb rows")
     rows = merge_all(justwatch, shivamb)
     mean_rating, vote_prior = _score(rows)
-    people, credits = _people_rows(rows)
+    people, credits, name_parts = people_rows(rows)
     countries = [{"title_id": r["id"], "country": c} for r in rows for c in r["countries"]]
     counts = {"titles": len(rows), "people": len(people), "credits": len(credits),
               "source_rows": len(justwatch) + len(shivamb)}
@@ -174,7 +158,7 @@ def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = N
         say(f"writing {len(rows)} titles to {db_path.name}")
         db = sqlite_utils.Database(tmp)
         try:
-            _write(db, rows, people, credits, countries, data_dir, mean_rating, vote_prior, counts)
+            _write(db, rows, people, credits, name_parts, countries, data_dir, mean_rating, vote_prior, counts)
             t_tables = time.perf_counter() - t0
             if embedder is not None:
                 say("embedding titles")
@@ -218,13 +202,14 @@ def _remove_orphans(db_path: Path) -> None:
 
 
 def _write(db: sqlite_utils.Database, rows: list[dict[str, Any]], people: list[dict[str, Any]],
-           credits: list[dict[str, Any]], countries: list[dict[str, Any]], data_dir: Path,
+           credits: list[dict[str, Any]], name_parts: list[dict[str, Any]], countries: list[dict[str, Any]],
+           data_dir: Path,
            mean_rating: float, vote_prior: float, counts: dict[str, int]) -> None:
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
     db.executescript(schema.DDL)
     for table, records in (("titles", _title_rows(rows)), ("people", people), ("credits", credits),
-                           ("title_countries", countries)):
+                           ("name_parts", name_parts), ("title_countries", countries)):
         db[table].insert_all(_as_lists(records), batch_size=5000)
     db.executescript(schema.INDEXES)
     db["titles"].enable_fts(["title", "description"], tokenize="porter unicode61 remove_diacritics 2")

@@ -108,6 +108,9 @@ class Facets:
             m &= self.kind == (1 if q.kind == "show" else 0)
         if q.genres:
             m &= (self.genres & genre_mask(q.genres)) != 0
+        if q.genres_all:
+            every = genre_mask(q.genres_all)
+            m &= (self.genres & every) == every
         if q.exclude_genres:
             m &= (self.genres & genre_mask(q.exclude_genres)) == 0
         if q.year_min is not None:
@@ -126,6 +129,8 @@ class Facets:
             m &= self.min_age <= q.max_age
         if q.services:
             m &= (self.services & service_mask(q.services)) != 0
+        if q.exclude_services:
+            m &= (self.services & service_mask(q.exclude_services)) == 0
         if q.min_rating is not None:
             m &= self.rating >= q.min_rating
         if only is not None:

@@ -3,7 +3,8 @@
 titles          one row per title, merged across services and source families
                 JSON list columns (genres, countries, services, cast, directors, raw_*) are for output;
                 genre_mask / service_mask (bit i = GENRES[i] / SERVICES[i]) are for fast filters.
-people          one row per distinct person name
+people          one row per distinct person name; fame = lead credits in well-known titles
+name_parts      each word of a known person's name → that person, with their fame: "keanu", "spielberg"
 credits         title_id, person_id, role ('actor' | 'director'), ord (billing order)
 title_countries title_id, country (ISO 3166-1 alpha-2): an indexed country filter
 titles_fts      FTS5 over title and description, rowid = titles.rowid
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from voicerec.types import GENRES, SERVICES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 EMBED_DIM = 384
 
 DDL = """
@@ -58,7 +59,14 @@ CREATE TABLE IF NOT EXISTS people (
     id        INTEGER PRIMARY KEY,
     name      TEXT NOT NULL UNIQUE,
     norm_name TEXT NOT NULL,
-    n_titles  INTEGER NOT NULL DEFAULT 0
+    n_titles  INTEGER NOT NULL DEFAULT 0,
+    fame      INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS name_parts (
+    part      TEXT NOT NULL,
+    person_id INTEGER NOT NULL,
+    fame      INTEGER NOT NULL,
+    PRIMARY KEY (part, person_id)
 );
 CREATE TABLE IF NOT EXISTS credits (
     title_id  TEXT NOT NULL,

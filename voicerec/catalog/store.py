@@ -21,12 +21,14 @@ from voicerec.catalog.facets import Facets
 from voicerec.errors import CatalogError
 from voicerec.text import norm
 from voicerec.types import Query, Title
+from voicerec.vocab.topics import TOPIC_BY_KEY
 
 _COLUMNS = (
     "rowid, id, title, norm_title, kind, year, runtime, seasons, genres, genre_mask, min_age, countries, "
     "services, rating, votes, popularity, quality, description, \"cast\", directors"
 )
-_LIGHT = "t.rowid, t.id, t.norm_title, t.kind, t.year, t.runtime, t.genre_mask, t.quality, t.popularity, t.votes"
+_LIGHT = ("t.rowid, t.id, t.norm_title, t.kind, t.year, t.runtime, t.genre_mask, t.quality, t.popularity, t.votes, "
+          "t.min_age")
 _FTS_WORD = re.compile(r"[a-z0-9]{3,}")
 COMMON_WORD_DOCS = 20_000  # keyword search skips a word found in more titles than this
 _FTS_STOP = {"the", "and", "for", "with", "about", "something", "that", "this", "from", "into", "some"}
@@ -46,6 +48,7 @@ class Candidate:
     quality: float | None
     popularity: float | None
     votes: int | None
+    min_age: int | None = None
     bm25: float = 0.0
 
 
@@ -54,6 +57,15 @@ def fts_terms(text: str) -> list[str]:
     five letters or more also match as prefixes ("space" finds "spaceship")."""
     words = [w for w in _FTS_WORD.findall(norm(text)) if w not in _FTS_STOP]
     return [f'"{w}"*' if len(w) >= 5 else f'"{w}"' for w in list(dict.fromkeys(words))[:8]]
+
+
+def topic_expression(topic: str) -> str | None:
+    """FTS5 query for a topic: any of a known topic's evidence phrases, or all of free words."""
+    known = TOPIC_BY_KEY.get(topic)
+    if known is not None:
+        phrases = [" ".join(_FTS_WORD.findall(norm(e))) for e in known.evidence]
+        return " OR ".join(f'"{p}"' for p in dict.fromkeys(phrases) if p) or None
+    return " AND ".join(fts_terms(topic)) or None
 
 
 def fts_expression(text: str) -> str | None:
@@ -74,6 +86,7 @@ class Catalog:
             self.meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
             self.conn.execute("SELECT rowid FROM titles LIMIT 1").fetchall()
             self._facets: Facets | None = None
+            self._topics: dict[str, set[int]] = {}
         except sqlite3.DatabaseError as e:
             raise CatalogError(f"cannot read the catalogue {self.path}: {e}; rebuild it with: voicerec catalog build") from None
 
@@ -104,23 +117,53 @@ class Catalog:
         """Boolean mask over `facets`: the titles that pass every hard filter of the query."""
         try:
             only = self._subquery_rowids(q)
-            exclude = self._rowids_of(q.exclude_ids) if q.exclude_ids else None
+            exclude = self._excluded_rowids(q)
             return self.facets.mask(q, only=only, exclude=exclude)
         except sqlite3.DatabaseError as e:
             raise CatalogError(f"catalogue query failed: {e}") from None
 
+    def _excluded_rowids(self, q: Query) -> np.ndarray | None:
+        """Rowids ruled out by id, by a person, by a country or by what they are about."""
+        out: set[int] = set()
+        if q.exclude_ids:
+            out |= set(self._rowids_of(q.exclude_ids).tolist())
+        for person in q.exclude_people:
+            out |= self._person_rowids(person)
+        if q.exclude_countries:
+            out |= self._country_rowids(q.exclude_countries)
+        for topic in q.exclude_topics:
+            out |= self.topic_rowids(topic)
+        return np.fromiter(out, dtype=np.int64, count=len(out)) if out else None
+
+    def topic_rowids(self, topic: str) -> set[int]:
+        """Titles whose title or description shows a topic: a vocab/topics.py key (any of its evidence
+        words), or free words (all of them). Cached: the catalogue does not change while open."""
+        hit = self._topics.get(topic)
+        if hit is None:
+            expr = topic_expression(topic)
+            hit = {r[0] for r in self.conn.execute(
+                "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?", (expr,))} if expr else set()
+            self._topics[topic] = hit
+        return hit
+
+    def _person_rowids(self, person: str) -> set[int]:
+        return {r[0] for r in self.conn.execute(
+            "SELECT t.rowid FROM people p JOIN credits c ON c.person_id = p.id JOIN titles t ON t.id = c.title_id "
+            "WHERE p.name = ?", (person,))}
+
+    def _country_rowids(self, countries: list[str]) -> set[int]:
+        marks = ",".join("?" * len(countries))
+        return {r[0] for r in self.conn.execute(
+            f"SELECT t.rowid FROM title_countries c JOIN titles t ON t.id = c.title_id WHERE c.country IN ({marks})",
+            countries)}
+
     def _subquery_rowids(self, q: Query) -> np.ndarray | None:
-        """Rowids allowed by the filters that live in other tables (countries, people)."""
+        """Rowids allowed by the filters that live in other tables (countries, people, topics: full text)."""
         sets: list[set[int]] = []
         if q.countries:
-            marks = ",".join("?" * len(q.countries))
-            sets.append({r[0] for r in self.conn.execute(
-                f"SELECT t.rowid FROM title_countries c JOIN titles t ON t.id = c.title_id WHERE c.country IN ({marks})",
-                q.countries)})
-        for person in q.people:
-            sets.append({r[0] for r in self.conn.execute(
-                "SELECT t.rowid FROM people p JOIN credits c ON c.person_id = p.id JOIN titles t ON t.id = c.title_id "
-                "WHERE p.name = ?", (person,))})
+            sets.append(self._country_rowids(q.countries))
+        sets += [self._person_rowids(person) for person in q.people]
+        sets += [self.topic_rowids(topic) for topic in q.topics]
         if not sets:
             return None
         return np.fromiter(set.intersection(*sets), dtype=np.int64)
@@ -141,13 +184,14 @@ class Catalog:
     def best(self, mask: np.ndarray, q: Query, k: int) -> np.ndarray:
         """Rowids of the k best titles passing `mask`, by the query's order (quality by default)."""
         f = self.facets
-        if q.sort not in ("popularity", "newest", "oldest"):
+        if q.sort not in ("popularity", "newest", "oldest", "trending"):
             return f.rowids[f.first_by_quality(mask, k)]
         pos = np.flatnonzero(mask)
         if len(pos) == 0:
             return np.zeros(0, dtype=np.int64)
         key = {
             "popularity": f.popularity[pos],
+            "trending": f.popularity[pos],
             "newest": f.year[pos].astype(np.float32) * 100 + f.quality[pos],
             "oldest": -f.year[pos].astype(np.float32) * 100 + f.quality[pos],
         }.get(q.sort, f.quality[pos])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from voicerec.types import GENRES, SERVICES
+from voicerec.vocab.places import country_code
 
 # --- genres -------------------------------------------------------------------------------------
 
@@ -183,68 +184,8 @@ def min_age(cert: str | None) -> int | None:
 
 
 # --- countries ----------------------------------------------------------------------------------
-
-# Every ISO 3166-1 alpha-2 code, plus XK (Kosovo, in wide use) and the transitionally reserved
-# SU (Soviet Union), YU (Yugoslavia), CS (Serbia and Montenegro) and AN (Netherlands Antilles).
-ISO_CODES: frozenset[str] = frozenset("""
-AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT
-BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH
-ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT
-HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS
-LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI
-NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG
-SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG
-UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XK SU YU CS AN
-""".split())
-
-# Codes JustWatch/TMDB use that are not ISO: old or private-use codes → the code we store.
-CODE_ALIASES: dict[str, str] = {"SUHH": "SU", "XG": "DE", "XC": "CZ", "UK": "GB"}
-
-# Country names → ISO alpha-2: every name in the shivamb files (and the few names that appear in
-# JustWatch's code column). West/East Germany → DE; the Soviet Union keeps its reserved code SU.
-COUNTRY_NAMES: dict[str, str] = {
-    "Afghanistan": "AF", "Albania": "AL", "Algeria": "DZ", "Angola": "AO", "Argentina": "AR",
-    "Armenia": "AM", "Australia": "AU", "Austria": "AT", "Azerbaijan": "AZ", "Bahamas": "BS",
-    "Bangladesh": "BD", "Belarus": "BY", "Belgium": "BE", "Bermuda": "BM", "Botswana": "BW",
-    "Brazil": "BR", "Bulgaria": "BG", "Burkina Faso": "BF", "Cambodia": "KH", "Cameroon": "CM",
-    "Canada": "CA", "Cayman Islands": "KY", "Chile": "CL", "China": "CN", "Colombia": "CO",
-    "Costa Rica": "CR", "Croatia": "HR", "Cuba": "CU", "Cyprus": "CY", "Czech Republic": "CZ",
-    "Czechia": "CZ", "Czechoslovakia": "CZ", "Denmark": "DK", "Dominican Republic": "DO",
-    "East Germany": "DE", "Ecuador": "EC", "Egypt": "EG", "Ethiopia": "ET", "Finland": "FI",
-    "France": "FR", "French Polynesia": "PF", "Georgia": "GE", "Germany": "DE", "Ghana": "GH",
-    "Greece": "GR", "Guatemala": "GT", "Hong Kong": "HK", "Hungary": "HU", "Iceland": "IS",
-    "India": "IN", "Indonesia": "ID", "Iran": "IR", "Iraq": "IQ", "Ireland": "IE", "Israel": "IL",
-    "Italy": "IT", "Jamaica": "JM", "Japan": "JP", "Jordan": "JO", "Kazakhstan": "KZ", "Kenya": "KE",
-    "Kosovo": "XK", "Kuwait": "KW", "Latvia": "LV", "Lebanon": "LB", "Liechtenstein": "LI",
-    "Lithuania": "LT", "Luxembourg": "LU", "Malawi": "MW", "Malaysia": "MY", "Malta": "MT",
-    "Mauritius": "MU", "Mexico": "MX", "Monaco": "MC", "Mongolia": "MN", "Montenegro": "ME",
-    "Morocco": "MA", "Mozambique": "MZ", "Namibia": "NA", "Nepal": "NP", "Netherlands": "NL",
-    "New Zealand": "NZ", "Nicaragua": "NI", "Nigeria": "NG", "North Korea": "KP", "Norway": "NO",
-    "Pakistan": "PK", "Palestine": "PS", "Panama": "PA", "Paraguay": "PY", "Peru": "PE",
-    "Philippines": "PH", "Poland": "PL", "Portugal": "PT", "Puerto Rico": "PR", "Qatar": "QA",
-    "Romania": "RO", "Russia": "RU", "Samoa": "WS", "Saudi Arabia": "SA", "Senegal": "SN",
-    "Serbia": "RS", "Singapore": "SG", "Slovakia": "SK", "Slovenia": "SI", "Somalia": "SO",
-    "South Africa": "ZA", "South Korea": "KR", "Soviet Union": "SU", "Spain": "ES",
-    "Sri Lanka": "LK", "Sudan": "SD", "Sweden": "SE", "Switzerland": "CH", "Syria": "SY",
-    "Taiwan": "TW", "Tanzania": "TZ", "Thailand": "TH", "Tunisia": "TN", "Turkey": "TR",
-    "Uganda": "UG", "Ukraine": "UA", "United Arab Emirates": "AE", "United Kingdom": "GB",
-    "United States": "US", "United States of America": "US", "Uruguay": "UY", "Vatican City": "VA",
-    "Venezuela": "VE", "Vietnam": "VN", "West Germany": "DE", "Zimbabwe": "ZW",
-}
-_NAMES_FOLDED = {name.casefold(): code for name, code in COUNTRY_NAMES.items()}
-
-
-def country_code(value: str | None) -> str | None:
-    """A country name or code → ISO alpha-2, or None when it is unknown (dropped)."""
-    v = (value or "").strip().strip(",")
-    if not v:
-        return None
-    up = v.upper()
-    if up in CODE_ALIASES:
-        return CODE_ALIASES[up]
-    if len(v) == 2 and up in ISO_CODES:
-        return up
-    return _NAMES_FOLDED.get(v.casefold())
+# ISO codes, the codes sources use that are not ISO, and every country name in the data: the one
+# table in voicerec/vocab/places.py (`country_code` reads a name, a demonym or a code).
 
 
 def country_codes(values: list[str]) -> list[str]:

@@ -22,8 +22,9 @@ import numpy as np
 
 from voicerec.catalog.schema import genre_mask
 from voicerec.catalog.store import Candidate, Catalog
+from voicerec.rank.querytext import keyword_text, meaning_text
 from voicerec.types import Query, Suggestion
-from voicerec.understand.lexicon import keyword_text, meaning_text
+from voicerec.vocab.moods import MOOD_BY_KEY
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,8 @@ KEYWORD_POOL = 200  # best BM25 hits on the mood words
 MEANING_POOL = 200  # nearest titles in meaning
 
 
-Signal = Literal["meaning", "keywords", "quality", "popularity", "genre_overlap", "year"]
-SIGNALS: tuple[Signal, ...] = ("meaning", "keywords", "quality", "popularity", "genre_overlap", "year")
+Signal = Literal["meaning", "keywords", "quality", "popularity", "genre_overlap", "year", "chance"]
+SIGNALS: tuple[Signal, ...] = ("meaning", "keywords", "quality", "popularity", "genre_overlap", "year", "chance")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Profile:
     popularity     TMDB popularity and IMDb votes (log, min-max scaled), mixed by popularity_mix
     genre_overlap  Jaccard of the title's genres with X's ("like X" only)
     year           release year, min-max scaled: + puts the newest first, - the oldest
+    chance         a fresh random number per title and request ("surprise me": a varied pick)
     The terms are summed in the order written (float sums depend on it, and so could a tie).
     """
 
@@ -81,12 +83,20 @@ class Weights:
     # "the newest ..." / "the oldest ..."
     newest: Profile = field(default_factory=lambda: _profile(year=0.5, quality=0.3, popularity=0.2))
     oldest: Profile = field(default_factory=lambda: _profile(year=-0.5, quality=0.3, popularity=0.2))
+    # "surprise me": good titles, a different pick each time
+    surprise: Profile = field(default_factory=lambda: _profile(quality=0.5, popularity=0.1, chance=0.6))
+    # "what's trending": popular and recent
+    trending: Profile = field(default_factory=lambda: _profile(popularity=0.6, year=0.3, quality=0.2, meaning=0.2))
+    # "hidden gems": well rated, little known
+    hidden: Profile = field(default_factory=lambda: _profile(quality=0.8, popularity=-0.4, meaning=0.2))
     # "something like X": near X in meaning, sharing its genres
     like: Profile = field(default_factory=lambda: _profile(meaning=0.55, genre_overlap=0.20, quality=0.25,
                                                            popularity=0.10))
     boost: float = 0.12        # per request: a genre the mood implies (added once if the title has any)
     avoid: float = 0.45        # a genre the mood argues against (subtracted once)
     named_title: float = 10.0  # the title the user named comes first
+    below_floor: float = 0.5   # a mood request: a title rated under the mood's floor (vocab/moods.py)
+    too_old_for: float = 0.3   # a hedge ("not too scary"): a title for older viewers than soft_max_age
     mmr_lambda: float = 0.72   # diversity: score vs likeness to what was already picked
     quality_floor: float = 5.0  # quality signal: a prior of 5.0 or less counts 0 ...
     quality_span: float = 3.5   # ... 8.5 or more counts 1; an unknown prior counts as quality_floor
@@ -96,9 +106,9 @@ class Weights:
         """The profile a request is ranked by: "like X" first, then an explicit sort, then mood or none."""
         if like is not None:
             return self.like
-        if q.sort in ("rating", "popularity", "newest", "oldest"):
+        if q.sort in ("rating", "popularity", "newest", "oldest", "surprise", "trending", "hidden"):
             return getattr(self, q.sort)
-        return self.mood if q.mood else self.no_mood
+        return self.mood if meaning_text(q) else self.no_mood
 
 
 WEIGHTS = Weights()
@@ -159,9 +169,8 @@ class Ranker:
         """Load what this query needs and is not loaded yet; returns the milliseconds spent."""
         t0 = time.perf_counter()
         self.catalog.facets  # noqa: B018
-        if q.mood or q.similar_to:
-            if self.index is not None and q.mood and self._embedder is None:
-                self.embed("warm up")
+        if self.index is not None and self._embedder is None and meaning_text(q):
+            self.embed("warm up")
         return (time.perf_counter() - t0) * 1000
 
     # --- ranking --------------------------------------------------------------------------
@@ -182,6 +191,8 @@ class Ranker:
         cands = self.catalog.candidates(sorted(pool))
         if like is not None:  # never X itself, in any listing of it
             cands = [c for c in cands if c.norm_title != like.norm_title]
+        if q.quiet_words and not q.title:  # "something to fall asleep to" is not "Dead Asleep"
+            cands = [c for c in cands if not _shares_word(c.norm_title, q.quiet_words)]
         if not cands:
             return []
         for c in cands:
@@ -201,8 +212,9 @@ class Ranker:
             vec = self.index.vector_of(like.rowid)
             if vec is not None:
                 return vec.astype(np.float32), like
-        if q.mood and self.index is not None:
-            return self.embed(meaning_text(q)), like
+        text = meaning_text(q)
+        if text and self.index is not None:
+            return self.embed(text), like
         return None, like
 
     def _nearest(self, qvec: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
@@ -233,6 +245,13 @@ class Ranker:
         boost = ((masks & genre_mask(q.boost_genres)) != 0).astype(np.float32) if q.boost_genres else np.zeros(n)
         avoid = ((masks & genre_mask(q.avoid_genres)) != 0).astype(np.float32) if q.avoid_genres else np.zeros(n)
         score = score + w.boost * boost - w.avoid * avoid
+        floor = max((MOOD_BY_KEY[k].floor for k in q.moods if k in MOOD_BY_KEY), default=None)
+        if floor is not None:
+            quality = np.array([c.quality if c.quality is not None else 0.0 for c in cands], dtype=np.float32)
+            score = score - w.below_floor * (quality < floor)
+        if q.soft_max_age is not None:
+            ages = np.array([c.min_age if c.min_age is not None else 0 for c in cands], dtype=np.float32)
+            score = score - w.too_old_for * (ages > q.soft_max_age)
         if q.title:
             named = np.array([c.norm_title == _norm(q.title) for c in cands], dtype=np.float32)
             score = score + w.named_title * named
@@ -259,6 +278,8 @@ class Ranker:
             return np.array([_jaccard(c.genre_mask, like.genre_mask) for c in cands], dtype=np.float32)
         if signal == "year":
             return _min_max(np.array([c.year or 0 for c in cands], dtype=np.float32))
+        if signal == "chance":
+            return np.random.default_rng().random(len(cands), dtype=np.float32)
         raise ValueError(f"unknown ranking signal {signal!r}")
 
     def _diversify(self, cands: list[Candidate], scores: np.ndarray, n: int) -> list[int]:
@@ -288,6 +309,16 @@ class Ranker:
                     best_j, best_val = j, val
             picked.append(order.pop(best_j))
         return picked
+
+
+def _shares_word(title: str, words: list[str]) -> bool:
+    """True when a title has one of the words, or a form of it ("sleeping" for "sleep", "rainy" for "rain")."""
+    for t in title.split():
+        for w in words:
+            if t == w or (len(w) >= 4 and t.startswith(w) and len(t) - len(w) <= 3) or (
+                    len(t) >= 4 and w.startswith(t) and len(w) - len(t) <= 3):
+                return True
+    return False
 
 
 def _min_max(x: np.ndarray) -> np.ndarray:

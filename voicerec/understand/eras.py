@@ -9,10 +9,20 @@ from __future__ import annotations
 import re
 
 from voicerec.types import Query
-from voicerec.understand.numbers import DECADE_WORDS
+from voicerec.understand.polarity import Polarity
+from voicerec.vocab.words import DECADE_WORDS
 
 _YEAR = r"(19\d\d|20[0-4]\d)"
-_MIN = r"(\d{1,3}) minutes"
+_MIN = r"(\d{1,3}) minutes(?:[\s-]long)?"
+# "nothing before 2000" is "since 2000"; "not after 2010" is "until 2010"
+_NOT_BEFORE = re.compile(r"\b(?:nothing|not|no|none)(?:\s+(?:from|made|released|that came out|older))?\s+"
+                         r"(?:before|earlier than|older than|prior to|pre)\b[\s-]*")
+_NOT_AFTER = re.compile(r"\b(?:nothing|not|no|none)(?:\s+(?:from|made|released|that came out|newer))?\s+"
+                        r"(?:after|later than|newer than|past)\b\s*")
+_LONG = re.compile(r"\b(?:long|lengthy|epic[\s-]length|drawn[\s-]out|slow|hours? long)\b")
+_SHORT = re.compile(r"\b(?:short|quick|brief)\b")
+_OLD = re.compile(r"\b(?:old(?:ie)?s?|older|classic|classics|vintage|retro|black and white|dated)\b")
+_NEW = re.compile(r"\b(?:new|newer|recent|modern|current)\b")
 
 
 def _sub(pattern: str, text: str) -> str:
@@ -99,7 +109,30 @@ def _decade(m: re.Match[str]) -> tuple[int, int] | None:
         start, end = start + 3, start + 7
     return start, end
 
+def soft_length(t: str, q: Query, polarity: Polarity) -> str:
+    """Lengths in a negated or hedged segment: "not too long" is a ceiling near a typical film."""
+    if _LONG.search(t) and q.runtime_max is None:
+        q.runtime_max = 120 if polarity == "~" else 110
+        t = _LONG.sub(" ", t)
+    elif _SHORT.search(t) and q.runtime_min is None:
+        q.runtime_min = 80
+        t = _SHORT.sub(" ", t)
+    return t
+
+
+def soft_era(t: str, q: Query, polarity: Polarity, newest_year: int) -> str:
+    """Eras in a negated or hedged segment: "nothing old" is from 1990 on, "not too old" from 1985."""
+    if _OLD.search(t) and q.year_min is None:
+        q.year_min = 1985 if polarity == "~" else 1990
+        t = _OLD.sub(" ", t)
+    elif _NEW.search(t) and q.year_max is None:
+        q.year_max = newest_year - 3
+        t = _NEW.sub(" ", t)
+    return t
+
+
 def extract_years(t: str, q: Query, newest_year: int) -> str:
+    t = _NOT_AFTER.sub(" until ", _NOT_BEFORE.sub(" since ", t))
     dec = r"(?:(?P<part>early|mid|middle|late)[\s-]+)?(?:the\s+)?(?P<dec>(?:19|20)\d0s|\d0s|" + "|".join(DECADE_WORDS) + r")\b"
     ranged = [
         (rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|through|until)\s+{_YEAR}\b|\b{_YEAR}\s*(?:-|to|through)\s*{_YEAR}\b",
@@ -119,13 +152,15 @@ def extract_years(t: str, q: Query, newest_year: int) -> str:
             q.year_min = lo if lo is not None else q.year_min
             q.year_max = hi if hi is not None else q.year_max
             t = t[: m.start()] + " " + t[m.end():]
-    for m in re.finditer(rf"\b(?P<cmp>before|after|since|pre|post)[\s-]+{dec}", t):
+    for m in re.finditer(rf"\b(?P<cmp>before|after|since|pre|post|until)[\s-]+{dec}", t):
         span = _decade(m)
         if span:
             if m.group("cmp") in ("before", "pre"):
                 q.year_max = span[0] - 1
             elif m.group("cmp") in ("after", "post"):
                 q.year_min = span[1] + 1
+            elif m.group("cmp") == "until":
+                q.year_max = span[1]
             else:
                 q.year_min = span[0]
             t = t.replace(m.group(0), " ", 1)

@@ -11,7 +11,7 @@ import statistics
 
 from voicerec.state.sessions import Turn
 from voicerec.types import Query
-from voicerec.understand.numbers import ORDINALS
+from voicerec.vocab.words import ORDINALS
 
 _ORD = r"(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|1|2|3|4|5|one|two|three)"
 _ORD_WORDS = {**ORDINALS, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "one": 1, "two": 2, "three": 3}

@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from voicerec.text import norm
 from voicerec.types import GENRES, SERVICES, Query
+from voicerec.vocab.genres import genres_in
+from voicerec.vocab.places import country_code, service_of
+from voicerec.vocab.words import SORTS
 
 Genre = Literal[GENRES]  # type: ignore[valid-type]
 Service = Literal[SERVICES]  # type: ignore[valid-type]
@@ -48,7 +51,7 @@ class LLMQuery(BaseModel):
     countries: list[str] = Field(default_factory=list, max_length=MAX_LIST)
     people: list[str] = Field(default_factory=list, max_length=MAX_LIST)
     title: str | None = Field(None, max_length=MAX_NAME)
-    sort: Literal["relevance", "rating", "popularity", "newest", "oldest"] | None = None
+    sort: Literal[SORTS] | None = None  # type: ignore[valid-type]
     mood: str | None = Field(None, max_length=MAX_MOOD)
 
 
@@ -77,58 +80,12 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-# --- vocabulary ------------------------------------------------------------------------------
+# --- vocabulary: read from voicerec/vocab, never copied -------------------------------------
 
-_GENRE_ALIASES = {
-    "sci fi": "scifi", "science fiction": "scifi", "sf": "scifi", "space": "scifi",
-    "animated": "animation", "cartoon": "animation", "cartoons": "animation",
-    "documentaries": "documentary", "docuseries": "documentary", "doc": "documentary",
-    "romantic": "romance", "rom com": "romance", "romcom": "romance", "love": "romance",
-    "comedies": "comedy", "funny": "comedy", "scary": "horror", "thrillers": "thriller",
-    "stand up": "standup", "stand up comedy": "standup", "sports": "sport",
-    "musical": "music", "musicals": "music", "historical": "history", "children": "kids",
-    "kid": "kids", "childrens": "kids", "suspense": "thriller", "superhero": "action",
-    "dramas": "drama", "mysteries": "mystery", "westerns": "western", "reality tv": "reality",
-}
-_SERVICE_ALIASES = {
-    "netflix": "netflix", "prime": "prime", "prime video": "prime", "amazon": "prime",
-    "amazon prime": "prime", "amazon prime video": "prime", "disney": "disney",
-    "disney plus": "disney", "disney+": "disney", "hulu": "hulu", "hbo": "hbo", "hbo max": "hbo",
-    "max": "hbo", "paramount": "paramount", "paramount plus": "paramount", "apple": "apple",
-    "apple tv": "apple", "apple tv plus": "apple", "apple tv+": "apple",
-}
-ISO_COUNTRIES = frozenset("""
-AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS
-BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE
-EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM
-HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC
-LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA
-NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW
-SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
-TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW
-""".split())
-_COUNTRY_NAMES = {
-    "uk": "GB", "britain": "GB", "great britain": "GB", "united kingdom": "GB", "england": "GB",
-    "british": "GB", "english": "GB", "usa": "US", "us": "US", "america": "US",
-    "united states": "US", "american": "US", "korea": "KR", "south korea": "KR", "korean": "KR",
-    "japan": "JP", "japanese": "JP", "france": "FR", "french": "FR", "india": "IN", "indian": "IN",
-    "bollywood": "IN", "germany": "DE", "german": "DE", "spain": "ES", "spanish": "ES",
-    "italy": "IT", "italian": "IT", "mexico": "MX", "mexican": "MX", "canada": "CA",
-    "canadian": "CA", "china": "CN", "chinese": "CN", "brazil": "BR", "brazilian": "BR",
-    "sweden": "SE", "swedish": "SE", "denmark": "DK", "danish": "DK", "norway": "NO",
-    "norwegian": "NO", "australia": "AU", "australian": "AU", "turkey": "TR", "turkish": "TR",
-    "ireland": "IE", "irish": "IE", "nigeria": "NG", "nigerian": "NG", "egypt": "EG",
-    "egyptian": "EG", "thailand": "TH", "thai": "TH", "argentina": "AR", "argentinian": "AR",
-    "colombia": "CO", "colombian": "CO", "poland": "PL", "polish": "PL", "belgium": "BE",
-    "belgian": "BE", "netherlands": "NL", "dutch": "NL", "russia": "RU", "russian": "RU",
-    "philippines": "PH", "filipino": "PH", "indonesia": "ID", "indonesian": "ID",
-    "hong kong": "HK", "taiwan": "TW", "taiwanese": "TW", "new zealand": "NZ",
-}
 _RANGES = {
     "runtime_min": (1, 600), "runtime_max": (1, 600),
     "seasons_min": (1, 100), "seasons_max": (1, 100), "max_age": (0, 18),
 }
-_SORTS = ("relevance", "rating", "popularity", "newest", "oldest")
 _WORDS = re.compile(r"[^\w' .-]+")
 
 
@@ -146,39 +103,25 @@ def _as_list(value: Any) -> list[Any]:
     return []
 
 
-def _pick(values: Any, allowed: tuple[str, ...], aliases: dict[str, str]) -> list[str]:
+def _pick(values: Any, read: Callable[[str], list[str]]) -> list[str]:
     out: list[str] = []
     for raw in _as_list(values)[: MAX_LIST * 2]:
-        if not isinstance(raw, str):
-            continue
-        low = raw.strip().lower()
-        key = norm(raw)
-        hit = low if low in allowed else key.replace(" ", "") if key.replace(" ", "") in allowed else None
-        hit = hit or aliases.get(low) or aliases.get(key)
-        if hit and hit not in out:
-            out.append(hit)
+        if isinstance(raw, str):
+            out += [v for v in read(raw) if v not in out]
     return out[:MAX_LIST]
 
 
 def genres(values: Any) -> list[str]:
-    return _pick(values, GENRES, _GENRE_ALIASES)
+    """Genre names as a model may write them ("Sci-Fi", "rom com", "Comedies") → canonical genres."""
+    return _pick(values, genres_in)
 
 
 def services(values: Any) -> list[str]:
-    return _pick(values, SERVICES, _SERVICE_ALIASES)
+    return _pick(values, lambda raw: [s] if (s := service_of(raw)) else [])
 
 
 def countries(values: Any) -> list[str]:
-    out: list[str] = []
-    for raw in _as_list(values)[: MAX_LIST * 2]:
-        if not isinstance(raw, str):
-            continue
-        code = raw.strip().upper()
-        if code not in ISO_COUNTRIES:
-            code = _COUNTRY_NAMES.get(norm(raw), "")
-        if code and code not in out:
-            out.append(code)
-    return out[:MAX_LIST]
+    return _pick(values, lambda raw: [c] if (c := country_code(raw)) else [])
 
 
 def number(value: Any, lo: int, hi: int) -> int | None:
@@ -248,7 +191,7 @@ def to_query(data: Any) -> Query | None:
     fields["kind"] = {"movie": "movie", "film": "movie", "show": "show", "series": "show",
                       "tv": "show", "tv show": "show"}.get(kind or "")
     sort = data.get("sort")
-    fields["sort"] = sort if sort in _SORTS else "relevance"
+    fields["sort"] = sort if sort in SORTS else "relevance"
     fields["intent"] = "out_of_domain" if data.get("intent") == "out_of_domain" else "recommend"
     title = text(data.get("title"), MAX_NAME)
     fields["title"] = title if any(c.isalpha() for c in title) else None

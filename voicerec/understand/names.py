@@ -16,22 +16,20 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from voicerec.text import norm
-from voicerec.understand.lexicon import (
-    COUNTRY_PATTERNS,
-    DOMAIN_CUES,
-    FILLER,
-    GENRE_PATTERNS,
-    MOODS,
-    OOD_CUES,
-    SERVICE_PATTERNS,
-)
+from voicerec.vocab.genres import GENRE_FORMS
+from voicerec.vocab.moods import MOODS
+from voicerec.vocab.places import COUNTRIES, SERVICE_FORMS
+from voicerec.vocab.topics import TOPICS
+from voicerec.vocab.words import FILLER, PERSON_ALIASES
 
-# words the parser already understands: never the start of a fuzzy (misheard) name
+# words the parser already understands: never the start of a fuzzy (misheard) name, never a name alone
 _LEXICON_WORDS = frozenset(
-    w for pattern in [*(p for p, _ in GENRE_PATTERNS), *(p for p, *_ in MOODS), *(p for p, _ in SERVICE_PATTERNS),
-                      *(p for p, _ in COUNTRY_PATTERNS), DOMAIN_CUES, OOD_CUES]
+    w for pattern in [*(p for p, _ in GENRE_FORMS), *(m.forms for m in MOODS), *(p for p, _ in SERVICE_FORMS),
+                      *(spoken for _, _, spoken in COUNTRIES.values()), *(t.forms for t in TOPICS)]
     for w in re.findall(r"[a-z]{3,}", pattern)
 ) | FILLER
+RARE_WORD_DOCS = 40  # a name word used in more titles' text than this is an ordinary word ...
+CUED_WORD_DOCS = 150  # ... unless the phrasing says a person follows ("starring", "with", "directed by")
 
 
 @dataclass(frozen=True)
@@ -44,9 +42,13 @@ class TitleRef:
 
 @dataclass(frozen=True)
 class PersonRef:
-    name: str
-    start: int
-    end: int
+    name: str  # the catalogue's spelling
+    spoken: str  # the normalised words that named them
+
+    def blank(self, text: str) -> str:
+        """`text` without the words that named this person."""
+        parts = [re.escape(p) for p in self.spoken.split()]
+        return re.sub(r"\b" + r"\W+".join(parts) + r"(?:'s)?\b", " ", text)
 
 
 def _ngrams(tokens: list[str], sizes: tuple[int, ...]) -> list[tuple[int, int, str]]:
@@ -69,15 +71,25 @@ class NameMatcher:
         self._fuzzy_person = lru_cache(maxsize=4096)(self._fuzzy_person_uncached)
 
     # --- people -------------------------------------------------------------------------
-    def find_people(self, text: str) -> list[PersonRef]:
-        """People named in `text` (normalised words); returns catalogue spellings and token spans."""
+    def find_people(self, text: str, *, cued: bool = False) -> list[PersonRef]:
+        """People named in `text`: full names (exact, or one misheard word), known aliases ("the rock"),
+        and single name words of well-known people ("keanu", "spielberg") when the word is not an
+        ordinary one (`cued`: the phrasing says a person follows, which allows commoner words)."""
         tokens = norm(text).split()
-        grams = [g for g in _ngrams(tokens, (3, 2)) if not self._all_filler(g[2])]
-        if not grams:
-            return []
         found: list[PersonRef] = []
         used: set[int] = set()
-        exact = self._exact_people([g[2] for g in grams])
+
+        def take(name: str, start: int, end: int) -> None:
+            if name not in (f.name for f in found):
+                found.append(PersonRef(name, " ".join(tokens[start:end])))
+            used.update(range(start, end))
+
+        grams = [g for g in _ngrams(tokens, (3, 2)) if not self._all_filler(g[2])]
+        for start, end, gram in grams:
+            alias = PERSON_ALIASES.get(gram)
+            if alias and not used & set(range(start, end)) and self._exact_people([norm(alias)]):
+                take(alias, start, end)
+        exact = self._exact_people([g[2] for g in grams]) if grams else {}
         for start, end, gram in grams:
             if used & set(range(start, end)):
                 continue
@@ -85,9 +97,48 @@ class NameMatcher:
             if name is None and end - start == 2:
                 name = self._fuzzy_person(gram)
             if name:
-                found.append(PersonRef(name, start, end))
-                used |= set(range(start, end))
+                take(name, start, end)
+        for i, token in enumerate(tokens):
+            if i in used or len(token) < 3 or token in _LEXICON_WORDS or token.isdigit():
+                continue
+            name = PERSON_ALIASES.get(token) or self._by_name_word(token, cued)
+            if name:
+                take(name, i, i + 1)
         return found
+
+    def _by_name_word(self, word: str, cued: bool) -> str | None:
+        """The one well-known person a single name word points to, or None (unknown, shared, or ordinary)."""
+        rows = self._name_part(word)
+        if not rows:
+            return None
+        (name, fame), second = rows[0], (rows[1][1] if len(rows) > 1 else 0)
+        if fame < (2 if cued else 4) or fame < 2 * second:
+            return None
+        if self.word_frequency(word) > (CUED_WORD_DOCS if cued else RARE_WORD_DOCS):
+            return None
+        return name
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one matcher per process, over a read-only catalogue
+    def _name_part(self, word: str) -> list[tuple[str, int]]:
+        try:
+            return self.conn.execute(
+                "SELECT p.name, n.fame FROM name_parts n JOIN people p ON p.id = n.person_id WHERE n.part = ? "
+                "ORDER BY n.fame DESC LIMIT 2", (word,)).fetchall()
+        except sqlite3.OperationalError:  # a catalogue built before name_parts existed
+            return []
+
+    @lru_cache(maxsize=8192)  # noqa: B019
+    def word_frequency(self, word: str) -> int:
+        """In how many titles' title or description a word (stemmed) appears, counted up to 1000."""
+        w = re.sub(r"[^a-z0-9]", "", word.lower())
+        if not w:
+            return 0
+        try:
+            return int(self.conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? LIMIT 1000)",
+                (f'"{w}"',)).fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0
 
     def _exact_people(self, grams: list[str]) -> dict[str, str]:
         marks = ",".join("?" * len(grams))

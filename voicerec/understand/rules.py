@@ -1,8 +1,12 @@
 """The built-in parser: spoken words → Query, deterministic, offline, a few milliseconds.
 
-This is where a request becomes a query. Each `_extract_*` step reads the text, fills fields
-of the Query and blanks out what it used; what is left over (moods and topics such as
-"comforting", "rainy evening", "about space") becomes `Query.mood` for ranking by meaning.
+    prepare (numbers as digits) ─► out of domain? ─► the collection ("surprise me", "what's new")
+      ─► cued titles ("like Alien", "called ...") ─► polarity segments (polarity.py)
+      ─► per segment, filed by its polarity: people, seasons, kind, length, audience, era,
+         services, countries, moods, topics, genres (composed), subjects after "about"
+      ─► settle (asked-for genres beat mood leanings) ─► what is left ranks by meaning
+
+Every table comes from voicerec/vocab; every step reads the text and blanks what it used.
 """
 
 from __future__ import annotations
@@ -11,49 +15,35 @@ import re
 import unicodedata
 
 from voicerec.types import Query
-from voicerec.understand.eras import extract_runtime, extract_seasons, extract_years
-from voicerec.understand.lexicon import (
-    COUNTRY_PATTERNS,
-    DOMAIN_CUES,
-    FILLER,
-    GENRE_PATTERNS,
-    MOODS,
-    NEGATION,
-    OOD_CUES,
-    SERVICE_PATTERNS,
-)
+from voicerec.understand import domain
+from voicerec.understand.audience import extract_age
+from voicerec.understand.eras import extract_runtime, extract_seasons, extract_years, soft_era, soft_length
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.numbers import normalize_numbers
+from voicerec.understand.polarity import Polarity, Segment, segments
+from voicerec.understand.subjects import (
+    MOOD_WORDS,
+    extract_moods,
+    extract_topics,
+    file_genres,
+    find_genres,
+    free_topic,
+    settle_genres,
+    settle_moods,
+)
+from voicerec.vocab.genres import GENRE_RES
+from voicerec.vocab.moods import OCCASION_WORDS
+from voicerec.vocab.places import COUNTRY_RES, SERVICE_RES
+from voicerec.vocab.words import FILLER, QUIET_FILLER
 
 MAX_CHARS = 400
 _CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_STRONG_DOMAIN = re.compile(
-    r"\b(?:watch\w*|movies?|films?|flicks?|shows?|series|documentar\w+|docuseries|sitcoms?|anime|cartoons?"
-    r"|netflix|hulu|disney|hbo|prime video|paramount|episodes?|seasons?)\b"
-)
-_NEG_MOOD = {
-    "scary": "horror", "spooky": "horror", "creepy": "horror", "gory": "horror", "frightening": "horror",
-    "violent": "war", "sad": "", "depressing": "", "animated": "animation", "cartoon": "animation",
-    "cartoons": "animation", "subtitles": "", "subtitled": "", "foreign": "",
-}
-
-
-def _sub(pattern: str | re.Pattern[str], text: str) -> str:
-    return re.sub(pattern, " ", text)
-
-
-def _words(p: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{p})\b")
-
-
-# compiled once at import: a request pays only for matching
-_OOD = _words(OOD_CUES)
-_DOMAIN = _words(DOMAIN_CUES)
-_GENRES = [(_words(p), re.compile(rf"(?:{p})\b"), g) for p, g in GENRE_PATTERNS]
-_ANY_GENRE = _words("|".join(p for p, _ in GENRE_PATTERNS))
-_SERVICES = [(_words(p), re.compile(rf"\b(?:on |from |via )?(?:{p})\b"), s) for p, s in SERVICE_PATTERNS]
-_COUNTRIES = [(re.compile(rf"\b(?:{p})(?:[\s-]language)?\b"), c) for p, c in COUNTRY_PATTERNS]
-_MOODS = [(_words(p), boost, avoid) for p, boost, avoid in MOODS]
+_SHOW = re.compile(r"\b(?:tv shows?|tv series|shows?(?!\s+(?:me|us|them|something|anything|some|what|off)\b)|series"
+                   r"|sitcoms?|docuseries|episodes?|seasons?|tv|telly|k[\s-]?dramas?|anime series|miniseries|programmes?)\b")
+_MOVIE = re.compile(r"\b(?:movies?|films?|flicks?|feature films?|motion pictures?|cinema|documentary films?)\b")
+_ENGLISH = ("US", "GB", "CA", "AU", "IE", "NZ")
+_FOREIGN = re.compile(r"\b(?:subtitles?|subtitled|subs|foreign(?: language)?|dubbed|reading)\b")
+_ROLE = re.compile(r"\b(?:starring|featuring|with|directed by|by|from director|actor|actress|director|film by|movie by)\b")
 
 
 class RuleParser:
@@ -66,33 +56,31 @@ class RuleParser:
     # ------------------------------------------------------------------------------------
     def parse(self, text: str) -> Query:
         t = self.prepare(text)
-        q = Query()
-        if not re.search(r"[a-z0-9]", t) or all(w in FILLER for w in re.findall(r"[a-z0-9']+", t)):
-            if not self._domain(t):
-                return Query(intent="empty")
-        if _OOD.search(t) and not _STRONG_DOMAIN.search(t) and not _ANY_GENRE.search(t):
+        words = re.findall(r"[a-z0-9']+", t)
+        if (not words or all(w in FILLER for w in words)) and not domain.DOMAIN.search(t):
+            return Query(intent="empty")
+        if domain.OOD.search(t) and not domain.STRONG.search(t) and not any(rx.search(t) for rx, _ in GENRE_RES):
             return Query(intent="out_of_domain")
-        t = self._extract_named_title(t, q)
-        t = self._extract_similar(t, q)
-        t = self._extract_people(t, q)
-        t = extract_seasons(t, q)
-        t = self._extract_kind(t, q)
-        t = extract_runtime(t, q)
-        t = self._extract_age(t, q)
-        t = extract_years(t, q, self.newest_year)
-        t = self._extract_services(t, q)
-        t = self._extract_countries(t, q)
-        t = self._extract_quality(t, q)
-        t = self._extract_negations(t, q)
-        t = self._extract_genres(t, q)
-        t = self._extract_moods(t, q)
+        q = Query()
+        t = self._collection(t, q)
+        t = self._named_title(t, q)
+        t = self._similar(t, q)
+        residue: list[str] = []
+        for seg in segments(t):
+            residue.append(self._read(seg, q))
+        settle_genres(q)
+        settle_moods(q)
         if q.kind is None and q.seasons_max is None and max(q.runtime_max or 0, q.runtime_min or 0) >= 70:
             q.kind = "movie"  # "under two hours" is about a film; episodes are not measured in hours
-        q.mood = self._residue(t)
+        q.mood = self._residue(" ".join(residue))
+        said = set(re.findall(r"[a-z]+", " ".join(residue)))  # what no step took: occasion and filler words
+        q.quiet_words += [w for w in sorted(said & (OCCASION_WORDS | QUIET_FILLER)) if w not in q.quiet_words]
         self._bare_title(q)
-        if not q.has_filters() and not self._domain(self.prepare(text)):
-            q.intent = "out_of_domain" if len(q.mood.split()) >= 2 else "empty"
+        if not q.has_filters() and not domain.DOMAIN.search(t):
+            q.intent = "out_of_domain" if self._sounds_like_words(q.mood) else "empty"
             q.mood = ""
+        elif q.mood and not (q.has_filters(ignore_mood=True)) and not self._sounds_like_words(q.mood):
+            q.intent, q.mood = "empty", ""  # "zxqv plorp": nothing a person would say
         return q
 
     @staticmethod
@@ -103,12 +91,69 @@ class RuleParser:
         t = re.sub(r"\s+", " ", t).strip()[:MAX_CHARS]
         return normalize_numbers(t)
 
-    @staticmethod
-    def _domain(t: str) -> bool:
-        return bool(_DOMAIN.search(t) or _ANY_GENRE.search(t))
+    # --- one segment, by its polarity ----------------------------------------------------
+    def _read(self, seg: Segment, q: Query) -> str:
+        t, pol = seg.text, seg.polarity
+        before = q.model_copy(deep=True)
+        t = self._people(t, q, pol)
+        t = extract_seasons(t, q) if pol == "+" else t
+        t, kinds = self._kinds(t)
+        t = extract_runtime(t, q) if pol == "+" else soft_length(t, q, pol)
+        t = extract_age(t, q, pol)
+        t = extract_years(t, q, self.newest_year) if pol == "+" else soft_era(t, q, pol, self.newest_year)
+        t = self._services(t, q, pol)
+        t = self._countries(t, q, pol)
+        t = extract_moods(t, q, pol)
+        t = extract_topics(t, q, pol)
+        t, mentions = find_genres(t)
+        file_genres(t, q, pol, mentions)
+        t = free_topic(t, q, pol, self._known)
+        if kinds:  # "no horror movies" is about movies; only a bare "not a movie" flips the kind
+            said_more = q != before
+            kind = kinds[0] if pol == "+" or said_more else {"movie": "show", "show": "movie"}[kinds[0]]
+            q.kind = q.kind or kind  # type: ignore[assignment]
+            if "docuseries" in seg.text and "documentary" not in q.genres:
+                q.genres.append("documentary")
+        if pol == "-" and _FOREIGN.search(t):
+            q.countries = [*q.countries, *[c for c in _ENGLISH if c not in q.countries]]
+            t = _FOREIGN.sub(" ", t)
+        return t if pol == "+" else ""
+
+    def _kinds(self, t: str) -> tuple[str, list[str]]:
+        show, movie = _SHOW.search(t), _MOVIE.search(t)
+        kinds = sorted((m.start(), k) for m, k in ((show, "show"), (movie, "movie")) if m)
+        return _MOVIE.sub(" ", _SHOW.sub(" ", t)), [k for _, k in kinds]
+
+    def _services(self, t: str, q: Query, pol: Polarity) -> str:
+        for rx, service in SERVICE_RES:
+            m = rx.search(t)
+            if m:
+                target = q.services if pol == "+" else q.exclude_services
+                if service not in target:
+                    target.append(service)
+                t = re.sub(rf"\b(?:on |from |via |in )?{re.escape(m.group(0))}", " ", t)
+        return t
+
+    def _countries(self, t: str, q: Query, pol: Polarity) -> str:
+        for rx, codes in COUNTRY_RES:
+            if rx.search(t):
+                target = q.countries if pol == "+" else q.exclude_countries
+                target += [c for c in codes if c not in target]
+                t = rx.sub(" ", t)
+        return t
+
+    def _collection(self, t: str, q: Query) -> str:
+        for rx, sort, back in domain.COLLECTION_RES:
+            m = rx.search(t)
+            if m and q.sort == "relevance":
+                q.sort = sort  # type: ignore[assignment]
+                if back is not None:
+                    q.year_min = self.newest_year - back
+                t = rx.sub(" ", t)
+        return t
 
     # --- titles and people --------------------------------------------------------------
-    def _extract_named_title(self, t: str, q: Query) -> str:
+    def _named_title(self, t: str, q: Query) -> str:
         m = re.search(r"\b(?:named|called|titled|the (?:movie|film|show|series))\s+\"?([^\"]{2,80})\"?", t)
         if not m:
             m = re.search(r"\"([^\"]{2,80})\"", t)
@@ -121,19 +166,20 @@ class RuleParser:
             q.kind = q.kind or ref.kind  # type: ignore[assignment]
         return t[: m.start()] + " " + t[m.end():]
 
-    def _extract_similar(self, t: str, q: Query) -> str:
+    def _similar(self, t: str, q: Query) -> str:
         m = re.search(
-            r"\b(?:(?:something |anything |one |ones )?(?:just |kind of |a bit )?like"
-            r"|similar to|in the vein of|the same vein as|along the lines of|reminds? me of|if i liked|if i loved)\s+"
-            r"(?:the (?:movie|film|show|series) )?(.+?)(?=\s+(?:but|with|on|from|that|which|and|or|for|in|starring|under|over)\b|[,.!?]|$)",
+            r"\b(?:(?:something |anything |one |ones |more )?(?:just |kind of |a bit |sort of )?like"
+            r"|similar to|in the vein of|the same vein as|along the lines of|reminds? me of|if i liked|if i loved"
+            r"|in the style of|comparable to)\s+"
+            r"(?:the (?:movie|film|show|series) )?(.+?)(?=\s+(?:but|with|on|from|that|which|and|or|for|in|starring|under|over"
+            r"|except|without|not|only|just)\b|[,.!?]|$)",
             t,
         )
         if not m or not self.names:
             return t
-        phrase = m.group(1)
-        words = phrase.split()
+        words = m.group(1).split()
         ref = None
-        for n in range(min(len(words), 8), 0, -1):  # longest leading phrase that names a title
+        for n in range(min(len(words), 8), 0, -1):  # the longest leading phrase that names a title
             lead = words[:n]
             if n < len(words) and sum(w not in FILLER for w in lead) < 2:
                 break  # "the dark" of "the dark night" is not a title on its own
@@ -149,23 +195,23 @@ class RuleParser:
             q.exclude_ids.append(ref.id)
         return t[: m.start()] + " " + t[m.end():]
 
-    def _extract_people(self, t: str, q: Query) -> str:
+    def _people(self, t: str, q: Query, pol: Polarity) -> str:
         if not self.names:
             return t
-        for ref in self.names.find_people(t):
-            if ref.name not in q.people:
-                q.people.append(ref.name)
-        if q.people:
-            for name in q.people:
-                parts = [re.escape(p) for p in name.lower().split()]
-                t = re.sub(r"\b" + r"\W+".join(parts) + r"\b", " ", t)
-            t = re.sub(r"\b(?:starring|featuring|with|directed by|by|from director|actor|actress)\b", " ", t)
+        found = self.names.find_people(t, cued=bool(_ROLE.search(t)))
+        target = q.people if pol == "+" else q.exclude_people
+        for ref in found:
+            if ref.name not in target:
+                target.append(ref.name)
+            t = ref.blank(t)
+        if found:
+            t = _ROLE.sub(" ", t)
         return t
 
     def _bare_title(self, q: Query) -> None:
         """A request that is only a title ("stranger things") names that title."""
         words = q.mood.split()
-        if not self.names or q.title or q.similar_to or not 2 <= len(words) <= 6 or q.genres:
+        if not self.names or q.title or q.similar_to or not 2 <= len(words) <= 6 or q.genres or q.topics:
             return
         ref = self.names.find_title(q.mood, cued=False, kind=q.kind)
         if ref:
@@ -173,125 +219,21 @@ class RuleParser:
             q.kind = q.kind or ref.kind  # type: ignore[assignment]
             q.mood = ""
 
-    # --- kind, seasons, runtime ---------------------------------------------------------
-    def _extract_kind(self, t: str, q: Query) -> str:
-        show = r"\b(?:tv shows?|tv series|shows?(?!\s+(?:me|us|them|something|anything|some|what|off)\b)|series|sitcoms?|docuseries|episodes?|seasons?|tv|telly|k[\s-]?dramas?|anime series)\b"
-        movie = r"\b(?:movies?|films?|flicks?|feature films?|motion pictures?|cinema)\b"
-        has_show, has_movie = re.search(show, t), re.search(movie, t)
-        if has_show and not has_movie:
-            q.kind = q.kind or "show"
-        elif has_movie and not has_show:
-            q.kind = q.kind or "movie"
-        elif has_movie and has_show:
-            q.kind = q.kind or ("movie" if has_movie.start() < has_show.start() else "show")
-        if re.search(r"\bdocuseries\b", t):
-            q.kind = "show"
-            q.genres.append("documentary") if "documentary" not in q.genres else None
-        return _sub(show, _sub(movie, t))
-
-    # --- audience, services, countries, quality ------------------------------------------
-    def _extract_age(self, t: str, q: Query) -> str:
-        m = re.search(r"\b(\d{1,2})[\s-]*(?:years?|yrs?)[\s-]*olds?\b|\b(?:aged?|ages)\s+(\d{1,2})\b", t)
-        if m:
-            age = int(m.group(1) or m.group(2))
-            if age < 18:
-                q.max_age = age
-                if age <= 10:
-                    q.boost_genres += ["kids", "family", "animation"]
-            t = t.replace(m.group(0), " ")
-        if q.max_age is None:
-            for pat, age, boost in (
-                (r"\b(?:toddlers?|bab(?:y|ies)|infants?|pre[\s-]?school(?:ers?)?|little ones?|tiny tots?|very young)\b", 0,
-                 ["kids", "family", "animation"]),
-                (r"\b(?:kids?|children|child|my son|my daughter|grand ?kids|little kids|young kids|kid[\s-]friendly)\b", 7,
-                 ["kids", "family", "animation"]),
-                (r"\b(?:whole family|all the family|family[\s-]friendly|for the family|all ages|family)\b", 7, ["family"]),
-                (r"\b(?:teens?|teenagers?|tweens?|young adults?)\b", 13, []),
-            ):
-                if re.search(pat, t):
-                    q.max_age = age
-                    q.boost_genres += boost
-                    t = _sub(pat, t)
-                    break
-        if re.search(r"\b(?:adults? only|for adults|grown[\s-]?ups?|mature|r[\s-]rated|not for kids)\b", t):
-            q.avoid_genres += ["kids", "family"]
-            t = _sub(r"\b(?:adults? only|for adults|grown[\s-]?ups?|mature|r[\s-]rated|not for kids)\b", t)
-        return t
-
-    def _extract_services(self, t: str, q: Query) -> str:
-        for rx, full, service in _SERVICES:
-            if rx.search(t):
-                q.services.append(service)
-                t = _sub(full, t)
-        return t
-
-    def _extract_countries(self, t: str, q: Query) -> str:
-        for full, codes in _COUNTRIES:
-            if full.search(t):
-                q.countries = [*q.countries, *[c for c in codes if c not in q.countries]]
-                t = _sub(full, t)
-        return t
-
-    def _extract_quality(self, t: str, q: Query) -> str:
-        best = (r"\b(?:best(?:[\s-]rated)?|top[\s-]rated|highest[\s-]rated|highly[\s-]rated|acclaimed|critically acclaimed"
-                r"|award[\s-]winning|oscar[\s-]winning|masterpieces?|must[\s-]see|greatest|well[\s-]reviewed|top|finest)\b")
-        pop = r"\b(?:popular|most popular|trending|everyone(?:'s| is) watching|blockbusters?|hits?|famous|well[\s-]known)\b"
-        if re.search(best, t):
-            q.sort = "rating"
-            t = _sub(best, t)
-        elif re.search(pop, t):
-            q.sort = "popularity"
-            t = _sub(pop, t)
-        if re.search(r"\b(?:newest|latest)\b", t) and q.sort == "relevance":
-            q.sort = "newest"
-        return t
-
-    # --- genres and moods ---------------------------------------------------------------
-    def _extract_negations(self, t: str, q: Query) -> str:
-        neg = re.compile(rf"\b{NEGATION}\s+(?:(?:too|very|so|a|an|any|more|of|the|that|is|are|it|overly|really|kind of)\s+)*"
-                         r"([a-z][a-z'\-]+(?:\s[a-z][a-z'\-]+)?)")
-        for m in list(neg.finditer(t)):
-            target = m.group(1)
-            hit = False
-            for _, head, genres in _GENRES:
-                if head.match(target):
-                    q.exclude_genres += list(genres)
-                    hit = True
-                    break
-            first = target.split()[0]
-            if not hit and first in _NEG_MOOD:
-                if _NEG_MOOD[first]:
-                    q.exclude_genres.append(_NEG_MOOD[first])
-                hit = True
-            if hit:
-                t = t.replace(m.group(0), " ", 1)
-        q.exclude_genres = list(dict.fromkeys(q.exclude_genres))
-        return t
-
-    def _extract_genres(self, t: str, q: Query) -> str:
-        if not _ANY_GENRE.search(t):
-            return t
-        for full, _, genres in _GENRES:
-            if full.search(t):
-                for g in genres:
-                    if g not in q.genres and g not in q.exclude_genres:
-                        q.genres.append(g)
-                t = _sub(full, t)
-        if "standup" in q.genres and "comedy" in q.genres:
-            q.genres.remove("comedy")
-        return t
-
-    def _extract_moods(self, t: str, q: Query) -> str:
-        for full, boost, avoid in _MOODS:
-            if full.search(t):
-                q.boost_genres += [g for g in boost if g not in q.exclude_genres]
-                q.avoid_genres += [g for g in avoid if g not in q.genres]
-        q.boost_genres = list(dict.fromkeys(q.boost_genres))
-        q.avoid_genres = list(dict.fromkeys(g for g in q.avoid_genres if g not in q.boost_genres))
-        return t
-
+    # --- what is left -------------------------------------------------------------------
     @staticmethod
     def _residue(t: str) -> str:
         words = re.findall(r"[a-z0-9][a-z0-9'\-]*", t)
-        keep = [w for w in words if w not in FILLER and not w.isdigit()]
+        keep = [w for w in words if w not in FILLER and w not in OCCASION_WORDS and w not in MOOD_WORDS
+                and not w.isdigit()]
         return " ".join(keep)[:200]
+
+    def _known(self, word: str) -> bool:
+        return self.names.word_frequency(word) > 0 if self.names else True
+
+    def _sounds_like_words(self, text: str) -> bool:
+        """False for gibberish: most of its words appear nowhere in the catalogue's titles and descriptions."""
+        words = [w for w in text.split() if len(w) > 2]
+        if not words or not self.names:
+            return True
+        known = sum(self.names.word_frequency(w) >= 3 for w in words)
+        return known * 2 >= len(words)

@@ -1,0 +1,82 @@
+"""Who is watching: an age ceiling from "for my grandson, he's five", "my 10 year old", "the kids".
+
+The youngest age said is the ceiling (titles whose minimum age is at most it). A child mentioned
+without an age ("something for my daughter") still restricts, to a child's ceiling: when an age is
+meant but not understood, restrict rather than drop. "Not for kids" and "for adults" rule out
+kids' titles without setting any ceiling.
+"""
+
+from __future__ import annotations
+
+import re
+
+from voicerec.types import Query
+from voicerec.understand.polarity import Polarity
+
+_CHILD = (r"(?:grand)?(?:sons?|daughters?|kids?|child(?:ren)?)|grand ?kids|grandchild(?:ren)?|nephews?|nieces?"
+          r"|boys?|girls?|little ones?|toddlers?|bab(?:y|ies)|infants?|preschoolers?|youngsters?|tots?"
+          r"|step ?(?:sons?|daughters?|kids)|twins|brothers?|sisters?|siblings?|cousins?")
+_RELATION = re.compile(rf"\b(?:my|our|the|his|her|their|a|two|three)\s+(?:\w+\s+)?(?:{_CHILD})\b|\b(?:{_CHILD})\b")
+_AGE_PATTERNS = (
+    re.compile(r"\b(\d{1,2})[\s-]*(?:years?|yrs?|yo|y/o)(?:[\s-]*olds?)?\b"),
+    re.compile(r"\b(?:who|that|which)(?:'s|'re| is| are| are both| just turned| turned| is turning)\s+(?:only\s+)?(\d{1,2})\b"),
+    re.compile(r"\b(?:he|she|they|both|kids|children|boys|girls)(?:'s|'re| is| are| are both| just turned| turned)"
+               r"\s+(?:only\s+|about\s+|around\s+)?(\d{1,2})\b"),
+    re.compile(r"\b(?:aged?|ages|turning|turned)\s+(\d{1,2})\b"),
+)
+_AND_AGE = re.compile(r"\b(\d{1,2})\s*(?:and|&|to|-)\s*(\d{1,2})\b")
+_GENERIC = (
+    (re.compile(r"\b(?:toddlers?|bab(?:y|ies)|infants?|pre[\s-]?school(?:ers?)?|little ones?|tiny tots?|very young)\b"), 0),
+    (re.compile(r"\b(?:kids?|children|child|kid[\s-]friendly|grand ?kids|little kids|young kids|for the kids)\b"), 7),
+    (re.compile(r"\b(?:(?:grand)?sons?|(?:grand)?daughters?|nephews?|nieces?|grandchild(?:ren)?|little (?:boy|girl)s?)\b"), 7),
+    (re.compile(r"\b(?:teens?|teenagers?|tweens?|young adults?|teenage (?:son|daughter)s?)\b"), 13),
+)
+_ADULT = re.compile(r"\b(?:adults? only|for adults|grown[\s-]?ups?|mature(?: audiences)?|r[\s-]rated|rated r|18\+)\b")
+_KID_WORDS = re.compile(r"\b(?:for )?(?:the )?(?:kids?|children|child|little ones|family)\b")
+
+
+def extract_age(t: str, q: Query, polarity: Polarity) -> str:
+    if polarity == "-":
+        if _KID_WORDS.search(t):  # "not for kids": grown-up titles, no ceiling
+            _no_kids(q)
+            return _KID_WORDS.sub(" ", t)
+        return t
+    if _ADULT.search(t):
+        _no_kids(q)
+        return _ADULT.sub(" ", t)
+    ages: list[int] = []
+    relation = _RELATION.search(t)
+    for rx in _AGE_PATTERNS:
+        for m in rx.finditer(t):
+            if rx is not _AGE_PATTERNS[0] and not relation and "old" not in m.group(0):
+                continue  # "aged 12" needs someone it is said of
+            ages.append(int(m.group(1)))
+            pair = _AND_AGE.search(t, max(0, m.start() - 12))
+            if pair:
+                ages += [int(pair.group(1)), int(pair.group(2))]
+            t = t[: m.start()] + " " * (m.end() - m.start()) + t[m.end():]
+    ages = [a for a in ages if a < 18]
+    if ages:
+        _ceiling(q, min(ages))
+    elif q.max_age is None:
+        for rx, age in _GENERIC:
+            if rx.search(t):
+                _ceiling(q, age)
+                break
+    for rx, _ in _GENERIC:
+        t = rx.sub(" ", t)
+    if relation:
+        t = _RELATION.sub(" ", t)
+    return t
+
+
+def _ceiling(q: Query, age: int) -> None:
+    q.max_age = age if q.max_age is None else min(q.max_age, age)
+    if age <= 10:
+        q.boost_genres += [g for g in ("kids", "family", "animation") if g not in q.boost_genres]
+
+
+def _no_kids(q: Query) -> None:
+    if "kids" not in q.exclude_genres:
+        q.exclude_genres.append("kids")
+    q.avoid_genres += [g for g in ("family", "animation") if g not in q.avoid_genres]
