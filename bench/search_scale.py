@@ -41,9 +41,9 @@ sys.path.insert(1, str(ROOT / "tests"))  # sql_filter: the hard filters in SQL, 
 from voicerec.catalog.embeddings import title_text  # noqa: E402
 from voicerec.catalog.schema import DDL, EMBED_DIM, INDEXES  # noqa: E402
 from voicerec.rank.embed import Embedder  # noqa: E402
+from voicerec.rank.querytext import meaning_text  # noqa: E402
 from voicerec.text import norm  # noqa: E402
 from voicerec.types import Query  # noqa: E402
-from voicerec.rank.querytext import meaning_text  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results" / "search_scale.md"
