@@ -14,6 +14,7 @@ import pytest
 
 from voicerec.catalog import vocab
 from voicerec.catalog.build import build_catalog, catalog_stats, is_stale
+from voicerec.catalog.schema import SCHEMA_VERSION
 from voicerec.errors import CatalogError, ModelError
 from voicerec.types import GENRES, SERVICES
 
@@ -308,7 +309,7 @@ def test_fts_index_finds_titles_and_descriptions(conn: sqlite3.Connection) -> No
 def test_quality_is_a_bayesian_average(conn: sqlite3.Connection) -> None:
     meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     c, m = float(meta["mean_rating"]), float(meta["vote_prior"])
-    assert 5.5 < c < 7.5 and m > 100 and meta["schema_version"] == "1"
+    assert 5.5 < c < 7.5 and m > 100 and meta["schema_version"] == str(SCHEMA_VERSION)
     for row in conn.execute("SELECT rating, votes, imdb_score, quality FROM titles WHERE votes > 0 AND imdb_score IS NOT NULL LIMIT 500"):
         v, r = row["votes"], row["rating"]
         assert row["quality"] == pytest.approx((v * r + m * c) / (v + m), abs=1e-3)
@@ -414,3 +415,15 @@ def test_failure_while_writing_removes_the_temp_file(tmp_path: Path, monkeypatch
         build_catalog(data, existing, embedder=Embedder(model_path=tmp_path / "missing.onnx"), strict=False)
     assert _sha(existing) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.db", "data"]
+
+
+def test_name_parts_carry_a_fame_prior(conn: sqlite3.Connection) -> None:
+    """A surname or a famous first name points to the best-known person who has it."""
+    def best(part: str) -> str:
+        return conn.execute("SELECT p.name FROM name_parts n JOIN people p ON p.id = n.person_id WHERE n.part = ? "
+                            "ORDER BY n.fame DESC LIMIT 1", (part,)).fetchone()[0]
+
+    assert best("keanu") == "Keanu Reeves" and best("spielberg") == "Steven Spielberg"
+    assert best("kubrick") == "Stanley Kubrick"
+    unknown = conn.execute("SELECT count(*) FROM name_parts WHERE fame = 0").fetchone()[0]
+    assert unknown == 0  # only people with credits in well-known titles are looked up by one word

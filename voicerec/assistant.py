@@ -25,10 +25,12 @@ import numpy as np
 from voicerec.catalog.store import Catalog
 from voicerec.config import Settings, TTSSettings
 from voicerec.rank.rank import Ranker
+from voicerec.rank.suggest import suggest
 from voicerec.say import reply
 from voicerec.say.why import reason
 from voicerec.state.history import History
-from voicerec.state.sessions import SessionStore, Turn
+from voicerec.state.seen import SeenList
+from voicerec.state.sessions import STANDING, SessionStore, Turn
 from voicerec.types import Answer, Query, Suggestion, Transcript
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.pipeline import Understanding
@@ -55,11 +57,13 @@ class Assistant:
         self.ranker = Ranker(self.catalog)
         self._sessions: SessionStore | None = None
         self._history: History | None = None
+        self._seen: SeenList | None = None
         self._transcriber: Any = None
         self._speaker: Any = None
         self._handlers: dict[str, Handler] = {
             "recommend": self._recommend,
             "describe": self._describe,
+            "seen": self._mark_seen,
             "out_of_domain": lambda q, prev: ([], reply.OUT_OF_DOMAIN),
             "empty": lambda q, prev: ([], reply.DIDNT_CATCH),
         }
@@ -76,6 +80,12 @@ class Assistant:
         if self._history is None:
             self._history = History(self.settings.state_dir / "history.db", self.settings.history_days)
         return self._history
+
+    @property
+    def seen(self) -> SeenList:
+        if self._seen is None:
+            self._seen = SeenList(self.settings.state_dir / "seen.db")
+        return self._seen
 
     @property
     def transcriber(self) -> Any:
@@ -121,10 +131,11 @@ class Assistant:
         t0 = time.perf_counter()
         prev = self.sessions.load(session) if session else None
         reading = self.understanding.read(text, prev)
-        query, timings = reading.query, dict(reading.timings_ms)
+        query, timings = self._household(reading.query, prev), dict(reading.timings_ms)
+        standing = self._standing(text, query, prev)
         if cancel is not None and cancel.is_set():
             return Answer(transcript=text, query=query, timings_ms=_rounded(timings))
-        if query.intent == "recommend":
+        if query.intent in ("recommend", "seen"):
             load = self.ranker.prepare(query)  # first use in this process: not the request's cost
             if load > 1:
                 timings["load"] = load
@@ -135,7 +146,7 @@ class Assistant:
         answer = Answer(transcript=text, query=query, results=results, reply=text_reply,
                         timings_ms=_rounded(timings))
         if query.intent != "empty" and (cancel is None or not cancel.is_set()):
-            self._remember(session, query, results, prev, text)
+            self._remember(session, query, results, prev, text, standing)
         return answer
 
     @property
@@ -159,41 +170,85 @@ class Assistant:
 
     # --- one handler per intent -----------------------------------------------------------
     def _recommend(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
-        results, like_title = self._search(q)
-        results = [s.model_copy(update={"why": reason(s, q)}) for s in results]
-        return results, reply.compose(q, results, like_title=like_title)
+        found = suggest(self.catalog, self.ranker, q, self.settings.results)
+        results = [s.model_copy(update={"why": reason(s, q)}) for s in found.results]
+        relaxed = reply.Relaxed(found.strict, reply.describe_query(found.loose, 2)) if found.loose else None
+        text = reply.compose(q, results, like_title=found.like_title, verbosity=self.settings.verbosity,
+                             relaxed=relaxed)
+        return results, text + self._not_yours(q)
 
     def _describe(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
-        if not prev or not q.describe_index or not 1 <= q.describe_index <= len(prev.results):
-            return [], reply.WHICH_ONE
-        t = self.catalog.title(prev.results[q.describe_index - 1]["id"])
+        t = self._nth(q, prev)
         if t is None:
             return [], reply.WHICH_ONE
         return [Suggestion(**t.model_dump())], reply.describe_title(t)
 
-    def _search(self, q: Query) -> tuple[list[Suggestion], str | None]:
-        n = self.settings.results
-        like_title = None
-        if q.similar_to:
-            like = self.catalog.title(q.similar_to)
-            like_title = like.title if like else None
-        if q.title and not q.similar_to:
-            named = self.catalog.find_by_title(q.title, q.kind)
-            if named is None:
-                return [], None
-            base = q.model_copy(update={"title": None})
-            fits = self.catalog.passes(named.rowid, base)
-            facts = self.catalog.titles([named.rowid])[named.rowid]
-            head = [Suggestion(**facts.model_dump())] if fits else []
-            similar = base.model_copy(update={"similar_to": named.id, "exclude_ids": [*q.exclude_ids, named.id]})
-            return head + self.ranker.rank(similar, n - len(head)), None
-        return self.ranker.rank(q, n), like_title
+    def _mark_seen(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
+        """"I've seen the second one": remember it, and suggest again without it."""
+        t = self._nth(q, prev)
+        if t is None or prev is None:
+            return [], reply.WHICH_ONE
+        self.seen.add(t.id, t.title)
+        again = self._household(prev.query.model_copy(update={"exclude_ids": [*prev.query.exclude_ids, t.id]}), prev)
+        results, text = self._recommend(again, prev)
+        return results, f"Got it, you've seen {t.title}. {text}"
+
+    def _nth(self, q: Query, prev: Turn | None) -> Any:
+        if not prev or not q.describe_index or not 1 <= q.describe_index <= len(prev.results):
+            return None
+        return self.catalog.title(prev.results[q.describe_index - 1]["id"])
+
+    # --- the household: its services, its age ceiling, what it has seen and ruled out ---------
+    def _household(self, q: Query, prev: Turn | None) -> Query:
+        if q.intent not in ("recommend", "seen"):
+            return q
+        s = self.settings
+        update: dict[str, Any] = {}
+        if s.max_age is not None:  # only settings lift it, never a request
+            update["max_age"] = s.max_age if q.max_age is None else min(q.max_age, s.max_age)
+        if s.my_services and not q.services:
+            update["services"] = list(s.my_services)
+        seen = self._seen_ids()
+        if seen:
+            update["exclude_ids"] = list(dict.fromkeys([*q.exclude_ids, *seen]))
+        for name, values in (prev.standing.items() if prev else ()):
+            update[name] = list(dict.fromkeys([*getattr(q, name), *values]))
+        if "exclude_genres" in update:
+            update["genres"] = [g for g in q.genres if g not in update["exclude_genres"]]
+        return q.model_copy(update=update) if update else q
+
+    def _seen_ids(self) -> list[str]:
+        try:
+            return self.seen.ids()
+        except Exception as e:  # noqa: BLE001 - an unreadable seen list must not cost the answer
+            log.warning("could not read the seen list: %s", e)
+            return []
+
+    @staticmethod
+    def _standing(text: str, q: Query, prev: Turn | None) -> dict[str, list[str]] | None:
+        """"Not in the mood for horror" rules horror out for the rest of the conversation."""
+        if "not in the mood for" not in text.lower() and "no more" not in text.lower():
+            return None
+        standing = {k: list(v) for k, v in (prev.standing.items() if prev else ())}
+        for name in STANDING:
+            values = getattr(q, name)
+            if values:
+                standing[name] = list(dict.fromkeys([*standing.get(name, []), *values]))
+        return standing
+
+    def _not_yours(self, q: Query) -> str:
+        mine = self.settings.my_services
+        other = [sv for sv in q.services if mine and sv not in mine]
+        if not other:
+            return ""
+        return f" Note that {reply.services_phrase(other)} {'is' if len(other) == 1 else 'are'} not one of your services."
 
     def _remember(self, session: str | None, q: Query, results: list[Suggestion], prev: Turn | None,
-                  text: str) -> None:
+                  text: str, standing: dict[str, list[str]] | None = None) -> None:
         try:
             if session:
-                self.sessions.save(session, q, results, prev, keep_results=q.intent == "describe")
+                self.sessions.save(session, q, results, prev, keep_results=q.intent == "describe",
+                                   standing=standing)
             self.history.add(session, text, q, results)
         except Exception as e:  # a full disk must not cost the user their answer
             log.warning("could not save the conversation: %s", e)

@@ -14,11 +14,12 @@ import os
 import stat
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 
 from voicerec.errors import ConfigError
+from voicerec.vocab.places import SERVICES, service_of
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,22 @@ class Settings(BaseModel):
     data_dir: Path = PROJECT_ROOT / "data" / "catalog"
     state_dir: Path = Field(default_factory=default_state_dir)
     results: int = Field(3, ge=1, le=10)
+    verbosity: Literal["brief", "normal", "detailed"] = Field(
+        "normal", description="how much a reply says about each title; the rest comes on request")
+    my_services: list[str] = Field(default_factory=list,
+                                   description="the services this household has; empty = all of them")
+    max_age: int | None = Field(None, ge=0, le=18, description="a household age ceiling no request can lift")
+
+    @field_validator("my_services")
+    @classmethod
+    def _known_services(cls, v: list[str]) -> list[str]:
+        out = []
+        for name in v:
+            key = service_of(name)
+            if key is None:
+                raise ValueError(f"unknown service {name!r} (one of: {', '.join(SERVICES)})")
+            out.append(key)
+        return list(dict.fromkeys(out))
     session_idle_s: float = Field(300.0, gt=0)
     keep_audio: bool = False
     history_days: int = Field(30, ge=0, description="0 keeps no history")

@@ -16,7 +16,7 @@ from voicerec.vocab.places import SERVICE_NAMES, SERVICES
 __all__ = ["GENRES", "SERVICES", "SERVICE_NAMES", "Query", "Title", "Suggestion", "Answer", "Transcript"]
 
 Kind = Literal["movie", "show"]
-Intent = Literal["recommend", "describe", "out_of_domain", "empty"]
+Intent = Literal["recommend", "describe", "seen", "out_of_domain", "empty"]
 # surprise: a good, varied pick; trending: popular and recent; hidden: well rated but little known
 Sort = Literal["relevance", "rating", "popularity", "newest", "oldest", "surprise", "trending", "hidden"]
 
@@ -73,7 +73,8 @@ class Query(BaseModel):
     mood: str = Field("", description="what remains: moods and topics, ranked by meaning")
     boost_genres: list[str] = Field(default_factory=list, description="genres implied by mood words: ranked up, not filtered")
     avoid_genres: list[str] = Field(default_factory=list, description="genres a mood argues against: ranked down, not filtered")
-    describe_index: int | None = Field(None, description="describe result N (1-based) of the previous turn")
+    describe_index: int | None = Field(None, description="result N (1-based) of the previous turn: describe it, "
+                                                          "or (intent seen) mark it seen")
 
     @field_validator("genres", "genres_all", "exclude_genres", "boost_genres", "avoid_genres", mode="before")
     @classmethod

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
+from voicerec.say.phrases import article, count
 from voicerec.types import Query, Title
-
-GENRE_NOUN = {
-    "action": "action", "adventure": "adventure", "animation": "animated", "anime": "anime",
-    "comedy": "comedy", "crime": "crime", "documentary": "documentary", "drama": "drama",
-    "family": "family", "fantasy": "fantasy", "history": "historical", "horror": "horror",
-    "kids": "kids'", "music": "music", "mystery": "mystery", "reality": "reality", "romance": "romance",
-    "scifi": "science fiction", "sport": "sports", "standup": "stand-up", "thriller": "thriller",
-    "war": "war", "western": "western",
-}
-# genres that read as a noun on their own ("a comedy"), the others need "film"/"series"
-STANDALONE = {"comedy", "documentary", "drama", "thriller", "western", "romance", "mystery"}
+from voicerec.vocab.genres import MODIFIER, SECONDARY, STANDALONE
 
 
 def genre_phrase(t: Title, q: Query | None = None) -> tuple[str, bool]:
     """The genre word to say, preferring one the user asked for; and whether it stands alone."""
-    wanted = [g for g in (q.genres if q else []) if g in t.genres]
+    asked = [*q.genres_all[-1:], *q.genres] if q else []
+    wanted = [g for g in asked if g in t.genres]
     boosted = [g for g in (q.boost_genres if q else []) if g in t.genres]
-    g = (wanted or boosted or [x for x in t.genres if x not in ("kids", "family")] or t.genres or [None])[0]
+    g = (wanted or boosted or [x for x in t.genres if x not in SECONDARY] or t.genres or [None])[0]
     if g is None:
         return "", False
-    return GENRE_NOUN[g], g in STANDALONE
+    return MODIFIER[g], g in STANDALONE
 
 
 def kind_phrase(t: Title, q: Query | None = None) -> str:
@@ -32,7 +24,7 @@ def kind_phrase(t: Title, q: Query | None = None) -> str:
     if t.kind == "show":
         noun = f"{genre} series".strip() if not (genre == "documentary") else "documentary series"
         if t.seasons:
-            noun = f"{_count(t.seasons)}-season {noun}"
+            noun = f"{count(t.seasons)}-season {noun}"
         return noun
     noun = genre if standalone else (f"{genre} film".strip() if genre else "film")
     if t.runtime:
@@ -43,8 +35,7 @@ def kind_phrase(t: Title, q: Query | None = None) -> str:
 def reason(t: Title, q: Query | None = None) -> str:
     """E.g. 'a 97-minute comedy from 2004, rated 7.4 on IMDb'."""
     phrase = kind_phrase(t, q)
-    article = "an" if (phrase[:1].lower() in "aeio" and not phrase.startswith("one")) or phrase.startswith(("8", "11-", "18-")) else "a"
-    parts = [f"{article} {phrase}"]
+    parts = [f"{article(phrase)} {phrase}"]
     if t.year:
         parts[0] += f" from {t.year}"
     if q and q.people:
@@ -56,6 +47,3 @@ def reason(t: Title, q: Query | None = None) -> str:
     return ", ".join(parts)
 
 
-def _count(n: int) -> str:
-    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-    return words[n] if 0 <= n < len(words) else str(n)

@@ -37,7 +37,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 QUICK_START_CHARS = 50  # first sentences up to this long are read whole
 # how replies begin (voicerec/reply.py): synthesised once at load, so the first sound of a
 # reply is ready at once while the rest of its first sentence is synthesised
-OPENERS = ("Here are three", "Here are two", "Here is one", "If you liked", "Sorry,", "Sure.")
+OPENERS = ("How about", "If you liked", "I found only", "Here are three", "Here is one", "Sorry,", "Sure.")
 _FIRST_CLAUSE = re.compile(r"^(.{12,}?,)\s+(.{20,})$")
 _BEFORE_PREPOSITION = re.compile(
     r"^((?:\S+\s+){2,}?\S+)\s+((?:from|under|over|on|with|for|in|about|starring|by|set|where|that)\s+(?:\S+\s+){1,}\S+)$"

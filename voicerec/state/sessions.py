@@ -20,9 +20,12 @@ CREATE TABLE IF NOT EXISTS sessions (
     updated_at REAL NOT NULL,
     query      TEXT NOT NULL,
     results    TEXT NOT NULL,
-    shown      TEXT NOT NULL
+    shown      TEXT NOT NULL,
+    standing   TEXT NOT NULL DEFAULT '{}'
 );
 """
+# what a session rules out until it ends ("not in the mood for horror"): Query fields, unioned into every turn
+STANDING = ("exclude_genres", "exclude_topics", "exclude_people", "exclude_countries", "exclude_services")
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Turn:
     results: list[dict] = field(default_factory=list)  # id, title, kind, year, runtime, seasons
     shown: list[str] = field(default_factory=list)
     updated_at: float = 0.0
+    standing: dict[str, list[str]] = field(default_factory=dict)
 
     def runtimes(self) -> list[int]:
         return [r["runtime"] for r in self.results if r.get("runtime")]
@@ -51,6 +55,9 @@ class SessionStore:
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA secure_delete=ON")
         self.conn.executescript(_DDL)
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(sessions)")}
+        if "standing" not in columns:  # a sessions.db from before standing exclusions
+            self.conn.execute("ALTER TABLE sessions ADD COLUMN standing TEXT NOT NULL DEFAULT '{}'")
         try:
             self.path.chmod(0o600)
         except OSError:
@@ -59,18 +66,19 @@ class SessionStore:
     def load(self, name: str, now: float | None = None) -> Turn | None:
         now = time.time() if now is None else now
         row = self.conn.execute(
-            "SELECT query, results, shown, updated_at FROM sessions WHERE name = ?", (name,)
+            "SELECT query, results, shown, updated_at, standing FROM sessions WHERE name = ?", (name,)
         ).fetchone()
         if not row:
             return None
         if now - row[3] > self.idle_s:
             self.forget(name)
             return None
-        return Turn(Query.model_validate_json(row[0]), json.loads(row[1]), json.loads(row[2]), row[3])
+        return Turn(Query.model_validate_json(row[0]), json.loads(row[1]), json.loads(row[2]), row[3], json.loads(row[4]))
 
     def save(self, name: str, query: Query, results: list[Suggestion], previous: Turn | None = None,
-             keep_results: bool = False) -> None:
-        """Record this turn. A 'describe' turn keeps the previous results so "the second one" still works."""
+             keep_results: bool = False, standing: dict[str, list[str]] | None = None) -> None:
+        """Record this turn. A turn about one of the previous results ('tell me more', 'I've seen it')
+        keeps the previous query and results so "the second one" still means the same title."""
         if keep_results and previous is not None:
             facts = previous.results
             query = previous.query
@@ -79,12 +87,13 @@ class SessionStore:
                 {k: getattr(r, k) for k in ("id", "title", "kind", "year", "runtime", "seasons")} for r in results
             ]
         shown = list(dict.fromkeys([*(previous.shown if previous else []), *[r["id"] for r in facts]]))[-200:]
+        keep = standing if standing is not None else (previous.standing if previous else {})
         with self.conn:
             self.conn.execute(
-                "INSERT INTO sessions (name, updated_at, query, results, shown) VALUES (?, ?, ?, ?, ?) "
+                "INSERT INTO sessions (name, updated_at, query, results, shown, standing) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at, query = excluded.query, "
-                "results = excluded.results, shown = excluded.shown",
-                (name, time.time(), query.model_dump_json(), json.dumps(facts), json.dumps(shown)),
+                "results = excluded.results, shown = excluded.shown, standing = excluded.standing",
+                (name, time.time(), query.model_dump_json(), json.dumps(facts), json.dumps(shown), json.dumps(keep)),
             )
 
     def forget(self, name: str | None = None) -> None:
