@@ -95,13 +95,28 @@ queries = st.builds(
     services=st.lists(st.sampled_from(SERVICES), max_size=2),
     countries=st.lists(st.sampled_from(["US", "GB", "KR", "JP", "IN", "FR"]), max_size=1),
     mood=st.sampled_from(["", "cozy", "space adventure", "dinosaurs", "a heist gone wrong"]),
+    genres_all=st.lists(st.sampled_from(GENRES), max_size=2),
+    topics=st.lists(st.sampled_from(["heists", "dragons", "space", "chess", "time travel"]), max_size=1),
+    exclude_topics=st.lists(st.sampled_from(["drugs", "zombies"]), max_size=1),
+    exclude_services=st.lists(st.sampled_from(SERVICES), max_size=1),
+    moods=st.lists(st.sampled_from(["cozy", "sleep", "thrill"]), max_size=1),
 )
 
 
 @hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=queries)
 def test_results_never_violate_hard_constraints(assistant, q: Query) -> None:
-    for r in assistant.ranker.rank(q, 3):
+    results = assistant.ranker.rank(q, 3)
+    fitting = int(assistant.catalog.match(q).sum())
+    assert len(results) == min(3, fitting) or (q.quiet_words and len(results) <= min(3, fitting)), (q, fitting)
+    catalog = assistant.catalog
+    for r in results:
+        assert set(q.genres_all) <= set(r.genres)
+        assert not set(r.services) & set(q.exclude_services)
+        for topic in q.topics:
+            assert catalog.get(r.id).rowid in catalog.topic_rowids(topic)
+        for topic in q.exclude_topics:
+            assert catalog.get(r.id).rowid not in catalog.topic_rowids(topic)
         assert q.kind is None or r.kind == q.kind
         assert not q.genres or set(r.genres) & set(q.genres)
         assert not set(r.genres) & set(q.exclude_genres)

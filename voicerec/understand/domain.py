@@ -25,9 +25,13 @@ OOD_CUES = (
     r"|thermostat|volume|call|phone|text|email|message|what time|the time|date today|news|traffic|shopping list"
     r"|add to|order|buy|play (?:some )?music|song|spotify|joke|math|calculate|translate|capital of|who is the president"
     r"|turn (?:on|off|up|down)|switch (?:on|off)|lock the|unlock|open the|close the|set an?|dim|vacuum|doorbell"
-    r"|how are you|how's it going|what's up|who are you|what are you|your name|are you (?:a )?(?:robot|human|real)"
-    r"|thank(?:s| you)|good (?:morning|night|evening)|goodbye|bye|never ?mind|cancel|stop|shut up|i love you"
     r"|meaning of life|recipe|directions|navigate|how far|score of the game|stock price"
+)
+# chit-chat: out of domain only when nothing else was asked ("hey, something scary, thanks" is a request)
+CHITCHAT = (
+    r"how are you|how's it going|what's up|who are you|what are you|your name|are you (?:a )?(?:robot|human|real)"
+    r"|thank(?:s| you)|good (?:morning|night|evening)|goodbye|bye|never ?mind|cancel|stop|shut up|i love you"
+    r"|hello|hi there|hey there|you'?re (?:great|awesome|stupid|useless)|sorry|nothing|no thanks|that'?s all"
 )
 
 # the collection itself: (pattern, sort, years back from the newest year or None)
@@ -60,5 +64,6 @@ def words(p: str) -> re.Pattern[str]:
 DOMAIN = words(DOMAIN_CUES)
 STRONG = words(STRONG_DOMAIN)
 OOD = words(OOD_CUES)
+CHAT = words(CHITCHAT)
 COLLECTION_RES: tuple[tuple[re.Pattern[str], str, int | None], ...] = tuple(
     (words(p), sort, back) for p, sort, back in COLLECTION)

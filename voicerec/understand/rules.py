@@ -43,6 +43,15 @@ _SHOW = re.compile(r"\b(?:tv shows?|tv series|shows?(?!\s+(?:me|us|them|somethin
 _MOVIE = re.compile(r"\b(?:movies?|films?|flicks?|feature films?|motion pictures?|cinema|documentary films?)\b")
 _ENGLISH = ("US", "GB", "CA", "AU", "IE", "NZ")
 _FOREIGN = re.compile(r"\b(?:subtitles?|subtitled|subs|foreign(?: language)?|dubbed|reading)\b")
+_SIMILAR = re.compile(
+    r"\b(?:(?:something |anything |one |ones |more )?(?:just |kind of |a bit |sort of )?like"
+    r"|similar to|in the vein of|the same vein as|along the lines of|reminds? me of|if i liked|if i loved"
+    r"|in the style of|comparable to)\s+"
+    r"(?:the (?:movie|film|show|series) )?(.+?)(?=\s+(?:but|with|on|from|that|which|and|or|for|in|starring|under|over"
+    r"|except|without|not|only|just|if|i|please|thanks|maybe|so|because)\b|[,.!?]|$)")
+_POLITE_END = frozenset({"please", "thanks", "thank", "you", "tonight", "now", "maybe", "then", "ok", "okay",
+                         "perhaps", "instead", "too", "again"})
+_WISH = re.compile(r"\b(?:i'?d|i|we'?d|we|you|would|also|really|do|don'?t)\s*$")
 _ROLE = re.compile(r"\b(?:starring|featuring|with|directed by|by|from director|actor|actress|director|film by|movie by)\b")
 
 
@@ -56,8 +65,7 @@ class RuleParser:
     # ------------------------------------------------------------------------------------
     def parse(self, text: str) -> Query:
         t = self.prepare(text)
-        words = re.findall(r"[a-z0-9']+", t)
-        if (not words or all(w in FILLER for w in words)) and not domain.DOMAIN.search(t):
+        if not re.search(r"[a-z0-9]", t):
             return Query(intent="empty")
         if domain.OOD.search(t) and not domain.STRONG.search(t) and not any(rx.search(t) for rx, _ in GENRE_RES):
             return Query(intent="out_of_domain")
@@ -76,8 +84,10 @@ class RuleParser:
         said = set(re.findall(r"[a-z]+", " ".join(residue)))  # what no step took: occasion and filler words
         q.quiet_words += [w for w in sorted(said & (OCCASION_WORDS | QUIET_FILLER)) if w not in q.quiet_words]
         self._bare_title(q)
-        if not q.has_filters() and not domain.DOMAIN.search(t):
-            q.intent = "out_of_domain" if self._sounds_like_words(q.mood) else "empty"
+        if not q.has_filters(ignore_mood=True) and domain.CHAT.search(t) and not domain.STRONG.search(t):
+            q.intent, q.mood = "out_of_domain", ""  # "thank you", "how are you"
+        elif not q.has_filters() and not domain.DOMAIN.search(t):
+            q.intent = "out_of_domain" if q.mood and self._sounds_like_words(q.mood) else "empty"
             q.mood = ""
         elif q.mood and not (q.has_filters(ignore_mood=True)) and not self._sounds_like_words(q.mood):
             q.intent, q.mood = "empty", ""  # "zxqv plorp": nothing a person would say
@@ -167,17 +177,14 @@ class RuleParser:
         return t[: m.start()] + " " + t[m.end():]
 
     def _similar(self, t: str, q: Query) -> str:
-        m = re.search(
-            r"\b(?:(?:something |anything |one |ones |more )?(?:just |kind of |a bit |sort of )?like"
-            r"|similar to|in the vein of|the same vein as|along the lines of|reminds? me of|if i liked|if i loved"
-            r"|in the style of|comparable to)\s+"
-            r"(?:the (?:movie|film|show|series) )?(.+?)(?=\s+(?:but|with|on|from|that|which|and|or|for|in|starring|under|over"
-            r"|except|without|not|only|just)\b|[,.!?]|$)",
-            t,
-        )
+        m = _SIMILAR.search(t)
+        while m and _WISH.search(t[: m.start()] + m.group(0).split("like")[0]):
+            m = _SIMILAR.search(t, m.start() + 1)  # "i'd like something like inception": the second one
         if not m or not self.names:
-            return t
+            return t  # "i'd like a comedy" is a wish, not a comparison
         words = m.group(1).split()
+        while words and words[-1] in _POLITE_END:  # "like stranger things please"
+            words.pop()
         ref = None
         for n in range(min(len(words), 8), 0, -1):  # the longest leading phrase that names a title
             lead = words[:n]

@@ -1,0 +1,199 @@
+"""How requests are understood, checked by rules that must hold for any wording, not by single lines.
+
+Metamorphic: negating a genre removes it and never adds it; politeness and fillers change
+nothing; spellings of one thing give one query; a hedge is a limit, not an inversion. Then each
+family's mechanism on the real catalogue (people, topics, ages, compounds, nonsense).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from voicerec.catalog.store import Catalog
+from voicerec.types import Query
+from voicerec.understand.names import NameMatcher
+from voicerec.understand.polarity import segments
+from voicerec.understand.rules import RuleParser
+from voicerec.vocab.genres import GENRE_FORMS, SUBGENRES
+
+
+@pytest.fixture(scope="module")
+def parser(catalog_path) -> RuleParser:
+    catalog = Catalog(catalog_path)
+    return RuleParser(NameMatcher(catalog.conn), newest_year=catalog.newest_year)
+
+
+def core(q: Query) -> dict:
+    """What a query asks, without the words it kept out of title matching."""
+    return q.model_dump(exclude={"quiet_words"})
+
+
+# one plain spoken form per genre (the first alternative of its first pattern is often a regex)
+GENRE_WORDS = {
+    "comedy": "comedy", "horror": "horror", "thriller": "thriller", "drama": "drama", "romance": "romance",
+    "documentary": "documentary", "scifi": "science fiction", "animation": "animated", "anime": "anime",
+    "action": "action", "western": "western", "war": "war", "crime": "crime", "mystery": "mystery",
+    "fantasy": "fantasy", "musical": "musical", "reality": "reality", "history": "historical", "sport": "sports",
+}
+NEGATIONS = ["no {g} please", "nothing {g}", "not a {g}", "anything but {g}", "i don't want {g}",
+             "something that isn't {g}", "without any {g}", "skip the {g}", "{g} is a no, i mean no {g}",
+             "i'm not in the mood for {g}", "except {g}", "i hate {g}"]
+
+
+@pytest.mark.parametrize("genre, word", sorted(GENRE_WORDS.items()))
+def test_negating_a_genre_removes_it_and_never_adds_it(parser: RuleParser, genre: str, word: str) -> None:
+    wanted = parser.parse(f"a {word} please")
+    target = genre if genre != "musical" else "music"
+    assert target in wanted.genres + wanted.genres_all, wanted
+    for pattern in NEGATIONS:
+        q = parser.parse(pattern.format(g=word))
+        assert target in q.exclude_genres, (pattern, q)
+        assert target not in q.genres + q.genres_all + q.boost_genres, (pattern, q)
+        for sub in SUBGENRES.get(target, ()):
+            assert sub in q.exclude_genres
+
+
+@pytest.mark.parametrize("base", [
+    "a light comedy from the 2000s under two hours", "a korean thriller on netflix", "something scary",
+    "a documentary about food", "a movie with keanu", "a romantic comedy series", "a show for my kids",
+    "nothing with horror", "a spy movie from the nineties", "something like stranger things",
+])
+@pytest.mark.parametrize("wrap", [
+    "could you find me {}", "um {} please", "hey {} thanks", "i'd like {}", "can you recommend {}",
+    "so uh {}", "{} if you can", "please {}", "i'm looking for {}", "okay so {} i guess",
+])
+def test_politeness_and_fillers_change_nothing(parser: RuleParser, base: str, wrap: str) -> None:
+    assert core(parser.parse(wrap.format(base))) == core(parser.parse(base))
+
+
+@pytest.mark.parametrize("forms", [
+    ["sci fi", "scifi", "sci-fi", "science fiction", "syfy"],
+    ["rom com", "romcom", "rom-com", "romantic comedy"],
+    ["documentary", "docu mentary", "doc"],
+    ["the 90s", "the nineties", "the 1990s", "the '90s", "nineteen nineties"],
+    ["under 2 hours", "under two hours", "less than 120 minutes", "under 2 hrs"],
+    ["disney plus", "disney+", "disney"],
+    ["hbo max", "hbo", "h b o max"],
+])
+def test_spellings_of_one_thing_give_one_query(parser: RuleParser, forms: list[str]) -> None:
+    queries = [core(parser.parse(f"a movie {f}" if "hour" in f or "90" in f or "ninet" in f else f"a {f} movie"))
+               for f in forms]
+    assert all(q == queries[0] for q in queries), list(zip(forms, queries, strict=True))
+
+
+@pytest.mark.parametrize("text, field, bound", [
+    ("a comedy that isn't too long", "runtime_max", (100, 130)),
+    ("nothing too long please", "runtime_max", (100, 130)),
+    ("a film that's not very long", "runtime_max", (100, 130)),
+])
+def test_a_hedge_on_length_is_a_ceiling_not_an_inversion(parser: RuleParser, text: str, field: str, bound) -> None:
+    q = parser.parse(text)
+    assert bound[0] <= getattr(q, field) <= bound[1], q
+    assert q.runtime_min is None
+
+
+def test_a_hedged_mood_allows_its_genre_but_prefers_milder(parser: RuleParser) -> None:
+    q = parser.parse("something not too scary")
+    assert "horror" not in q.exclude_genres and "horror" in q.avoid_genres
+    assert q.soft_max_age is not None
+    assert "horror" in parser.parse("nothing scary").exclude_genres
+
+
+@pytest.mark.parametrize("text, segs", [
+    ("a crime series that isn't about drugs", [("+", "crime series"), ("-", "drugs")]),
+    ("a movie about dinosaurs but not for kids", [("+", "dinosaurs"), ("-", "kids")]),
+    ("no horror, something funny", [("-", "horror"), ("+", "funny")]),
+    ("not more than 90 minutes", [("+", "90 minutes")]),
+])
+def test_negation_scope_ends_at_its_constituent(text: str, segs: list) -> None:
+    got = segments(text)
+    for polarity, words in segs:
+        assert any(s.polarity == polarity and words in s.text for s in got), got
+
+
+@pytest.mark.parametrize("text, every, anyof", [
+    ("a romantic comedy series", ["romance", "comedy"], []),
+    ("a science fiction comedy", ["scifi", "comedy"], []),
+    ("a horror comedy film", ["horror", "comedy"], []),
+    ("an action and comedy movie", ["action", "comedy"], []),
+    ("a crime drama", ["crime", "drama"], []),
+    ("a western or a war movie", [], ["western", "war"]),
+    ("a fantasy or sci fi series", [], ["fantasy", "scifi"]),
+    ("a thriller", [], ["thriller"]),
+])
+def test_genres_compose(parser: RuleParser, text: str, every: list[str], anyof: list[str]) -> None:
+    q = parser.parse(text)
+    assert sorted(q.genres_all) == sorted(every) and sorted(q.genres) == sorted(anyof), q
+
+
+@pytest.mark.parametrize("text, person", [
+    ("a film with the rock", "Dwayne Johnson"), ("something with keanu", "Keanu Reeves"),
+    ("a kubrick film", "Stanley Kubrick"), ("a spielberg movie", "Steven Spielberg"),
+    ("something starring denzel", "Denzel Washington"), ("a tarantino movie", "Quentin Tarantino"),
+    ("a movie directed by christopher nolan", "Christopher Nolan"), ("daniel day lewis films", "Daniel Day-Lewis"),
+])
+def test_people_by_surname_first_name_alias_and_role(parser: RuleParser, text: str, person: str) -> None:
+    q = parser.parse(text)
+    assert q.people == [person] and not q.mood, q
+
+
+@pytest.mark.parametrize("text", ["a movie with a rock band", "something with will power", "a show about a king",
+                                  "a film about stone age people", "a love story"])
+def test_a_common_word_is_not_a_person(parser: RuleParser, text: str) -> None:
+    assert parser.parse(text).people == []
+
+
+@pytest.mark.parametrize("text, age", [
+    ("a film for my grandson who is five", 5), ("something for my daughter, she is six", 6),
+    ("something for my nephew, he's eight", 8), ("a movie for my 10 year old", 10),
+    ("my kids are 4 and 9, what can we watch", 4), ("a cartoon for a toddler", 0),
+    ("something for my son", 7), ("a show for teenagers", 13),
+])
+def test_the_youngest_age_is_the_ceiling(parser: RuleParser, text: str, age: int) -> None:
+    q = parser.parse(text)
+    assert q.max_age == age, q
+    assert not {"she", "he", "grandson", "daughter", "son", "kids"} & set(q.mood.split())
+
+
+def test_not_for_kids_sets_no_ceiling(parser: RuleParser) -> None:
+    q = parser.parse("a movie about dinosaurs but not for kids")
+    assert q.max_age is None and "kids" in q.exclude_genres and q.topics == ["dinosaurs"]
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("a show with dragons", "dragons"), ("a movie about a bank robbery", "heists"), ("a spy movie", "spies"),
+    ("something about time travel", "time travel"), ("a zombie film", "zombies"), ("a superhero movie", "superheroes"),
+])
+def test_topics_are_constraints(parser: RuleParser, text: str, topic: str) -> None:
+    assert topic in parser.parse(text).topics
+
+
+@pytest.mark.parametrize("text", ["zxqv plorp", "grobble fenwick tarpa", "blorft snee wuggle"])
+def test_gibberish_is_not_a_request(parser: RuleParser, text: str) -> None:
+    assert parser.parse(text).intent in ("empty", "out_of_domain")
+
+
+@pytest.mark.parametrize("text", ["call my mom", "turn off the kitchen lights", "set a timer for ten minutes",
+                                  "what's the weather tomorrow", "tell me a joke", "how are you", "thank you"])
+def test_other_assistants_jobs_are_out_of_domain(parser: RuleParser, text: str) -> None:
+    assert parser.parse(text).intent == "out_of_domain"
+
+
+@pytest.mark.parametrize("text, sort", [
+    ("surprise me", "surprise"), ("what's trending", "trending"), ("what's popular right now", "popularity"),
+    ("any hidden gems", "hidden"), ("the best comedies of 2019", "rating"), ("what's new", "newest"),
+])
+def test_requests_about_the_collection(parser: RuleParser, text: str, sort: str) -> None:
+    q = parser.parse(text)
+    assert q.sort == sort and "surprise" not in q.mood and not q.topics
+
+
+def test_mood_words_never_match_titles(parser: RuleParser) -> None:
+    q = parser.parse("something to fall asleep to")
+    assert {"fall", "asleep", "sleep"} <= set(q.quiet_words) and not q.mood
+
+
+def test_each_genre_form_is_found(parser: RuleParser) -> None:
+    """Every genre the vocabulary knows is reachable by some spoken form."""
+    reachable = {g for _, genres in GENRE_FORMS for g in genres}
+    assert reachable >= set(GENRE_WORDS) - {"musical"} | {"music", "standup", "kids", "family"}
