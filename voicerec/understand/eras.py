@@ -75,7 +75,7 @@ def extract_runtime(t: str, q: Query) -> str:
             elif q.runtime_max is None and q.runtime_min is None:
                 q.runtime_max = n + 10
             t = t.replace(m.group(0), " ", 1)
-    if q.runtime_max is None and re.search(r"\b(?:quick|short|shorter|brief|bite[\s-]?sized)\b", t):
+    if q.runtime_max is None and re.search(r"\b(?:quick|short|brief|bite[\s-]?sized)\b", t):
         q.runtime_max = 30 if q.kind == "show" else 95
         t = _sub(r"\b(?:something |a )?(?:quick|short|brief|bite[\s-]?sized)(?: one)?\b", t)
     if q.runtime_min is None and re.search(r"\b(?:really long|very long|long|lengthy|epic[\s-]length)\b", t) \
@@ -178,9 +178,9 @@ def extract_years(t: str, q: Query, newest_year: int) -> str:
         (r"\bthis year\b", (ny, None)), (r"\blast year\b", (ny - 1, ny - 1)),
         (r"\b(?:last|past) (?:few|couple(?: of)?) years\b", (ny - 3, None)),
         (r"\b(?:last|past) (?:decade|10 years)\b", (ny - 10, None)),
-        (r"\b(?:brand[\s-]new|new|newer|recent|recently released|latest|modern|current|fresh|contemporary)\b", (ny - 3, None)),
+        (r"\b(?:brand[\s-]new|new|recent|recently released|latest|modern|current|fresh|contemporary)\b", (ny - 3, None)),
         (r"\b(?:black and white|golden age|silent (?:film|movie)s?)\b", (None, 1960)),
-        (r"\b(?:old(?:ie)?s?|older|classic|classics|vintage|retro|old[\s-]school)\b", (None, 1989)),
+        (r"\b(?:old(?:ie)?s?|classic|classics|vintage|retro|old[\s-]school)\b", (None, 1989)),
     ]
     if q.year_min is None and q.year_max is None:
         for pat, (lo, hi) in rel:

@@ -20,8 +20,9 @@ _ORD = r"(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|1|2|3|4|5|one
 _ORD_WORDS = {**ORDINALS, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "one": 1, "two": 2, "three": 3, "middle": 2}
 _NTH = rf"(?:the\s+)?(?:number\s+)?{_ORD}(?:\s+(?:one|title|movie|film|show|series|suggestion|pick))?"
 _DESCRIBE = re.compile(
-    rf"\b(?:(?:tell|talk) (?:me |us )?(?:more |a bit |a little )?(?:more )?about|more (?:info|information|details) "
-    rf"(?:on|about)|what(?:'s| is) {_NTH} about|describe|what about|how about|and|what(?:'s| is) {_NTH} like)\s+{_NTH}\b"
+    rf"\b(?:(?:tell|talk) (?:me |us )?(?:more |a bit |a little )?(?:more )?about|more (?:info |information |details )?"
+    rf"(?:on|about)|describe|what about|how about|and|info on|details on)\s+{_NTH}\b"
+    rf"|\bwhat(?:'s| is| was) {_NTH} (?:about|like)\b|\bwhat happens in {_NTH}\b"
     rf"|^(?:the\s+)?{_ORD}(?:\s+one)?[.!?]*$|\bnumber\s+{_ORD}\b")
 _LIKE_NTH = re.compile(rf"\b(?:more |something |anything |ones? )?(?:like|similar to)\s+{_NTH}\b")
 _SEEN = re.compile(

@@ -1,0 +1,54 @@
+"""The household through the one pipeline: its services, its age ceiling, what it has seen, what it
+is not in the mood for. Real catalogue, real state files."""
+
+from __future__ import annotations
+
+import pytest
+
+from voicerec.assistant import Assistant
+
+
+@pytest.fixture
+def home(settings):
+    def make(**changes) -> Assistant:
+        return Assistant(settings.model_copy(update=changes))
+    return make
+
+
+def test_a_seen_title_never_comes_back(home) -> None:
+    a = home()
+    first = a.answer("a family movie for tonight", session="s")
+    second_title = first.results[1]
+    after = a.answer("we've already seen the second one", session="s")
+    assert second_title.title in after.reply and after.results
+    assert second_title.id not in {r.id for r in after.results}
+    assert second_title.id in a.seen.ids()
+    for text in ("a family movie for tonight", "something like " + first.results[0].title, "a family comedy"):
+        assert second_title.id not in {r.id for r in a.answer(text).results}
+
+
+def test_my_services_are_respected(home) -> None:
+    a = home(my_services=["disney", "hulu"])
+    for text in ("a comedy", "something scary", "a korean thriller", "a documentary about space"):
+        answer = a.answer(text)
+        assert answer.results and all({"disney", "hulu"} & set(r.services) for r in answer.results), text
+    other = a.answer("a comedy on netflix")
+    assert other.results and all("netflix" in r.services for r in other.results)
+    assert "not one of your services" in other.reply
+
+
+def test_the_household_age_ceiling_is_not_lifted_by_voice(home) -> None:
+    a = home(max_age=7)
+    for text in ("a horror film for adults", "an r rated thriller", "a movie for a 16 year old", "something dark"):
+        answer = a.answer(text)
+        assert all(r.min_age is not None and r.min_age <= 7 for r in answer.results), text
+
+
+def test_not_in_the_mood_for_lasts_the_conversation(home) -> None:
+    a = home()
+    first = a.answer("i'm not in the mood for horror, something exciting", session="m")
+    assert first.results and not any("horror" in r.genres for r in first.results)
+    later = a.answer("a movie from the eighties", session="m")
+    assert later.results and not any("horror" in r.genres for r in later.results)
+    elsewhere = a.answer("a scary movie from the eighties", session="other")
+    assert any("horror" in r.genres for r in elsewhere.results)
