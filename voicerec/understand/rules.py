@@ -49,6 +49,11 @@ _SIMILAR = re.compile(
     r"|in the style of|comparable to)\s+"
     r"(?:the (?:movie|film|show|series) )?(.+?)(?=\s+(?:but|with|on|from|that|which|and|or|for|in|starring|under|over"
     r"|except|without|not|only|just|if|i|please|thanks|maybe|so|because)\b|[,.!?]|$)")
+# filler too common in titles to say anything ("The Man from Nowhere"): never used to rule a title out
+_FUNCTION_WORDS = frozenset({"that", "this", "with", "from", "have", "what", "some", "about", "into", "than", "more",
+                             "less", "your", "their", "them", "they", "there", "here", "which", "where", "when",
+                             "just", "also", "only", "over", "under", "been", "were", "will", "then", "each", "both",
+                             "show", "shows", "movie", "movies", "film", "films", "series"})
 _POLITE_END = frozenset({"please", "thanks", "thank", "you", "tonight", "now", "maybe", "then", "ok", "okay",
                          "perhaps", "instead", "too", "again"})
 _WISH = re.compile(r"\b(?:i'?d|i|we'?d|we|you|would|also|really|do|don'?t)\s*$")
@@ -81,8 +86,10 @@ class RuleParser:
         if q.kind is None and q.seasons_max is None and max(q.runtime_max or 0, q.runtime_min or 0) >= 70:
             q.kind = "movie"  # "under two hours" is about a film; episodes are not measured in hours
         q.mood = self._residue(" ".join(residue))
-        said = set(re.findall(r"[a-z]+", " ".join(residue)))  # what no step took: occasion and filler words
-        q.quiet_words += [w for w in sorted(said & (OCCASION_WORDS | QUIET_FILLER)) if w not in q.quiet_words]
+        said = set(re.findall(r"[a-z]+", t))  # said, less any title or name: occasion and filler words
+        quiet = said & (OCCASION_WORDS | QUIET_FILLER) | {w for w in said if w in FILLER and len(w) >= 4
+                                                            and w not in _FUNCTION_WORDS}
+        q.quiet_words += [w for w in sorted(quiet) if w not in q.quiet_words]
         self._bare_title(q)
         if not q.has_filters(ignore_mood=True) and domain.CHAT.search(t) and not domain.STRONG.search(t):
             q.intent, q.mood = "out_of_domain", ""  # "thank you", "how are you"
