@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -49,7 +52,7 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
     return {
         "stored": stored,
         "sent": sent,
-        "network_listeners": [],
+        "network_listeners": active_listeners(settings),
         "summary": (
             "Nothing leaves this machine." if not sent
             else f"Requests are sent as text to the LLM server at {sent[0]['to']}."
@@ -72,6 +75,38 @@ def render(report: dict[str, Any]) -> str:
             lines.append(f"  - to {s['to']} ({'this machine' if s['local'] else 'another machine'}): {s['what']}")
     else:
         lines.append("Sent elsewhere: nothing (no LLM server is configured).")
-    lines.append("No network listener: push-to-talk uses a local Unix socket only.")
+    for item in report["network_listeners"]:
+        lines.append(f"Listening: {item['what']} at {item['address']} (pid {item['pid']}): it hears requests "
+                     "as text or audio from whoever can reach that address, and keeps no audio.")
+    if not report["network_listeners"]:
+        lines.append("No network listener: push-to-talk uses a local Unix socket only.")
     lines.append(f"To erase history and conversations: {report['erase']}")
     return "\n".join(lines)
+
+
+@contextmanager
+def listening(settings: Settings, name: str, what: str, address: str) -> Iterator[None]:
+    """While inside, `voicerec privacy` lists this process as listening at `address`."""
+    folder = settings.state_dir / "listening"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps({"what": what, "address": address, "pid": os.getpid()}))
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def active_listeners(settings: Settings) -> list[dict[str, Any]]:
+    """The network servers of voicerec running now (a file left by a killed one is ignored)."""
+    found = []
+    for path in sorted((settings.state_dir / "listening").glob("*.json")):
+        try:
+            item = json.loads(path.read_text())
+            os.kill(int(item["pid"]), 0)
+        except PermissionError:
+            pass  # running, as another user
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        found.append(item)
+    return found
