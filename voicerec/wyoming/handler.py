@@ -15,6 +15,7 @@ leaves to the server:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 
@@ -34,6 +35,7 @@ from voicerec.wyoming.wire import ProtocolError, read_event
 log = logging.getLogger(__name__)
 
 MAX_BAD_LINES = 3
+LINGER_S, LINGER_BYTES = 2.0, 1 << 22
 
 
 class Connection(AsyncEventHandler):
@@ -73,6 +75,7 @@ class Connection(AsyncEventHandler):
                 await self.write_event(Error(text=str(e), code=e.code).event())
                 bad += 1
                 if e.fatal or bad >= MAX_BAD_LINES:
+                    await self._linger()
                     return
                 continue
             if event is None:
@@ -88,6 +91,15 @@ class Connection(AsyncEventHandler):
             except Busy as e:
                 log.info("busy: %s", e)
                 await self.write_event(Error(text=f"busy: {e}", code="busy").event())
+
+    async def _linger(self) -> None:
+        """Before closing on a bad stream, read (and drop) what the client is still sending, for a
+        moment: closing with unread data resets the connection, which can lose the error sent."""
+        with contextlib.suppress(TimeoutError, ConnectionError):
+            async with asyncio.timeout(LINGER_S):
+                for _ in range(LINGER_BYTES // 65536):
+                    if not await self.reader.read(65536):
+                        break
 
     async def handle_event(self, event: Event) -> bool:
         kind = event.type
@@ -118,9 +130,9 @@ class Connection(AsyncEventHandler):
             asr.check_format(start.rate, start.width, start.channels)
             self.audio = asr.AudioIn(self.service.settings.stt.max_seconds)
         elif AudioChunk.is_type(event.type):
-            if self.audio is None:  # older clients send no audio-start
-                self.audio = asr.AudioIn(self.service.settings.stt.max_seconds)
-            self.audio.add(AudioChunk.from_event(event))
+            audio = self.audio or asr.AudioIn(self.service.settings.stt.max_seconds)  # some send no audio-start
+            audio.add(AudioChunk.from_event(event))
+            self.audio = audio
         elif AudioStop.is_type(event.type):
             audio, context = self.audio, self.asr_context
             self.audio, self.asr_context = None, None
