@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from wer import word_errors  # bench/wer.py
 from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.client import AsyncTcpClient
@@ -36,7 +37,6 @@ from wyoming.ping import Ping, Pong
 from wyoming.tts import Synthesize, SynthesizeChunk, SynthesizeStart, SynthesizeStop, SynthesizeStopped
 
 from voicerec.speech.playback import resample
-from voicerec.speech.wer import word_errors
 from voicerec.text import norm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,8 +195,7 @@ def heard(whisper, audio: np.ndarray, rate: int) -> str:
 
 
 def answer_in_process(assistant, text: str, session: str | None = None):  # noqa: ANN001, ANN201
-    answer = getattr(assistant, "answer", None) or assistant.ask  # TEMPORARY until the pipeline API lands
-    return answer(text, session=session)
+    return assistant.answer(text, session=session)
 
 
 # -- describe, and start-up as systemd sees it --------------------------------------------------------

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from voicerec.config import Settings
+from voicerec.state.listeners import active_listeners
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
@@ -83,30 +81,3 @@ def render(report: dict[str, Any]) -> str:
     lines.append(f"To erase history and conversations: {report['erase']}")
     return "\n".join(lines)
 
-
-@contextmanager
-def listening(settings: Settings, name: str, what: str, address: str) -> Iterator[None]:
-    """While inside, `voicerec privacy` lists this process as listening at `address`."""
-    folder = settings.state_dir / "listening"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.json"
-    path.write_text(json.dumps({"what": what, "address": address, "pid": os.getpid()}))
-    try:
-        yield
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def active_listeners(settings: Settings) -> list[dict[str, Any]]:
-    """The network servers of voicerec running now (a file left by a killed one is ignored)."""
-    found = []
-    for path in sorted((settings.state_dir / "listening").glob("*.json")):
-        try:
-            item = json.loads(path.read_text())
-            os.kill(int(item["pid"]), 0)
-        except PermissionError:
-            pass  # running, as another user
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        found.append(item)
-    return found

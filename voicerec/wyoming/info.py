@@ -6,6 +6,7 @@ these programs, and offers only programs and models marked installed, in their l
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from wyoming.info import (
@@ -19,19 +20,25 @@ from wyoming.info import (
     TtsVoice,
 )
 
-import voicerec
 from voicerec.config import Settings
 
 LANGUAGES = ["en"]
 NAME = "voicerec"
 VOICEREC = Attribution(name="voicerec (GPL-3.0-or-later)",
-                       url=(Path(voicerec.__file__).resolve().parent.parent / "README.md").as_uri())
+                       url=(Path(__file__).resolve().parents[2] / "README.md").as_uri())
 WHISPER = Attribution(name="OpenAI Whisper, run by faster-whisper", url="https://github.com/openai/whisper")
 PIPER = Attribution(name="Piper text to speech", url="https://github.com/rhasspy/piper")
 
 
+def _version() -> str:
+    try:
+        return version("voicerec")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def build_info(settings: Settings) -> Info:
-    version = voicerec.__version__
+    version = _version()
     whisper = "whisper-tiny.en" if settings.stt.model == "bundled" else Path(settings.stt.model).name
     return Info(
         handle=[HandleProgram(

@@ -16,11 +16,11 @@ from urllib.parse import urlparse
 
 from wyoming.server import AsyncServer
 
-from voicerec import memory
 from voicerec.config import Settings
+from voicerec.daemon import malloc
 from voicerec.daemon.notify import Notifier
 from voicerec.errors import ConfigError, VoicerecError
-from voicerec.privacy import listening
+from voicerec.state.listeners import listening
 from voicerec.wyoming.handler import Connection
 from voicerec.wyoming.service import Service
 
@@ -69,7 +69,7 @@ def serve(settings: Settings, uri: str | None = None) -> int:
     if root.level != logging.DEBUG:  # --debug wins; otherwise one line per request, at log_level
         root.setLevel(getattr(logging, settings.log_level.upper(), logging.INFO))
         logging.getLogger("faster_whisper").setLevel(logging.WARNING)
-    memory.limit_arenas()  # before the models' thread pools start
+    malloc.limit_arenas()  # before the models' thread pools start
     return asyncio.run(_serve(settings, uri))
 
 

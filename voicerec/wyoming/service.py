@@ -43,9 +43,7 @@ class Service:
 
     def warm(self) -> None:
         """Load every model now, so the first client waits for nothing (called once, off the loop)."""
-        self.assistant.warm()
-        for _ in self.assistant.speak("Ready."):
-            pass
+        self.assistant.warm(hear=True, speak=True)
 
     def healthy(self) -> bool:
         return not any(lane.stuck(STUCK_S) for lane in self.lanes)
