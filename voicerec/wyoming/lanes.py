@@ -41,10 +41,11 @@ class Lane:
         self.running_since: float | None = None
         self.counts = {"done": 0, "busy": 0, "dropped": 0, "failed": 0}
 
-    def submit(self, fn: Callable[[threading.Event], T], cancel: threading.Event) -> concurrent.futures.Future[T]:
-        """Queue `fn(cancel)`; Busy when the lane is full."""
+    def submit(self, fn: Callable[[threading.Event], T], cancel: threading.Event,
+               admitted: bool = False) -> concurrent.futures.Future[T]:
+        """Queue `fn(cancel)`; Busy when the lane is full (unless `admitted`: more of work already let in)."""
         with self._lock:
-            if self.pending >= self.limit:
+            if self.pending >= self.limit and not admitted:
                 self.counts["busy"] += 1
                 raise Busy(f"{self.name}: {self.pending} requests ahead")
             self.pending += 1
@@ -56,14 +57,15 @@ class Lane:
         future.add_done_callback(self._finished)
         return future
 
-    async def run(self, fn: Callable[[threading.Event], T], cancel: threading.Event) -> T:
+    async def run(self, fn: Callable[[threading.Event], T], cancel: threading.Event, admitted: bool = False) -> T:
         """`fn(cancel)` on the lane's thread. Busy if full or not started within max_wait_s; if the
-        caller is cancelled, a queued job is dropped and a running one sees `cancel` set."""
-        future = self.submit(fn, cancel)
+        caller is cancelled, a queued job is dropped and a running one sees `cancel` set. `admitted`
+        work (the next piece of a reply already being spoken) is neither refused nor timed out."""
+        future = self.submit(fn, cancel, admitted)
         waiting = asyncio.wrap_future(future)
         waiting.add_done_callback(_retrieve)
         try:
-            return await asyncio.wait_for(asyncio.shield(waiting), self.max_wait_s)
+            return await asyncio.wait_for(asyncio.shield(waiting), None if admitted else self.max_wait_s)
         except TimeoutError:
             if future.cancel():  # still queued: give up its place
                 with self._lock:

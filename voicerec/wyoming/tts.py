@@ -8,7 +8,7 @@ The streaming form is what Home Assistant's Assist uses when the conversation ag
 arrives in pieces: the first sentence is spoken while the rest is still being written. (It also
 sends the whole text as a `Synthesize` inside the stream, for older servers; that one is ignored.)
 The voice's audio goes to the client as 16-bit mono chunks at the voice's own rate, each as soon
-as Piper has made it; if the client leaves, synthesis stops at the next chunk.
+as Piper has made it; if the client leaves, synthesis stops at the next piece.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 SAMPLES_PER_CHUNK = 1024
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
-_DONE = object()
 
 Write = Callable[[Event], Awaitable[None]]
 
@@ -59,27 +58,29 @@ class TextStream:
 
 async def speak(service: Service, text: str, write: Write, cancel: threading.Event) -> float:
     """Speak `text` to the client as one audio stream; returns its length in seconds (0 for no text).
-    Busy/Gone from the lane; ConnectionError if the client has gone."""
+    Busy/Gone from the lane; ConnectionError if the client has gone.
+
+    Each piece Piper makes (a sentence, or the first one's first clause) is its own job on the tts
+    lane, so replies to several clients take turns sentence by sentence: every client hears its
+    first sentence after one sentence of each reply ahead of it, not after whole replies. A reply
+    that has started keeps its place (only its first piece can be refused as busy), and the next
+    piece is made while the one before is being sent."""
     text = " ".join(text.split())
     if not text:
         return 0.0
-    loop = asyncio.get_running_loop()
-    chunks: asyncio.Queue = asyncio.Queue()
+    pieces = iter(service.assistant.speak(text))  # lazy: each next() synthesises one piece
 
-    def produce(cancelled: threading.Event) -> None:
-        for audio in service.assistant.speak(text):
-            if cancelled.is_set():
-                return
-            loop.call_soon_threadsafe(chunks.put_nowait, audio)
+    def next_piece(cancelled: threading.Event) -> np.ndarray | None:
+        return None if cancelled.is_set() else next(pieces, None)
 
     started = time.perf_counter()
-    job = asyncio.ensure_future(service.tts.run(produce, cancel))
-    job.add_done_callback(lambda _f: chunks.put_nowait(_DONE))
     rate = int(service.assistant.speak_rate)
     samples = 0
     first_ms = None
+    job = asyncio.ensure_future(service.tts.run(next_piece, cancel))
     try:
-        while (audio := await chunks.get()) is not _DONE:
+        while (audio := await job) is not None:
+            job = asyncio.ensure_future(service.tts.run(next_piece, cancel, admitted=True))
             if samples == 0:
                 first_ms = (time.perf_counter() - started) * 1000
                 await write(AudioStart(rate=rate, width=2, channels=1).event())
@@ -88,9 +89,8 @@ async def speak(service: Service, text: str, write: Write, cancel: threading.Eve
                 await write(AudioChunk(rate=rate, width=2, channels=1,
                                        audio=pcm[i:i + SAMPLES_PER_CHUNK].tobytes()).event())
             samples += len(pcm)
-        await job  # Busy, Gone or a failure surfaces here
     except BaseException:
-        cancel.set()  # stop Piper at its next chunk
+        cancel.set()  # the client has gone (or the lane failed): no more pieces
         job.cancel()
         raise
     if samples:
