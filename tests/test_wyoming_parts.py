@@ -47,10 +47,11 @@ def test_a_full_lane_says_busy_at_once_and_recovers() -> None:
         with pytest.raises(Busy):
             await lane.run(lambda c: "third", threading.Event())
         assert time.monotonic() - t0 < 5  # at once, not after the running job
+        more = asyncio.ensure_future(lane.run(lambda c: "more", threading.Event(), admitted=True))  # let in
         release.set()
-        assert (await first, await second) == ("first", "second")
+        assert (await first, await second, await more) == ("first", "second", "more")
         assert await lane.run(lambda c: "again", threading.Event()) == "again"
-        assert lane.pending == 0 and lane.counts["busy"] == 1 and lane.counts["done"] == 3
+        assert lane.pending == 0 and lane.counts["busy"] == 1 and lane.counts["done"] == 4
         lane.close()
 
     asyncio.run(go())
