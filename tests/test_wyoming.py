@@ -18,13 +18,13 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sd_notify import NotifyListener
 from wer import word_errors  # bench/wer.py
 from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
@@ -61,11 +61,7 @@ class Server:
         self.uri = f"tcp://127.0.0.1:{self.port}"
         self.tmp = tmp
         self.log_path = tmp / "server.log"
-        self.notes: list[str] = []
-        self._notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self._notify.bind(str(tmp / "notify.sock"))
-        self._notify.settimeout(0.5)
-        threading.Thread(target=self._collect, daemon=True).start()
+        self.systemd = NotifyListener(tmp / "notify.sock")
         (tmp / "config").mkdir()
         self.env = {
             **os.environ, "XDG_CONFIG_HOME": str(tmp / "config"), "VOICEREC_STATE_DIR": str(tmp / "state"),
@@ -74,21 +70,16 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-c", LAUNCH, str(TESTS), self.uri], cwd=tmp, stdout=subprocess.DEVNULL,
             stderr=self.log_path.open("w"),
-            env={**self.env, "NOTIFY_SOCKET": str(tmp / "notify.sock"), "WATCHDOG_USEC": "2000000"})
+            env={**self.env, **self.systemd.env()})
         deadline = time.monotonic() + 300
         while "READY=1" not in self.notes:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the server did not start ({self.proc.poll()}):\n{self.log()[-3000:]}")
             time.sleep(0.1)
 
-    def _collect(self) -> None:
-        while True:
-            try:
-                self.notes += self._notify.recv(4096).decode().split("\n")
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+    @property
+    def notes(self) -> list[str]:
+        return self.systemd.notes
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -104,7 +95,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self._notify.close()
+        self.systemd.close()
         return self.proc.returncode
 
 
