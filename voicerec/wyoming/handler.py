@@ -27,6 +27,7 @@ from wyoming.ping import Ping, Pong
 from wyoming.server import AsyncEventHandler
 from wyoming.tts import Synthesize, SynthesizeChunk, SynthesizeStart, SynthesizeStop, SynthesizeStopped
 
+from voicerec.errors import VoicerecError
 from voicerec.wyoming import asr, handle, tts
 from voicerec.wyoming.lanes import Busy, Gone
 from voicerec.wyoming.service import Service
@@ -91,6 +92,14 @@ class Connection(AsyncEventHandler):
             except Busy as e:
                 log.info("busy: %s", e)
                 await self.write_event(Error(text=f"busy: {e}", code="busy").event())
+            except VoicerecError as e:  # a model that cannot load, audio that cannot be used
+                log.warning("%s: %s", event.type, e.message)
+                await self.write_event(Error(text=e.message, code="failed").event())
+            except (ConnectionError, Gone):
+                raise
+            except Exception:  # a bug: logged whole, answered in one line, the server goes on
+                log.exception("%s event failed", event.type)
+                await self.write_event(Error(text=f"{event.type} failed (internal error)", code="failed").event())
 
     async def _linger(self) -> None:
         """Before closing on a bad stream, read (and drop) what the client is still sending, for a

@@ -9,9 +9,12 @@ says where, for `voicerec privacy`; zeroconf advertises it when asked to (and it
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
+import os
 import signal
+import sys
 from urllib.parse import urlparse
 
 from wyoming.server import AsyncServer
@@ -62,7 +65,8 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(settings: Settings, uri: str | None = None) -> int:
-    """Runs until SIGTERM/SIGINT, then returns 0 (a bad address or busy port: VoicerecError)."""
+    """Runs until SIGTERM/SIGINT, then ends the process with status 0 (a bad address or a busy
+    port: VoicerecError before anything is loaded or bound)."""
     uri = uri or settings.wyoming.uri
     check_address(uri, settings.wyoming.allow_lan)
     root = logging.getLogger()
@@ -70,7 +74,14 @@ def serve(settings: Settings, uri: str | None = None) -> int:
         root.setLevel(getattr(logging, settings.log_level.upper(), logging.INFO))
         logging.getLogger("faster_whisper").setLevel(logging.WARNING)
     malloc.limit_arenas()  # before the models' thread pools start
-    return asyncio.run(_serve(settings, uri))
+    rc = asyncio.run(_serve(settings, uri))
+    # as the daemon does: end here, without the interpreter's teardown of native thread pools
+    # (CTranslate2, onnxruntime), which can abort a process stopped in the middle of a request
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(rc)
 
 
 async def _serve(settings: Settings, uri: str) -> int:

@@ -69,18 +69,19 @@ async def speak(service: Service, text: str, write: Write, cancel: threading.Eve
     if not text:
         return 0.0
     pieces = iter(service.assistant.speak(text))  # lazy: each next() synthesises one piece
+    stop = threading.Event()  # this reply's: set when it is abandoned (the connection may go on)
 
-    def next_piece(cancelled: threading.Event) -> np.ndarray | None:
-        return None if cancelled.is_set() else next(pieces, None)
+    def next_piece(stopped: threading.Event) -> np.ndarray | None:
+        return None if stopped.is_set() or cancel.is_set() else next(pieces, None)
 
     started = time.perf_counter()
     rate = int(service.assistant.speak_rate)
     samples = 0
     first_ms = None
-    job = asyncio.ensure_future(service.tts.run(next_piece, cancel))
+    job = asyncio.ensure_future(service.tts.run(next_piece, stop))
     try:
         while (audio := await job) is not None:
-            job = asyncio.ensure_future(service.tts.run(next_piece, cancel, admitted=True))
+            job = asyncio.ensure_future(service.tts.run(next_piece, stop, admitted=True))
             if samples == 0:
                 first_ms = (time.perf_counter() - started) * 1000
                 await write(AudioStart(rate=rate, width=2, channels=1).event())
@@ -90,7 +91,7 @@ async def speak(service: Service, text: str, write: Write, cancel: threading.Eve
                                        audio=pcm[i:i + SAMPLES_PER_CHUNK].tobytes()).event())
             samples += len(pcm)
     except BaseException:
-        cancel.set()  # the client has gone (or the lane failed): no more pieces
+        stop.set()  # busy, the client has gone, or a failure: no more pieces of this reply
         job.cancel()
         raise
     if samples:
