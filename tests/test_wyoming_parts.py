@@ -4,6 +4,7 @@ conversion, sentence streaming, the address check, and 'busy' from a full lane t
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 
@@ -219,3 +220,51 @@ def test_conversation_ids() -> None:
     for bad in (None, [], "abc", {}, {"conversation_id": ""}, {"conversation_id": None}, {"conversation_id": True},
                 {"conversation_id": {"a": 1}}):
         assert handle.conversation_id(bad) is None
+
+
+# -- failures become answers ---------------------------------------------------------------------------
+
+def test_a_model_that_cannot_load_is_an_error_event_and_the_connection_goes_on(tmp_path, catalog_path) -> None:
+    """A server whose Whisper model and Piper voice are missing (they load on first use here):
+    the client gets one-line error events, and the same connection still answers typed requests."""
+    from wyoming.asr import Transcript as Said
+    from wyoming.audio import AudioStart, AudioStop
+    from wyoming.client import AsyncTcpClient
+    from wyoming.server import AsyncServer
+    from wyoming.tts import Synthesize
+
+    from voicerec.wyoming.handler import Connection
+    from voicerec.wyoming.service import Service
+
+    settings = Settings(catalog_path=catalog_path, state_dir=tmp_path,
+                        stt={"model": str(tmp_path / "no-such-model")}, tts={"voice": str(tmp_path / "gone.onnx")})
+    service = Service(settings)
+
+    async def go() -> list:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = AsyncServer.from_uri(f"tcp://127.0.0.1:{port}")
+        await server.start(lambda r, w: Connection(service, r, w))
+        try:
+            async with AsyncTcpClient("127.0.0.1", port, connect_timeout=10, read_timeout=120) as c:
+                got = []
+                await c.write_event(AudioStart(rate=16000, width=2, channels=1).event())
+                await c.write_event(AudioChunk(rate=16000, width=2, channels=1,
+                                               audio=tone(16000, 1.0).tobytes()).event())
+                await c.write_event(AudioStop().event())
+                got.append(await c.read_event())
+                await c.write_event(Synthesize("Here is one comedy.").event())
+                got.append(await c.read_event())
+                await c.write_event(Said("a comedy", context={"conversation_id": "z"}).event())
+                got.append(await c.read_event())
+                return got
+        finally:
+            await server.stop()
+
+    stt_error, tts_error, answer = asyncio.run(go())
+    service.close()
+    assert stt_error.type == "error" and stt_error.data["code"] == "failed"
+    assert "Whisper model folder not found" in stt_error.data["text"] and "\n" not in stt_error.data["text"]
+    assert tts_error.type == "error" and "Piper voice not found" in tts_error.data["text"]
+    assert Handled.is_type(answer.type)
