@@ -84,22 +84,23 @@ class Connection(AsyncEventHandler):
                     log.info("asr: client left mid-stream after %d chunks; dropped", self.audio.chunks)
                 return
             bad = 0
+            kind = event.type[:40]  # a client's words: short, and quoted in the log
             try:
                 await self.handle_event(event)
             except (asr.BadAudio, KeyError, TypeError, ValueError, AttributeError) as e:
-                log.info("bad %s event: %s", event.type, e)
-                await self.write_event(Error(text=f"bad {event.type} event: {_reason(e)}", code="bad-event").event())
+                log.info("bad %r event: %s", kind, _reason(e))
+                await self.write_event(Error(text=f"bad {kind} event: {_reason(e)}", code="bad-event").event())
             except Busy as e:
                 log.info("busy: %s", e)
                 await self.write_event(Error(text=f"busy: {e}", code="busy").event())
             except VoicerecError as e:  # a model that cannot load, audio that cannot be used
-                log.warning("%s: %s", event.type, e.message)
+                log.warning("%s: %s", kind, e.message)
                 await self.write_event(Error(text=e.message, code="failed").event())
             except (ConnectionError, Gone):
                 raise
             except Exception:  # a bug: logged whole, answered in one line, the server goes on
-                log.exception("%s event failed", event.type)
-                await self.write_event(Error(text=f"{event.type} failed (internal error)", code="failed").event())
+                log.exception("%r event failed", kind)
+                await self.write_event(Error(text=f"{kind} failed (internal error)", code="failed").event())
 
     async def _linger(self) -> None:
         """Before closing on a bad stream, read (and drop) what the client is still sending, for a
@@ -192,5 +193,5 @@ class Connection(AsyncEventHandler):
 
 def _reason(e: Exception) -> str:
     if isinstance(e, KeyError):
-        return f"missing {e}"
-    return str(e).splitlines()[0] if str(e) else type(e).__name__
+        return f"missing {e}"[:200]
+    return (str(e).splitlines()[0] if str(e) else type(e).__name__)[:200]
