@@ -9,7 +9,8 @@ leaves to the server:
 - A known event with unusable data (no text, a bad audio format) is answered with an `error`.
 - A server at its client limit answers `error` ("busy") and closes; a full lane answers a typed
   request with `not-handled` ("busy") and audio or speech requests with `error` ("busy").
-- A client that leaves mid-stream is forgotten: its audio is dropped, its queued work cancelled.
+- A client that leaves mid-stream is forgotten: its audio is dropped, its queued work cancelled;
+  one silent for IDLE_S (a peer gone without closing) is closed, so it holds no client slot.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from voicerec.wyoming.wire import ProtocolError, read_event
 log = logging.getLogger(__name__)
 
 MAX_BAD_LINES = 3
+IDLE_S = 300  # a connection that sends nothing for this long (a peer gone without a word) is closed
 LINGER_S, LINGER_BYTES = 2.0, 1 << 22
 
 
@@ -71,7 +73,11 @@ class Connection(AsyncEventHandler):
         bad = 0
         while True:
             try:
-                event = await read_event(self.reader, self.service.limits)
+                async with asyncio.timeout(IDLE_S):
+                    event = await read_event(self.reader, self.service.limits)
+            except TimeoutError:
+                log.info("closing a connection idle for %d s", IDLE_S)  # its slot is free again
+                return
             except ProtocolError as e:
                 await self.write_event(Error(text=str(e), code=e.code).event())
                 bad += 1
