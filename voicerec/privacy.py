@@ -80,4 +80,3 @@ def render(report: dict[str, Any]) -> str:
         lines.append("No network listener: push-to-talk uses a local Unix socket only.")
     lines.append(f"To erase history and conversations: {report['erase']}")
     return "\n".join(lines)
-
