@@ -210,7 +210,7 @@ def test_a_full_handle_lane_answers_not_handled_busy(tmp_path, catalog_path, ass
     busy, ok = asyncio.run(go())
     service.close()
     assert NotHandled.is_type(busy.type) and busy.data == {"text": handle.BUSY, "context": {"conversation_id": "x"}}
-    assert Handled.is_type(ok.type) and ok.data["text"].startswith("Here")
+    assert Handled.is_type(ok.type) and ok.data["text"] and ok.data["text"] != handle.BUSY
 
 
 def test_conversation_ids() -> None:
