@@ -506,6 +506,17 @@ def test_clients_beyond_the_limit_are_told_busy(server: Server) -> None:
     assert Handled.is_type(after.type)
 
 
+# -- after every test that compares with in-process answers: "I've seen it" changes the household's ----------
+
+def test_seen_marks_the_title_of_its_own_conversation(server: Server, assistant) -> None:
+    title = answer_in_process(assistant, "a war film").results[0].title
+    assert title in run(ask(server, "a war film", "den")).data["text"]
+    elsewhere = run(ask(server, "I've seen the first one", "attic")).data["text"]  # nothing shown here
+    assert title not in elsewhere and not elsewhere.startswith("Got it")
+    assert run(ask(server, "I've seen the first one", "den")).data["text"].startswith(f"Got it, you've seen {title}")
+    assert title not in run(ask(server, "a war film", "hall")).data["text"]  # the household has seen it
+
+
 # -- last: addresses, and stopping ---------------------------------------------------------------------
 
 def test_listening_beyond_loopback_needs_allow_lan(server: Server) -> None:
