@@ -4,6 +4,9 @@
 #
 #   sudo systemd/install.sh            install or update, then (re)start the service
 #   sudo systemd/install.sh --no-start install or update only
+#   sudo systemd/install.sh --wyoming  the Wyoming server for Home Assistant instead of the
+#                                      push-to-talk daemon (steps 1-5 the same; step 6:
+#                                      systemd/install-wyoming.sh). Run both for both.
 #
 # What it does:
 #   1. Debian packages: PortAudio, ALSA tools, Python venv support
@@ -21,7 +24,14 @@ STATE=/var/lib/voicerec
 ETC=/etc/voicerec
 USER_NAME=voicerec
 START=1
-[ "${1:-}" = "--no-start" ] && START=0
+WYOMING=0
+for arg in "$@"; do
+    case "$arg" in
+        --no-start) START=0 ;;
+        --wyoming) WYOMING=1 ;;
+        *) echo "usage: $0 [--no-start] [--wyoming]" >&2; exit 2 ;;
+    esac
+done
 log() { printf '[voicerec-install] %s\n' "$*" >&2; }
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root: sudo $0" >&2; exit 1; }
@@ -102,6 +112,11 @@ model = "bundled"        # Whisper tiny.en, shipped with the package
 [tts]
 voice = "joe"            # the bundled Piper voice
 
+[wyoming]                # `voicerec wyoming` (install.sh --wyoming): Home Assistant's Assist
+uri = "tcp://127.0.0.1:10700"   # this machine only; Home Assistant elsewhere: tcp://0.0.0.0:10700
+allow_lan = false        # Wyoming has NO authentication: true lets anyone on your network use it
+zeroconf = false         # true: Home Assistant discovers it (needs allow_lan and pip install zeroconf)
+
 # [llm]                  # optional: any OpenAI-compatible server for harder requests
 # base_url = "http://192.168.1.20:8080/v1"
 TOML
@@ -115,6 +130,7 @@ runuser -u "$USER_NAME" -- env VOICEREC_STATE_DIR="$STATE" VOICEREC_CATALOG_PATH
     "$VENV/bin/voicerec" catalog build --if-stale >/dev/null
 
 # 6. the unit -----------------------------------------------------------------------------------
+[ "$WYOMING" -eq 1 ] && exec "$PREFIX/systemd/install-wyoming.sh" "$START"
 install -m 0644 "$PREFIX/systemd/voicerec.service" /etc/systemd/system/voicerec.service
 systemctl daemon-reload
 if [ "$START" -eq 1 ]; then

@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pulse import DEFAULT_PA, _client_env, read_wav, voiced_span
+from sd_notify import NotifyListener
 from takes import seed_onnx
 
 from voicerec.daemon.control import send_command
@@ -99,31 +99,22 @@ class DaemonProcess:
         self.tmp, self.pulse = tmp, pulse
         self.socket = tmp / "run" / "control.sock"
         self.log_path = tmp / "daemon.log"
-        self.notes: list[str] = []
-        self._notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self._notify.bind(str(tmp / "notify.sock"))
-        self._notify.settimeout(0.5)
-        threading.Thread(target=self._collect, daemon=True).start()
+        self.systemd = NotifyListener(tmp / "notify.sock")
         (tmp / "config" / "voicerec").mkdir(parents=True)
         env = {
             **pulse.env, "XDG_CONFIG_HOME": str(tmp / "config"), "VOICEREC_STATE_DIR": str(tmp / "state"),
             "VOICEREC_CATALOG_PATH": str(catalog), "VOICEREC_PTT__SOCKET_PATH": str(self.socket),
             "VOICEREC_AUDIO__INPUT_DEVICE": "pulse", "VOICEREC_AUDIO__OUTPUT_DEVICE": "pulse",
-            "NOTIFY_SOCKET": str(tmp / "notify.sock"), "WATCHDOG_USEC": "2000000",
+            **self.systemd.env(),
         }
         env.pop("WATCHDOG_PID", None)
         env.update(extra_env or {})
         self.proc = subprocess.Popen([sys.executable, "-m", "voicerec.cli", "run"], env=env, cwd=tmp,
                                      stdout=subprocess.DEVNULL, stderr=self.log_path.open("w"))
 
-    def _collect(self) -> None:
-        while True:
-            try:
-                self.notes += self._notify.recv(4096).decode().split("\n")
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+    @property
+    def notes(self) -> list[str]:
+        return self.systemd.notes
 
     def status(self) -> dict:
         return json.loads(send_command(self.socket, "status"))
@@ -175,7 +166,7 @@ class DaemonProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self._notify.close()
+        self.systemd.close()
 
 
 def results_of(line: str) -> list[str]:

@@ -25,6 +25,8 @@ LAYERS: dict[str, int] = {
     "voicerec.assistant": 5,
     "voicerec.daemon": 6, "voicerec.wyoming": 6, "voicerec.privacy": 6,
     "voicerec.cli": 7,
+    # dependency-free process helpers that live with the daemon and serve the Wyoming server too
+    "voicerec.daemon.notify": 0, "voicerec.daemon.malloc": 0,
 }
 FRONT_ENDS = ("voicerec.cli", "voicerec.daemon", "voicerec.wyoming")
 # what a front-end may not import: the stages behind the pipeline

@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     answer_opts(sp)
     sp.add_argument("file")
     sub.add_parser("run", help="the daemon: push-to-talk, microphone, speakers")
+    sp = sub.add_parser("wyoming", help="serve Home Assistant's Assist over the Wyoming protocol")
+    sp.add_argument("--uri", help="tcp://HOST:PORT or unix://PATH (default: [wyoming] uri, tcp://127.0.0.1:10700)")
     sp = sub.add_parser("ptt", help="press or release push-to-talk on the running daemon")
     sp.add_argument("action", choices=["press", "release", "toggle", "status"])
     sp = sub.add_parser("catalog", help="build or describe catalog.db")
@@ -160,6 +162,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return run_daemon(settings, config_file=args.config)
 
 
+def cmd_wyoming(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.wyoming.server import serve
+
+    return serve(settings, args.uri)
+
+
 def cmd_ptt(args: argparse.Namespace, settings: Settings) -> int:
     from voicerec.daemon.control import send_command
 
@@ -216,7 +224,7 @@ def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
 
 
 COMMANDS = {
-    "ask": cmd_ask, "listen": cmd_listen, "run": cmd_run, "ptt": cmd_ptt, "catalog": cmd_catalog,
+    "ask": cmd_ask, "listen": cmd_listen, "run": cmd_run, "wyoming": cmd_wyoming, "ptt": cmd_ptt, "catalog": cmd_catalog,
     "voices": cmd_voices, "devices": cmd_devices, "history": cmd_history, "privacy": cmd_privacy,
 }
 

@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from voicerec.errors import ConfigError
 from voicerec.vocab.places import SERVICES, service_of
@@ -102,6 +102,27 @@ class PTTSettings(BaseModel):
     socket_path: Path | None = Field(None, description="control socket; default <state_dir>/control.sock")
 
 
+class WyomingSettings(BaseModel):
+    """`voicerec wyoming`: the server Home Assistant's Assist pipeline talks to (docs in README)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    uri: str = Field("tcp://127.0.0.1:10700", description="tcp://HOST:PORT or unix://PATH to listen on")
+    allow_lan: bool = Field(False, description="Wyoming has no authentication: only with this set may the "
+                            "server listen on an address other machines can reach")
+    zeroconf: bool = Field(False, description="advertise _wyoming._tcp so Home Assistant finds the server "
+                           "(needs allow_lan and the zeroconf package)")
+    zeroconf_name: str = Field("voicerec", min_length=1, max_length=60)
+    max_clients: int = Field(64, ge=1, le=4096, description="connections beyond this are answered 'busy'")
+    handle_queue: int = Field(32, ge=0, le=10000, description="typed requests waiting beyond the one running")
+    asr_queue: int = Field(8, ge=0, le=1000, description="recordings waiting to be transcribed")
+    tts_queue: int = Field(8, ge=0, le=1000, description="replies waiting to be spoken")
+    max_wait_s: float = Field(15.0, gt=0, le=600, description="a request not started by then is answered 'busy'")
+    max_text_chars: int = Field(1000, ge=10, le=100_000, description="longest request text")
+    max_speech_chars: int = Field(5000, ge=10, le=1_000_000, description="longest text to speak")
+    max_payload_bytes: int = Field(1 << 20, ge=4096, le=64 << 20, description="largest audio chunk")
+
+
 class Settings(BaseModel):
     catalog_path: Path = Field(default_factory=default_catalog_path)
     data_dir: Path = PROJECT_ROOT / "data" / "catalog"
@@ -132,6 +153,7 @@ class Settings(BaseModel):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     audio: AudioSettings = Field(default_factory=AudioSettings)
     ptt: PTTSettings = Field(default_factory=PTTSettings)
+    wyoming: WyomingSettings = Field(default_factory=WyomingSettings)
 
     @property
     def control_socket(self) -> Path:

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from voicerec.config import Settings
+from voicerec.state.listeners import active_listeners
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
@@ -49,7 +50,7 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
     return {
         "stored": stored,
         "sent": sent,
-        "network_listeners": [],
+        "network_listeners": active_listeners(settings),
         "summary": (
             "Nothing leaves this machine." if not sent
             else f"Requests are sent as text to the LLM server at {sent[0]['to']}."
@@ -72,6 +73,10 @@ def render(report: dict[str, Any]) -> str:
             lines.append(f"  - to {s['to']} ({'this machine' if s['local'] else 'another machine'}): {s['what']}")
     else:
         lines.append("Sent elsewhere: nothing (no LLM server is configured).")
-    lines.append("No network listener: push-to-talk uses a local Unix socket only.")
+    for item in report["network_listeners"]:
+        lines.append(f"Listening: {item['what']} at {item['address']} (pid {item['pid']}): it hears requests "
+                     "as text or audio from whoever can reach that address, and keeps no audio.")
+    if not report["network_listeners"]:
+        lines.append("No network listener: push-to-talk uses a local Unix socket only.")
     lines.append(f"To erase history and conversations: {report['erase']}")
     return "\n".join(lines)

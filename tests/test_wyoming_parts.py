@@ -1,0 +1,270 @@
+"""The Wyoming server's parts on their own: lanes (real threads, real blocking work), audio format
+conversion, sentence streaming, the address check, and 'busy' from a full lane through handle."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+
+import numpy as np
+import pytest
+from wyoming.asr import Transcript
+from wyoming.audio import AudioChunk
+from wyoming.handle import Handled, NotHandled
+
+from voicerec.config import Settings
+from voicerec.errors import ConfigError
+from voicerec.wyoming import asr, handle
+from voicerec.wyoming.lanes import Busy, Lane
+from voicerec.wyoming.server import check_address
+from voicerec.wyoming.tts import TextStream
+
+
+def blocker() -> tuple[threading.Event, threading.Event, object]:
+    """A job that says when it has started and then waits to be let go."""
+    started, release = threading.Event(), threading.Event()
+
+    def job(_cancel: threading.Event) -> str:
+        started.set()
+        assert release.wait(30)
+        return "first"
+
+    return started, release, job
+
+
+# -- lanes ------------------------------------------------------------------------------------------
+
+def test_a_full_lane_says_busy_at_once_and_recovers() -> None:
+    async def go() -> None:
+        lane = Lane("t", queue=1, max_wait_s=60)
+        started, release, job = blocker()
+        first = asyncio.ensure_future(lane.run(job, threading.Event()))
+        await asyncio.to_thread(started.wait, 30)
+        second = asyncio.ensure_future(lane.run(lambda c: "second", threading.Event()))  # waits
+        await asyncio.sleep(0)
+        t0 = time.monotonic()
+        with pytest.raises(Busy):
+            await lane.run(lambda c: "third", threading.Event())
+        assert time.monotonic() - t0 < 5  # at once, not after the running job
+        more = asyncio.ensure_future(lane.run(lambda c: "more", threading.Event(), admitted=True))  # let in
+        release.set()
+        assert (await first, await second, await more) == ("first", "second", "more")
+        assert await lane.run(lambda c: "again", threading.Event()) == "again"
+        assert lane.pending == 0 and lane.counts["busy"] == 1 and lane.counts["done"] == 4
+        lane.close()
+
+    asyncio.run(go())
+
+
+def test_a_request_not_started_in_time_is_busy_and_never_runs() -> None:
+    async def go() -> None:
+        lane = Lane("t", queue=4, max_wait_s=0.3)
+        started, release, job = blocker()
+        first = asyncio.ensure_future(lane.run(job, threading.Event()))
+        await asyncio.to_thread(started.wait, 30)
+        ran = threading.Event()
+        with pytest.raises(Busy, match="not started within"):
+            await lane.run(lambda c: ran.set(), threading.Event())
+        release.set()
+        assert await first == "first"
+        await lane.run(lambda c: None, threading.Event())  # everything queued before it has run
+        assert not ran.is_set() and lane.pending == 0
+        lane.close()
+
+    asyncio.run(go())
+
+
+def test_work_of_a_client_that_left_is_dropped_or_told_to_stop() -> None:
+    async def go() -> None:
+        lane = Lane("t", queue=4, max_wait_s=60)
+        started, release, job = blocker()
+        first = asyncio.ensure_future(lane.run(job, threading.Event()))
+        await asyncio.to_thread(started.wait, 30)
+        ran, cancel = threading.Event(), threading.Event()
+        queued = asyncio.ensure_future(lane.run(lambda c: ran.set(), cancel))
+        await asyncio.sleep(0.05)
+        queued.cancel()  # the connection's task ends: the client has gone
+        with pytest.raises(asyncio.CancelledError):
+            await queued
+        assert cancel.is_set()
+        release.set()
+        await first
+        await lane.run(lambda c: None, threading.Event())
+        assert not ran.is_set() and lane.counts["dropped"] == 1
+
+        # a running job sees its cancel event set
+        seen = threading.Event()
+        started2 = threading.Event()
+
+        def long_job(c: threading.Event) -> None:
+            started2.set()
+            if c.wait(30):
+                seen.set()
+
+        running = asyncio.ensure_future(lane.run(long_job, threading.Event()))
+        await asyncio.to_thread(started2.wait, 30)
+        running.cancel()
+        await asyncio.to_thread(seen.wait, 30)
+        assert seen.is_set()
+        lane.close()
+
+    asyncio.run(go())
+
+
+# -- audio in ---------------------------------------------------------------------------------------
+
+def tone(rate: int, seconds: float = 0.5) -> np.ndarray:
+    t = np.arange(int(rate * seconds)) / rate
+    return (np.sin(2 * np.pi * 440 * t) * 12000).astype(np.int16)
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 4])
+@pytest.mark.parametrize("channels", [1, 2, 5])
+def test_every_width_and_channel_count_becomes_the_same_16_bit_mono(width: int, channels: int) -> None:
+    x = tone(16000)
+    if width == 1:
+        s = ((x.astype(np.int32) >> 8) + 128).astype(np.uint8).reshape(-1, 1)
+    elif width == 2:
+        s = x.astype("<i2").view(np.uint8).reshape(-1, 2)
+    elif width == 3:
+        s = (x.astype(np.int32) << 8).astype("<i4").view(np.uint8).reshape(-1, 4)[:, :3]
+    else:
+        s = (x.astype(np.int32) << 16).astype("<i4").view(np.uint8).reshape(-1, 4)
+    frames = np.tile(s, (1, channels))
+    mono = np.frombuffer(asr.to_mono16(frames.tobytes(), width, channels), "<i2")
+    tolerance = 256 if width == 1 else 1
+    assert len(mono) == len(x) and np.abs(mono.astype(int) - x).max() <= tolerance
+
+
+def test_audio_is_resampled_to_16k_and_capped() -> None:
+    audio = asr.AudioIn(max_seconds=1.0)
+    x = tone(48000, 0.4)
+    for i in range(0, len(x), 4800):
+        audio.add(AudioChunk(rate=48000, width=2, channels=1, audio=x[i:i + 4800].tobytes()))
+    assert audio.seconds == pytest.approx(0.4, abs=0.01) and not audio.truncated
+    samples = audio.samples()
+    spectrum = np.abs(np.fft.rfft(samples))
+    assert np.argmax(spectrum) * 16000 / len(samples) == pytest.approx(440, abs=5)  # the same tone
+    for _ in range(10):
+        audio.add(AudioChunk(rate=48000, width=2, channels=1, audio=tone(48000, 0.2).tobytes()))
+    assert audio.truncated and audio.seconds == 1.0 and len(audio.samples()) == 16000
+
+
+@pytest.mark.parametrize(("rate", "width", "channels"), [(0, 2, 1), (16000, 5, 1), (16000, 2, 0), ("x", 2, 1),
+                                                         (16000, 2, 1000), (200, 2, 1), (True, 2, 1)])
+def test_unusable_formats_are_refused(rate: object, width: object, channels: object) -> None:
+    with pytest.raises(asr.BadAudio):
+        asr.check_format(rate, width, channels)
+
+
+# -- text out ----------------------------------------------------------------------------------------
+
+def test_text_stream_hands_out_sentences_as_they_end() -> None:
+    stream = TextStream(max_chars=200)
+    assert stream.add("Here are two comedies") == []
+    assert stream.add(". First, Elf, from 2003") == ["Here are two comedies."]  # as soon as the next one starts
+    assert stream.add(". Second, Up! Want ") == ["First, Elf, from 2003.", "Second, Up!"]
+    assert stream.add("more? ") == ["Want more?"]
+    assert stream.add("Rated 8.5 out") == [] and stream.finish() == "Rated 8.5 out"
+    with pytest.raises(ValueError):
+        stream.add("x" * 200)
+
+
+# -- addresses ----------------------------------------------------------------------------------------
+
+def test_only_loopback_without_allow_lan() -> None:
+    for uri in ("tcp://127.0.0.1:10700", "tcp://localhost:10700", "tcp://[::1]:10700", "tcp://127.0.0.2:1",
+                "unix:///run/voicerec/wyoming.sock"):
+        check_address(uri, allow_lan=False)
+    for uri in ("tcp://0.0.0.0:10700", "tcp://[::]:10700", "tcp://192.168.1.5:10700", "tcp://pi.local:10700"):
+        with pytest.raises(ConfigError, match="allow_lan"):
+            check_address(uri, allow_lan=False)
+        check_address(uri, allow_lan=True)
+    for uri in ("tcp://127.0.0.1", "http://127.0.0.1:80", "stdio://", "tcp://127.0.0.1:99999", "unix://"):
+        with pytest.raises(ConfigError):
+            check_address(uri, allow_lan=True)
+
+
+# -- busy through handle ------------------------------------------------------------------------------
+
+def test_a_full_handle_lane_answers_not_handled_busy(tmp_path, catalog_path, assistant) -> None:
+    from voicerec.wyoming.service import Service
+
+    settings = Settings(catalog_path=catalog_path, state_dir=tmp_path,
+                        wyoming={"handle_queue": 0, "max_wait_s": 60})
+    service = Service(settings, assistant=assistant)
+
+    async def go() -> tuple:
+        started, release, job = blocker()
+        first = asyncio.ensure_future(service.handle.run(job, threading.Event()))
+        await asyncio.to_thread(started.wait, 30)
+        busy = await handle.handle(service, Transcript("a comedy", context={"conversation_id": "x"}),
+                                   threading.Event())
+        release.set()
+        await first
+        ok = await handle.handle(service, Transcript("a comedy", context={"conversation_id": "x"}), threading.Event())
+        return busy, ok
+
+    busy, ok = asyncio.run(go())
+    service.close()
+    assert NotHandled.is_type(busy.type) and busy.data == {"text": handle.BUSY, "context": {"conversation_id": "x"}}
+    assert Handled.is_type(ok.type) and ok.data["text"] and ok.data["text"] != handle.BUSY
+
+
+def test_conversation_ids() -> None:
+    assert handle.conversation_id({"conversation_id": "01HX"}) == "01HX"
+    assert handle.conversation_id({"conversation_id": 42}) == "42"
+    assert handle.conversation_id({"conversation_id": "x" * 500}) == "x" * handle.MAX_ID_CHARS
+    for bad in (None, [], "abc", {}, {"conversation_id": ""}, {"conversation_id": None}, {"conversation_id": True},
+                {"conversation_id": {"a": 1}}):
+        assert handle.conversation_id(bad) is None
+
+
+# -- failures become answers ---------------------------------------------------------------------------
+
+def test_a_model_that_cannot_load_is_an_error_event_and_the_connection_goes_on(tmp_path, catalog_path) -> None:
+    """A server whose Whisper model and Piper voice are missing (they load on first use here):
+    the client gets one-line error events, and the same connection still answers typed requests."""
+    from wyoming.asr import Transcript as Said
+    from wyoming.audio import AudioStart, AudioStop
+    from wyoming.client import AsyncTcpClient
+    from wyoming.server import AsyncServer
+    from wyoming.tts import Synthesize
+
+    from voicerec.wyoming.handler import Connection
+    from voicerec.wyoming.service import Service
+
+    settings = Settings(catalog_path=catalog_path, state_dir=tmp_path,
+                        stt={"model": str(tmp_path / "no-such-model")}, tts={"voice": str(tmp_path / "gone.onnx")})
+    service = Service(settings)
+
+    async def go() -> list:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = AsyncServer.from_uri(f"tcp://127.0.0.1:{port}")
+        await server.start(lambda r, w: Connection(service, r, w))
+        try:
+            async with AsyncTcpClient("127.0.0.1", port, connect_timeout=10, read_timeout=120) as c:
+                got = []
+                await c.write_event(AudioStart(rate=16000, width=2, channels=1).event())
+                await c.write_event(AudioChunk(rate=16000, width=2, channels=1,
+                                               audio=tone(16000, 1.0).tobytes()).event())
+                await c.write_event(AudioStop().event())
+                got.append(await c.read_event())
+                await c.write_event(Synthesize("Here is one comedy.").event())
+                got.append(await c.read_event())
+                await c.write_event(Said("a comedy", context={"conversation_id": "z"}).event())
+                got.append(await c.read_event())
+                return got
+        finally:
+            await server.stop()
+
+    stt_error, tts_error, answer = asyncio.run(go())
+    service.close()
+    assert stt_error.type == "error" and stt_error.data["code"] == "failed"
+    assert "Whisper model folder not found" in stt_error.data["text"] and "\n" not in stt_error.data["text"]
+    assert tts_error.type == "error" and "Piper voice not found" in tts_error.data["text"]
+    assert Handled.is_type(answer.type)

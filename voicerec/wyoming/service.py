@@ -1,0 +1,58 @@
+"""What every connection shares: one Assistant (each model loaded once), the lanes, the limits."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from wyoming.event import Event
+
+from voicerec.config import Settings
+from voicerec.wyoming.info import build_info
+from voicerec.wyoming.lanes import Lane
+from voicerec.wyoming.wire import Limits
+
+if TYPE_CHECKING:
+    from voicerec.assistant import Assistant
+
+log = logging.getLogger(__name__)
+
+STUCK_S = 180.0  # a job running longer than this stops the watchdog pings: systemd restarts the server
+
+
+class Service:
+    def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
+        if assistant is None:
+            from voicerec.assistant import Assistant
+
+            assistant = Assistant(settings)
+        self.settings = settings
+        self.assistant = assistant
+        w = settings.wyoming
+        self.handle = Lane("handle", w.handle_queue, w.max_wait_s)
+        self.asr = Lane("asr", w.asr_queue, w.max_wait_s)
+        self.tts = Lane("tts", w.tts_queue, w.max_wait_s)
+        self.limits = Limits(payload_bytes=w.max_payload_bytes)
+        self.info: Event = build_info(settings).event()
+        self.clients = 0
+        self.served = 0
+
+    @property
+    def lanes(self) -> tuple[Lane, ...]:
+        return (self.handle, self.asr, self.tts)
+
+    def warm(self) -> None:
+        """Load every model now, so the first client waits for nothing (called once, off the loop)."""
+        self.assistant.warm(hear=True, speak=True)
+
+    def healthy(self) -> bool:
+        return not any(lane.stuck(STUCK_S) for lane in self.lanes)
+
+    def status(self) -> str:
+        busy = ", ".join(f"{lane.name} {lane.pending}" for lane in self.lanes if lane.pending)
+        return f"{self.clients} clients, {self.served} served" + (f", working: {busy}" if busy else "")
+
+    def close(self) -> None:
+        for lane in self.lanes:
+            lane.close()
+
