@@ -134,7 +134,13 @@ def test_genres_compose(parser: RuleParser, text: str, every: list[str], anyof: 
 ])
 def test_people_by_surname_first_name_alias_and_role(parser: RuleParser, text: str, person: str) -> None:
     q = parser.parse(text)
-    assert q.people == [person] and not q.mood, q
+    assert q.people + q.directors == [person] and not q.mood, q
+    assert (q.directors == [person]) == ("directed by" in text)  # the role, when it is said
+
+
+def test_either_person(parser: RuleParser) -> None:
+    q = parser.parse("something with tom hanks or meg ryan")
+    assert sorted(q.people_any) == ["Meg Ryan", "Tom Hanks"] and not q.people
 
 
 @pytest.mark.parametrize("text", ["a movie with a rock band", "something with will power", "a show about a king",
@@ -180,7 +186,8 @@ def test_other_assistants_jobs_are_out_of_domain(parser: RuleParser, text: str) 
 
 
 @pytest.mark.parametrize("text, sort", [
-    ("surprise me", "surprise"), ("what's trending", "trending"), ("what's popular right now", "popularity"),
+    ("surprise me", "surprise"), ("what's trending", "trending"), ("what's popular right now", "trending"),
+    ("the most popular comedies", "popularity"),
     ("any hidden gems", "hidden"), ("the best comedies of 2019", "rating"), ("what's new", "newest"),
 ])
 def test_requests_about_the_collection(parser: RuleParser, text: str, sort: str) -> None:

@@ -171,7 +171,7 @@ class Assistant:
     # --- one handler per intent -----------------------------------------------------------
     def _recommend(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         found = suggest(self.catalog, self.ranker, q, self.settings.results)
-        results = [s.model_copy(update={"why": reason(s, q)}) for s in found.results]
+        results = [_credited(s.model_copy(update={"why": reason(s, q)}), q) for s in found.results]
         relaxed = reply.Relaxed(found.strict, reply.describe_query(found.loose, 2)) if found.loose else None
         text = reply.compose(q, results, like_title=found.like_title, verbosity=self.settings.verbosity,
                              relaxed=relaxed)
@@ -185,13 +185,20 @@ class Assistant:
 
     def _mark_seen(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         """"I've seen the second one": remember it, and suggest again without it."""
-        t = self._nth(q, prev)
-        if t is None or prev is None:
-            return [], reply.WHICH_ONE
+        t = self._nth(q, prev) if q.describe_index else self._named(q.title)
+        if t is None:
+            return [], reply.WHICH_ONE if q.describe_index else f"Sorry, I couldn't find {q.title} in your catalogue."
         self.seen.add(t.id, t.title)
+        if prev is None:
+            return [], f"Got it, you've seen {t.title}. I won't suggest it again."
         again = self._household(prev.query.model_copy(update={"exclude_ids": [*prev.query.exclude_ids, t.id]}), prev)
         results, text = self._recommend(again, prev)
         return results, f"Got it, you've seen {t.title}. {text}"
+
+    def _named(self, phrase: str | None) -> Any:
+        names = self.understanding.parser.names
+        ref = names.find_title(phrase, cued=True) if names and phrase else None
+        return self.catalog.title(ref.id) if ref else None
 
     def _nth(self, q: Query, prev: Turn | None) -> Any:
         if not prev or not q.describe_index or not 1 <= q.describe_index <= len(prev.results):
@@ -252,6 +259,17 @@ class Assistant:
             self.history.add(session, text, q, results)
         except Exception as e:  # a full disk must not cost the user their answer
             log.warning("could not save the conversation: %s", e)
+
+
+def _credited(s: Suggestion, q: Query) -> Suggestion:
+    """The people asked for are named among a result's credits even when billed below the few shown."""
+    for person in q.people:
+        if person not in s.cast and person not in s.directors:
+            s.cast = [person, *s.cast]
+    for person in q.directors:
+        if person not in s.directors:
+            s.directors = [person, *s.directors]
+    return s
 
 
 def catalog_embedder() -> Any:

@@ -58,6 +58,8 @@ class Query(BaseModel):
     countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2, any of these")
     exclude_countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2, none of these")
     people: list[str] = Field(default_factory=list, description="cast or directors, as the catalogue spells them")
+    people_any: list[str] = Field(default_factory=list, description="any one of these people ('X or Y')")
+    directors: list[str] = Field(default_factory=list, description="who directed it ('directed by'), as spelled")
     exclude_people: list[str] = Field(default_factory=list, description="none of these people")
     topics: list[str] = Field(default_factory=list,
                               description="what results must be about: topic keys (vocab/topics.py) or free words")
@@ -93,7 +95,7 @@ class Query(BaseModel):
 
     def has_filters(self, *, ignore_mood: bool = False) -> bool:
         """True when anything beyond an empty request was understood (beyond leftover words, if asked)."""
-        other = Query(intent=self.intent, mood=self.mood if ignore_mood else "")
+        other = Query(intent=self.intent, mood=self.mood if ignore_mood else "", quiet_words=self.quiet_words)
         return self != other
 
 

@@ -30,6 +30,7 @@ _COLUMNS = (
 _LIGHT = ("t.rowid, t.id, t.norm_title, t.kind, t.year, t.runtime, t.genre_mask, t.quality, t.popularity, t.votes, "
           "t.min_age")
 _FTS_WORD = re.compile(r"[a-z0-9]{3,}")
+LEAD_BILLING = 10  # "a film with X": X is among the first ten billed
 COMMON_WORD_DOCS = 20_000  # keyword search skips a word found in more titles than this
 _FTS_STOP = {"the", "and", "for", "with", "about", "something", "that", "this", "from", "into", "some"}
 
@@ -146,10 +147,16 @@ class Catalog:
             self._topics[topic] = hit
         return hit
 
-    def _person_rowids(self, person: str) -> set[int]:
-        return {r[0] for r in self.conn.execute(
-            "SELECT t.rowid FROM people p JOIN credits c ON c.person_id = p.id JOIN titles t ON t.id = c.title_id "
-            "WHERE p.name = ?", (person,))}
+    def _person_rowids(self, person: str, *, role: str | None = None) -> set[int]:
+        """Titles a person directed, or stars in (billed among the first LEAD_BILLING): "a film with X"
+        means X is in it, not a cameo. Spellings that differ only in accents are one person."""
+        sql = ("SELECT t.rowid FROM people p JOIN credits c ON c.person_id = p.id JOIN titles t ON t.id = c.title_id "
+               "WHERE p.norm_name = ? AND ")
+        if role == "director":
+            sql += "c.role = 'director'"
+        else:
+            sql += f"(c.role = 'director' OR c.ord < {LEAD_BILLING})"
+        return {r[0] for r in self.conn.execute(sql, (norm(person),))}
 
     def _country_rowids(self, countries: list[str]) -> set[int]:
         marks = ",".join("?" * len(countries))
@@ -163,6 +170,9 @@ class Catalog:
         if q.countries:
             sets.append(self._country_rowids(q.countries))
         sets += [self._person_rowids(person) for person in q.people]
+        sets += [self._person_rowids(person, role="director") for person in q.directors]
+        if q.people_any:
+            sets.append(set().union(*(self._person_rowids(person) for person in q.people_any)))
         sets += [self.topic_rowids(topic) for topic in q.topics]
         if not sets:
             return None

@@ -50,8 +50,8 @@ def describe_query(q: Query, n: int) -> str:
     if q.countries and len(q.countries) <= 3:
         noun = f"{places_phrase(q.countries)} {noun}"
     parts = [noun]
-    for key in q.topics[:2]:
-        parts.append(f"about {TOPIC_BY_KEY[key].key if key in TOPIC_BY_KEY else key}")
+    if q.topics:
+        parts.append("about " + join([TOPIC_BY_KEY[k].key if k in TOPIC_BY_KEY else k for k in q.topics[:2]]))
     parts += _era(q)
     if q.runtime_max:
         parts.append(f"under {minutes(q.runtime_max)}")

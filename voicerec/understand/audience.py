@@ -29,17 +29,29 @@ _GENERIC = (
     (re.compile(r"\b(?:toddlers?|bab(?:y|ies)|infants?|pre[\s-]?school(?:ers?)?|little ones?|tiny tots?|very young)\b"), 0),
     (re.compile(r"\b(?:kids?|children|child|kid[\s-]friendly|grand ?kids|little kids|young kids|for the kids)\b"), 7),
     (re.compile(r"\b(?:(?:grand)?sons?|(?:grand)?daughters?|nephews?|nieces?|grandchild(?:ren)?|little (?:boy|girl)s?)\b"), 7),
-    (re.compile(r"\b(?:teens?|teenagers?|tweens?|young adults?|teenage (?:son|daughter)s?)\b"), 13),
+    (re.compile(r"\b(?:for (?:my |a |the |our )?(?:teens?|teenagers?|tweens?)|teenage (?:son|daughter)s?|young adults?"
+                r"|(?:my|our) (?:teens?|teenagers?|tweens?))\b"), 13),
 )
-_ADULT = re.compile(r"\b(?:adults? only|for adults|grown[\s-]?ups?|mature(?: audiences)?|r[\s-]rated|rated r|18\+)\b")
+_ADULT = re.compile(r"\b(?:adults? only|for adults|grown[\s-]?ups?|mature(?: audiences)?|r[\s-]rated|rated r|rated 18|18\+"
+                    r"|tv[\s-]?ma|nc[\s-]?17)\b")
+_GRAPHIC = re.compile(r"\b(?:violent|violence|gory|gore|graphic|bloody|brutal|explicit|raunchy|sexual|sex(?: scenes)?"
+                      r"|nudity|naked|swearing|cursing|bad language|adult content|mature content|smutty|steamy)\b")
 _KID_WORDS = re.compile(r"\b(?:for )?(?:the )?(?:kids?|children|child|little ones|family)\b")
 
 
 def extract_age(t: str, q: Query, polarity: Polarity) -> str:
+    if polarity != "+" and _GRAPHIC.search(t):  # "not too violent", "nothing gory": rated for teens at most
+        q.max_age = 13 if q.max_age is None else min(q.max_age, 13)
+        return _GRAPHIC.sub(" ", t)
     if polarity == "-":
+        if _ADULT.search(t):  # "nothing rated r"
+            q.max_age = 13 if q.max_age is None else min(q.max_age, 13)
+            return _ADULT.sub(" ", t)
         if _KID_WORDS.search(t):  # "not for kids": grown-up titles, no ceiling
             _no_kids(q)
             return _KID_WORDS.sub(" ", t)
+        return t
+    if polarity == "~":
         return t
     if _ADULT.search(t):
         _no_kids(q)

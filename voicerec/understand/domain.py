@@ -24,23 +24,28 @@ OOD_CUES = (
     r"timer|alarm|remind\w*|weather|temperature|forecast|(?:the|kitchen|bedroom|living room|hall|porch) lights?"
     r"|thermostat|volume|call|phone|text|email|message|what time|the time|date today|news|traffic|shopping list"
     r"|add to|order|buy|play (?:some )?music|song|spotify|joke|math|calculate|translate|capital of|who is the president"
-    r"|turn (?:on|off|up|down)|switch (?:on|off)|lock the|unlock|open the|close the|set an?|dim|vacuum|doorbell"
+    r"|turn (?:on|off|up|down)|turn (?:the )?\w+ (?:on|off|up|down)|switch (?:on|off)|lock the|unlock|open the|close the"
+    r"|set an?|dim|vacuum|doorbell|heating|air con\w*|thermostat|degrees"
+    r"|how (?:tall|far|old|big|long ago|much does|many people)|what(?:'s| is) the (?:capital|population|square root|time)"
+    r"|who (?:is|was) the (?:president|prime minister|king|queen)|when (?:is|was) (?:the|christmas|easter)\b"
     r"|meaning of life|recipe|directions|navigate|how far|score of the game|stock price"
 )
 # chit-chat: out of domain only when nothing else was asked ("hey, something scary, thanks" is a request)
 CHITCHAT = (
     r"how are you|how's it going|what's up|who are you|what are you|your name|are you (?:a )?(?:robot|human|real)"
     r"|thank(?:s| you)|good (?:morning|night|evening)|goodbye|bye|never ?mind|cancel|stop|shut up|i love you"
-    r"|hello|hi there|hey there|you'?re (?:great|awesome|stupid|useless)|sorry|nothing|no thanks|that'?s all"
+    r"|hello|hi there|hey there|hello there|you'?re (?:great|awesome|stupid|useless)|sorry|nothing|no thanks|that'?s all"
+    r"|how are you(?: (?:today|doing))?|what can you do|help|good job|well done|okay bye"
 )
 
 # the collection itself: (pattern, sort, years back from the newest year or None)
 COLLECTION: tuple[tuple[str, str, int | None], ...] = (
     (r"surprise (?:me|us)|dealer'?s choice|(?:you|u) (?:pick|choose|decide)|pick (?:for me|something|anything|one)"
-     r"|(?:something|anything) random|at random|randomly|random (?:movie|film|show|one|pick)|i don'?t (?:know|care|mind)"
+     r"|(?:something|anything) random|at random|randomly|random(?= (?:movie|film|show|series|one|pick))|i don'?t (?:know|care|mind)"
      r"|whatever you (?:think|like|want)|anything (?:at all|is fine|goes|will do)|whatever(?: is good| works)?$",
      "surprise", None),
-    (r"trending|what'?s hot|buzz(?:ing|y)?|everyone(?:'s| is) (?:talking about|watching)|talk of the town|viral",
+    (r"trending|what'?s hot|buzz(?:ing|y)?|everyone(?:'s| is) (?:talking about|watching)|talk of the town|viral"
+     r"|popular (?:right now|at the moment|these days|lately|now)|what'?s big (?:right )?now",
      "trending", 2),
     (r"(?:most )?popular|blockbusters?|big hits?|crowd[\s-]pleasers?|(?:the )?hits|mainstream|famous|well[\s-]known"
      r"|everybody (?:loves|likes)", "popularity", None),

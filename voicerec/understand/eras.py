@@ -60,7 +60,8 @@ def extract_runtime(t: str, q: Query) -> str:
     ge = r"(?:over|more than|longer than|at least|minimum|min|above|no shorter than|nothing shorter than|not shorter than|or more|or longer|plus)"
     for pat, which in ((rf"\b{le}\s+{_MIN}", "max"), (rf"\b{_MIN}\s+{le}\b", "max"), (rf"\b{ge}\s+{_MIN}", "min"),
                        (rf"\b{_MIN}\s+{ge}\b", "min"),
-                       (rf"\b(?:about|around|roughly|approximately|circa|~)\s+{_MIN}", "about"),
+                       (rf"\b(?:about|around|roughly|approximately|circa|~|like|maybe|say)\s+{_MIN}", "about"),
+                       (r"\b(\d{1,3}) minutes[\s-]long\b", "about"),
                        (rf"\b{_MIN}(?:[\s-]long)?\b", "bare")):
         for m in list(re.finditer(pat, t)):
             n = int(m.group(1))
@@ -71,7 +72,7 @@ def extract_runtime(t: str, q: Query) -> str:
             elif which == "min":
                 q.runtime_min = n
             elif which == "about":
-                q.runtime_min, q.runtime_max = int(n * 0.85), int(n * 1.15) + 1
+                q.runtime_min, q.runtime_max = int(n * 0.9), int(n * 1.1)
             elif q.runtime_max is None and q.runtime_min is None:
                 q.runtime_max = n + 10
             t = t.replace(m.group(0), " ", 1)
@@ -109,6 +110,22 @@ def _decade(m: re.Match[str]) -> tuple[int, int] | None:
         start, end = start + 3, start + 7
     return start, end
 
+_RATING = re.compile(r"\b(?:rated|rating|ratings|score|scored|scoring|imdb|reviews?)\s+(?:of\s+|is\s+)?(?:above|over|at least|more"
+                     r" than|higher than|better than|of at least|minimum|min)?\s*(\d{1,2}(?:\.\d)?)(?:\s*(?:\+|or (?:more|higher|above|better)"
+                     r"|out of 10|stars?))?\b|\bat least (?:an? )?(\d(?:\.\d)?)(?: out of 10| stars?)?\b(?! minutes| seasons| years)")
+
+
+def extract_rating(t: str, q: Query) -> str:
+    """"rated above eight", "at least a seven", "an imdb score of 7.5 or more" → a rating floor (of 10)."""
+    m = _RATING.search(t)
+    if m:
+        value = float(m.group(1) or m.group(2))
+        if 1 <= value <= 10:
+            q.min_rating = value
+            t = t[: m.start()] + " " + t[m.end():]
+    return t
+
+
 def soft_length(t: str, q: Query, polarity: Polarity) -> str:
     """Lengths in a negated or hedged segment: "not too long" is a ceiling near a typical film."""
     if _LONG.search(t) and q.runtime_max is None:
@@ -121,9 +138,9 @@ def soft_length(t: str, q: Query, polarity: Polarity) -> str:
 
 
 def soft_era(t: str, q: Query, polarity: Polarity, newest_year: int) -> str:
-    """Eras in a negated or hedged segment: "nothing old" is from 1990 on, "not too old" from 1985."""
-    if _OLD.search(t) and q.year_min is None:
-        q.year_min = 1985 if polarity == "~" else 1990
+    """Eras in a negated or hedged segment: "nothing old" and "not too old" mean this century's titles."""
+    if _OLD.search(t) and q.year_min is None:  # "nothing old", "not too old": this century's
+        q.year_min = (newest_year - 23) // 10 * 10
         t = _OLD.sub(" ", t)
     elif _NEW.search(t) and q.year_max is None:
         q.year_max = newest_year - 3
@@ -178,7 +195,8 @@ def extract_years(t: str, q: Query, newest_year: int) -> str:
         (r"\bthis year\b", (ny, None)), (r"\blast year\b", (ny - 1, ny - 1)),
         (r"\b(?:last|past) (?:few|couple(?: of)?) years\b", (ny - 3, None)),
         (r"\b(?:last|past) (?:decade|10 years)\b", (ny - 10, None)),
-        (r"\b(?:brand[\s-]new|new|recent|recently released|latest|modern|current|fresh|contemporary)\b", (ny - 3, None)),
+        (r"\b(?:brand[\s-]new|new|recent|recently(?: released| made| out)?|came out recently|latest|modern|current|fresh"
+         r"|contemporary|these days|nowadays)\b", (ny - 3, None)),
         (r"\b(?:black and white|golden age|silent (?:film|movie)s?)\b", (None, 1960)),
         (r"\b(?:old(?:ie)?s?|classic|classics|vintage|retro|old[\s-]school)\b", (None, 1989)),
     ]

@@ -36,6 +36,12 @@ _DIFFERENT = re.compile(
 _ADJUST = re.compile(
     r"\b(?:only|just|make it|make that|instead|rather|what about|how about|but|also|now|preferably|actually|same but"
     r"|and (?:only|just|make)|any (?:of those|on)|ones? (?:on|from|with|under|that)|the ones)\b")
+# a turn that starts like the rest of a sentence ("with clint eastwood", "on netflix", "but funnier")
+_FRAGMENT = re.compile(r"^(?:with|on|from|in|for|starring|featuring|set in|by|but|and|only|just|without|except|not|no|"
+                       r"also|preferably|ideally|in english|under|over|less|more)\b")
+_COMPARATIVE = re.compile(r"\b(?:shorter|longer|newer|older|more recent|funnier|scarier|lighter|darker|happier|quicker"
+                          r"|not so long)\b")
+_SEEN_NAME = re.compile(r"\b(?:seen|watched|saw|already know|know)\s+(.+?)(?:\s+(?:already|before|too|yet|last \w+))?$")
 _SHORTER = re.compile(r"\b(?:shorter|quicker|less long|not so long)\b")
 _LONGER = re.compile(r"\blonger\b")
 _NEWER = re.compile(r"\b(?:newer|more recent|recent)\b")
@@ -50,7 +56,13 @@ def _nth(word: str, prev: Turn) -> int:
 
 def resolve(text: str, parsed: Query, prev: Turn | None) -> Query:
     """The query for this turn, given the parse of its words and the previous turn (if any)."""
-    if prev is None or parsed.intent in ("out_of_domain",):
+    if parsed.intent in ("out_of_domain",):
+        return parsed
+    if prev is None:
+        t = " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+        m = _SEEN_NAME.search(t)
+        if m and re.search(r"\b(?:i|we)(?:'ve| have)? (?:already )?(?:seen|watched)\b", t):
+            return Query(intent="seen", title=m.group(1))
         return parsed
     t = " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
     if prev.results:
@@ -64,10 +76,19 @@ def resolve(text: str, parsed: Query, prev: Turn | None) -> Query:
         m = _LIKE_NTH.search(t)
         if m:
             n = _nth(m.group(1), prev)
-            if 1 <= n <= len(prev.results):
+            if 1 <= n <= len(prev.results):  # like it, within what was asked for
                 ref = prev.results[n - 1]
-                return Query(kind=ref.get("kind"), similar_to=ref["id"], exclude_ids=list(prev.shown))
-    if parsed.intent != "recommend":
+                return prev.query.model_copy(update={
+                    "intent": "recommend", "describe_index": None, "kind": ref.get("kind"), "similar_to": ref["id"],
+                    "title": None, "exclude_ids": list(dict.fromkeys([*prev.query.exclude_ids, *prev.shown]))})
+        n = _seen_by_name(t, prev)
+        if n:
+            return Query(intent="seen", describe_index=n)
+    m = _SEEN_NAME.search(t)
+    if m and re.search(r"\b(?:i|we)(?:'ve| have)? (?:already )?(?:seen|watched)\b|\balready (?:seen|watched)\b", t):
+        return Query(intent="seen", title=m.group(1))  # a title by name: the catalogue says which
+    refers_back = bool(_DIFFERENT.search(t) or _COMPARATIVE.search(t))
+    if parsed.intent != "recommend" and not (parsed.intent == "empty" and refers_back):
         return parsed
     q = prev.query.model_copy(deep=True)
     q.intent, q.describe_index = "recommend", None
@@ -75,9 +96,22 @@ def resolve(text: str, parsed: Query, prev: Turn | None) -> Query:
     if _DIFFERENT.search(t):
         q.exclude_ids = list(dict.fromkeys([*q.exclude_ids, *prev.shown]))
         refined = True
-    if not refined and _has_subject(parsed) and not _ADJUST.search(t):
+    if not refined and _has_subject(parsed) and not _ADJUST.search(t) and not _FRAGMENT.match(t):
         return parsed  # a complete new request: nothing carries over
     return _overlay(q, parsed)
+
+
+def _seen_by_name(t: str, prev: Turn) -> int | None:
+    """"We've seen The Notebook already": which of the previous results was named (1-based), if any."""
+    m = _SEEN_NAME.search(t)
+    if not m:
+        return None
+    said = set(re.findall(r"[a-z0-9]+", m.group(1))) - {"the", "a", "an", "one", "that", "it"}
+    for i, r in enumerate(prev.results, 1):
+        words = set(re.findall(r"[a-z0-9]+", (r.get("title") or "").lower())) - {"the", "a", "an"}
+        if said and words and (said == words or (len(said) >= 2 and said <= words)):
+            return i
+    return None
 
 
 def _has_subject(q: Query) -> bool:

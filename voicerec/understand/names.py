@@ -84,7 +84,7 @@ class NameMatcher:
                 found.append(PersonRef(name, " ".join(tokens[start:end])))
             used.update(range(start, end))
 
-        grams = [g for g in _ngrams(tokens, (3, 2)) if not self._all_filler(g[2])]
+        grams = [g for g in _ngrams(tokens, (4, 3, 2)) if not self._all_filler(g[2])]
         for start, end, gram in grams:
             alias = PERSON_ALIASES.get(gram)
             if alias and not used & set(range(start, end)) and self._exact_people([norm(alias)]):

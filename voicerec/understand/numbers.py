@@ -33,7 +33,7 @@ def normalize_numbers(text: str) -> str:
     # "the two thousands" / "two thousands" / "the 2000's" / "twenty tens"
     t = re.sub(r"\b(?:the\s+)?two[\s-]thousands\b", " the 2000s ", t)
     t = re.sub(r"\b(?:the\s+)?(?:aughts|noughties|naughties)\b", " the 2000s ", t)
-    t = re.sub(r"\btwenty[\s-]tens\b", " 2010s ", t)
+    t = re.sub(r"\b(?:twenty|two thousand(?: and)?)[\s-]tens\b", " 2010s ", t)
     t = re.sub(r"\btwenty[\s-]twenties\b", " 2020s ", t)
     t = re.sub(r"\b(\d{4})'s\b", r"\1s", t)
     t = re.sub(r"'(\d0)s\b", r"\1s", t)
@@ -70,7 +70,8 @@ def normalize_numbers(text: str) -> str:
     )
     t = re.sub(r"\b(?:a|one)[\s-]hundred\b", "100", t)
     # "half an hour" / "an hour and a half" / "two and a half hours" / "1.5 hours"
-    t = re.sub(r"\bhalf\s+an?\s+hour\b", "30 minutes", t)
+    t = re.sub(r"\bhalf\s+an?\s+hour\b|\bhalf[\s-]hour\b", "30 minutes", t)
+    t = re.sub(r"(?<!\d )\bhour[\s-]long\b", "60 minutes long", t)
     t = re.sub(r"\b(an?|one)\s+hour\s+and\s+a\s+half\b", "90 minutes", t)
     t = re.sub(
         r"\b(\w+)\s+and\s+a\s+half\s+hours?\b",

@@ -34,6 +34,7 @@ _LEAD = re.compile(r"^(?:\s*(?:a|an|the|any|anything|something|stuff|one|ones|mo
                    r"|really|kind of|sort of|at all|even|with|want|like|please|movies?|films?|shows?|series)\b)*\s*")
 _HEDGE = re.compile(r"^(?:" + "|".join(re.escape(h) for h in sorted(HEDGE_WORDS, key=len, reverse=True)) + r")\s+")
 _BREAK = re.compile("|".join(re.escape(b) for b in sorted(SCOPE_BREAKS, key=len, reverse=True)))
+_ONE_QUALITY = re.compile(r"[a-z'-]+(?:\s+(?:or|and|nor)\s+(?:too\s+)?[a-z'-]+)*")
 _FREE = re.compile(r"\b([a-z]+)[\s-]free\b")  # "gore-free" is "no gore"
 MAX_SCOPE_WORDS = 6
 
@@ -61,10 +62,13 @@ def segments(text: str) -> list[Segment]:
         body = rest[lead.end():] if lead else rest
         polarity: Polarity = "-"
         hedge = _HEDGE.match(body)
-        if hedge:
+        if hedge:  # a hedge limits one quality ("not too old"), and what follows is wanted again
             polarity, body = "~", body[hedge.end():]
-        brk = _BREAK.search(" " + body + " ")
-        scope = body[: max(0, brk.start() - 1)] if brk else body
+            one = _ONE_QUALITY.match(body)
+            scope = one.group(0) if one else body
+        else:
+            brk = _BREAK.search(" " + body + " ")
+            scope = body[: max(0, brk.start() - 1)] if brk else body
         words = scope.split()
         if len(words) > MAX_SCOPE_WORDS:
             scope = " ".join(words[:MAX_SCOPE_WORDS])

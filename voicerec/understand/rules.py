@@ -14,10 +14,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from voicerec.text import norm
 from voicerec.types import Query
 from voicerec.understand import domain
 from voicerec.understand.audience import extract_age
-from voicerec.understand.eras import extract_runtime, extract_seasons, extract_years, soft_era, soft_length
+from voicerec.understand.eras import (
+    extract_rating,
+    extract_runtime,
+    extract_seasons,
+    extract_years,
+    soft_era,
+    soft_length,
+)
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.numbers import normalize_numbers
 from voicerec.understand.polarity import Polarity, Segment, segments
@@ -34,9 +42,10 @@ from voicerec.understand.subjects import (
 from voicerec.vocab.genres import GENRE_RES
 from voicerec.vocab.moods import OCCASION_WORDS
 from voicerec.vocab.places import COUNTRY_RES, SERVICE_RES
-from voicerec.vocab.words import FILLER, QUIET_FILLER
+from voicerec.vocab.words import FILLER, POLITENESS, QUIET_FILLER
 
 MAX_CHARS = 400
+COMMON_SUBJECT_DOCS = 1000  # word_frequency counts up to 1000: a word that common is no subject ("family")
 _CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SHOW = re.compile(r"\b(?:tv shows?|tv series|shows?(?!\s+(?:me|us|them|something|anything|some|what|off)\b)|series"
                    r"|sitcoms?|docuseries|episodes?|seasons?|tv|telly|k[\s-]?dramas?|anime series|miniseries|programmes?)\b")
@@ -54,6 +63,7 @@ _FUNCTION_WORDS = frozenset({"that", "this", "with", "from", "have", "what", "so
                              "less", "your", "their", "them", "they", "there", "here", "which", "where", "when",
                              "just", "also", "only", "over", "under", "been", "were", "will", "then", "each", "both",
                              "show", "shows", "movie", "movies", "film", "films", "series"})
+_POLITENESS = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in POLITENESS) + r")\b")
 _POLITE_END = frozenset({"please", "thanks", "thank", "you", "tonight", "now", "maybe", "then", "ok", "okay",
                          "perhaps", "instead", "too", "again"})
 _WISH = re.compile(r"\b(?:i'?d|i|we'?d|we|you|would|also|really|do|don'?t)\s*$")
@@ -79,13 +89,13 @@ class RuleParser:
         t = self._named_title(t, q)
         t = self._similar(t, q)
         residue: list[str] = []
-        for seg in segments(t):
+        for seg in sorted(segments(t), key=lambda sg: sg.polarity != "+"):  # explicit values before soft limits
             residue.append(self._read(seg, q))
         settle_genres(q)
         settle_moods(q)
         if q.kind is None and q.seasons_max is None and max(q.runtime_max or 0, q.runtime_min or 0) >= 70:
             q.kind = "movie"  # "under two hours" is about a film; episodes are not measured in hours
-        q.mood = self._residue(" ".join(residue))
+        q.mood = self._residue(" ".join([q.mood, *residue]))
         said = set(re.findall(r"[a-z]+", t))  # said, less any title or name: occasion and filler words
         quiet = said & (OCCASION_WORDS | QUIET_FILLER) | {w for w in said if w in FILLER and len(w) >= 4
                                                             and w not in _FUNCTION_WORDS}
@@ -106,40 +116,54 @@ class RuleParser:
         t = _CTRL.sub(" ", t).lower()
         t = t.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
         t = re.sub(r"\s+", " ", t).strip()[:MAX_CHARS]
-        return normalize_numbers(t)
+        t = _POLITENESS.sub(" ", t)
+        return normalize_numbers(re.sub(r"\s+", " ", t).strip())
 
     # --- one segment, by its polarity ----------------------------------------------------
     def _read(self, seg: Segment, q: Query) -> str:
         t, pol = seg.text, seg.polarity
         before = q.model_copy(deep=True)
+        kinds = self._kinds(t)  # noted first, blanked last: "family movie", "game show" are genre forms too
+        if pol == "+" and kinds and q.kind is None:
+            q.kind = kinds[0]  # type: ignore[assignment]
+        if pol == "-":
+            t = self._negated_title(t, q)
         t = self._people(t, q, pol)
         t = extract_seasons(t, q) if pol == "+" else t
-        t, kinds = self._kinds(t)
+        t = extract_rating(t, q) if pol == "+" else t
         t = extract_runtime(t, q) if pol == "+" else soft_length(t, q, pol)
         t = extract_age(t, q, pol)
         t = extract_years(t, q, self.newest_year) if pol == "+" else soft_era(t, q, pol, self.newest_year)
+        t = extract_topics(t, q, pol)  # before places: "the vietnam war" is a subject, not a country
         t = self._services(t, q, pol)
         t = self._countries(t, q, pol)
         t = extract_moods(t, q, pol)
-        t = extract_topics(t, q, pol)
         t, mentions = find_genres(t)
         file_genres(t, q, pol, mentions)
         t = free_topic(t, q, pol, self._known)
-        if kinds:  # "no horror movies" is about movies; only a bare "not a movie" flips the kind
-            said_more = q != before
-            kind = kinds[0] if pol == "+" or said_more else {"movie": "show", "show": "movie"}[kinds[0]]
-            q.kind = q.kind or kind  # type: ignore[assignment]
-            if "docuseries" in seg.text and "documentary" not in q.genres:
-                q.genres.append("documentary")
+        t = _MOVIE.sub(" ", _SHOW.sub(" ", t))
+        if kinds and pol != "+" and q.kind is None:  # "no horror movies" is about movies; a bare "not a movie" flips
+            q.kind = kinds[0] if q != before else {"movie": "show", "show": "movie"}[kinds[0]]  # type: ignore[assignment]
         if pol == "-" and _FOREIGN.search(t):
             q.countries = [*q.countries, *[c for c in _ENGLISH if c not in q.countries]]
             t = _FOREIGN.sub(" ", t)
         return t if pol == "+" else ""
 
-    def _kinds(self, t: str) -> tuple[str, list[str]]:
+    def _negated_title(self, t: str, q: Query) -> str:
+        """"A fantasy series other than Game of Thrones": a title of two words or more, ruled out."""
+        phrase = " ".join(w for w in re.findall(r"[a-z0-9']+", t) if w not in _POLITE_END)
+        if not self.names or len([w for w in phrase.split() if w not in FILLER]) < 2:
+            return t
+        ref = self.names.find_title(phrase, cued=False)
+        if ref is None:
+            return t
+        q.exclude_ids.append(ref.id)
+        return " "
+
+    @staticmethod
+    def _kinds(t: str) -> list[str]:
         show, movie = _SHOW.search(t), _MOVIE.search(t)
-        kinds = sorted((m.start(), k) for m, k in ((show, "show"), (movie, "movie")) if m)
-        return _MOVIE.sub(" ", _SHOW.sub(" ", t)), [k for _, k in kinds]
+        return [k for _, k in sorted((m.start(), k) for m, k in ((show, "show"), (movie, "movie")) if m)]
 
     def _services(self, t: str, q: Query, pol: Polarity) -> str:
         for rx, service in SERVICE_RES:
@@ -213,8 +237,15 @@ class RuleParser:
         if not self.names:
             return t
         found = self.names.find_people(t, cued=bool(_ROLE.search(t)))
-        target = q.people if pol == "+" else q.exclude_people
+        if pol == "+" and len(found) > 1 and re.search(r"\bor\b", t):  # "tom hanks or meg ryan": either
+            q.people_any += [ref.name for ref in found if ref.name not in q.people_any]
+            for ref in found:
+                t = ref.blank(t)
+            return _ROLE.sub(" ", t)
         for ref in found:
+            directed = pol == "+" and re.search(rf"\b(?:directed by|director|film by|movie by|from director)\s+"
+                                                rf"(?:the\s+)?{re.escape(ref.spoken.split()[0])}", norm(t))
+            target = q.exclude_people if pol != "+" else q.directors if directed else q.people
             if ref.name not in target:
                 target.append(ref.name)
             t = ref.blank(t)
@@ -242,7 +273,8 @@ class RuleParser:
         return " ".join(keep)[:200]
 
     def _known(self, word: str) -> bool:
-        return self.names.word_frequency(word) > 0 if self.names else True
+        """A word that can be evidence of a subject: found in the catalogue, and not in nearly everything."""
+        return 0 < self.names.word_frequency(word) < COMMON_SUBJECT_DOCS if self.names else True
 
     def _sounds_like_words(self, text: str) -> bool:
         """False for gibberish: most of its words appear nowhere in the catalogue's titles and descriptions."""

@@ -90,6 +90,7 @@ def extract_topics(t: str, q: Query, polarity: Polarity) -> str:
         if polarity == "+":
             _add(q.topics, [topic.key])
             _add(q.boost_genres, [g for g in topic.lean if g not in q.exclude_genres])
+            q.mood = f"{q.mood} {m.group(0)}".strip()  # the word said is the most specific evidence ("bakers")
         elif polarity == "-":
             _add(q.exclude_topics, [topic.key])
         else:
@@ -107,8 +108,8 @@ def free_topic(t: str, q: Query, polarity: Polarity, known: Callable[[str], bool
     m = _ABOUT.search(t)
     if not m:
         return t
-    words = [w for w in m.group(1).split() if w not in FILLER and len(w) > 2 and w not in MOOD_WORDS]
-    words = [w for w in words if known(w)]
+    words = [w for w in m.group(1).split() if w not in FILLER and len(w) > 2]
+    words = [w for w in words if known(w)]  # in the catalogue, and rare enough to say something
     if words:
         (q.topics if polarity == "+" else q.exclude_topics).append(" ".join(words[:3]))
         t = t[: m.start()] + " " + t[m.end():]

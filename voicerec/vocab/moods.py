@@ -41,7 +41,7 @@ MOODS: tuple[Mood, ...] = (
        r"|asleep|sleep(?:y|ing)?|bed ?time|before bed|in bed|wind(?:ing)? down|unwind(?:ing)?",
        "documentary comedy animation family", "action war crime drama", "horror thriller",
        "a calm, gentle, soothing, slow and quiet story"),
-    _m("bad day", r"(?:after|had|having) (?:a|such a|one of those) (?:bad|rough|long|hard|tough|stressful|crappy|shitty|awful"
+    _m("bad day", r"(?:after|had|having) (?:a|such a|one of those) (?:(?:really|very|pretty|super|so) )?(?:bad|rough|long|hard|tough|stressful|crappy|shitty|awful"
        r"|terrible|horrible) (?:day|week|night)|(?:feeling|i'?m|i am) (?:down|blue|low|sad|stressed|depressed|anxious"
        r"|miserable|lonely|crappy)|cheer (?:me|us) up|pick[\s-]me[\s-]up|need a (?:hug|lift|boost)",
        "comedy family animation romance", "crime thriller war drama", "horror war",

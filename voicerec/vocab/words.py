@@ -52,6 +52,10 @@ FILLER: frozenset[str] = frozenset({
     "its", "it's", "your", "yours", "their", "these", "those", "here", "there's", "here's", "who", "whom",
     "whose", "why", "much", "many", "few", "couple", "either", "neither", "both", "each", "every",
     "stream", "streaming", "available", "watching", "watched", "seen", "queue", "stuff",
+    "know", "way", "safe", "appropriate", "suitable", "friendly", "channel", "app", "apps", "platform", "service",
+    "services", "currently", "moment", "interested", "fancy", "craving",
+    "that's", "thats", "theres", "i've", "ive", "we've", "you've", "i'll", "we're", "you're", "they're",
+    "it'd", "we'd", "decent", "solid", "proper",
 })
 
 # words that say how, not what: a title sharing one with the request is not an answer to it
@@ -72,7 +76,14 @@ NEGATION_CUES: tuple[str, ...] = (
     "doesn't have", "does not have", "don't include", "without any", "without", "skip the", "skip",
     "avoid", "minus", "nothing with", "nothing about", "nothing that's", "nothing that is", "nothing",
     "none of", "no", "not", "never", "isn't", "is not", "aren't", "are not", "wasn't", "won't", "shouldn't",
-    "neither", "nor", "non",
+    "neither", "nor", "non", "isnt", "arent", "wasnt", "dont want", "dont like", "doesnt have", "cant stand",
+    "shouldnt", "wont", "nothin",
+)
+# politeness that asks nothing ("if it's not too much trouble"): dropped before parsing
+POLITENESS: tuple[str, ...] = (
+    "if it's not too much trouble", "if its not too much trouble", "if it's not too much to ask", "if you don't mind",
+    "if you dont mind", "if you can", "if possible", "if you could", "when you get a chance", "no pressure",
+    "pretty please", "you know", "i mean", "i guess", "i suppose",
 )
 # after a negation cue, these make it a soft limit ("not too long"), not an inversion ("not long")
 HEDGE_WORDS: tuple[str, ...] = (
@@ -98,4 +109,8 @@ PERSON_ALIASES: dict[str, str] = {
     "shah rukh": "Shah Rukh Khan", "srk": "Shah Rukh Khan", "marty scorsese": "Martin Scorsese",
     "rdj": "Robert Downey Jr.", "robert downey junior": "Robert Downey Jr.", "samuel jackson": "Samuel L. Jackson",
     "sam jackson": "Samuel L. Jackson", "michael j fox": "Michael J. Fox", "keanu": "Keanu Reeves",
+    "scarjo": "Scarlett Johansson", "scar jo": "Scarlett Johansson", "the governator": "Arnold Schwarzenegger",
+    "van damme": "Jean-Claude Van Damme", "jcvd": "Jean-Claude Van Damme",
+    "timothee": "Timothée Chalamet", "chalamet": "Timothée Chalamet", "attenborough": "David Attenborough",
+    "sir david attenborough": "David Attenborough", "the hoff": "David Hasselhoff",
 }
