@@ -14,6 +14,7 @@ import statistics
 
 from voicerec.state.sessions import Turn
 from voicerec.types import Query
+from voicerec.understand import questions
 from voicerec.vocab.words import ORDINALS
 
 _ORD = r"(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|1|2|3|4|5|one|two|three|middle)"
@@ -52,6 +53,8 @@ def resolve(text: str, parsed: Query, prev: Turn | None) -> Query:
     """The query for this turn, given the parse of its words and the previous turn (if any)."""
     if prev is None or parsed.intent in ("out_of_domain",):
         return parsed
+    if parsed.intent == "question":
+        return questions.about_previous(text, parsed, prev)  # "who directed the second one"
     t = " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
     if prev.results:
         m = _SEEN.search(t)

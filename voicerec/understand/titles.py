@@ -1,0 +1,144 @@
+"""The one title a question names, from the words as spoken or as Whisper spelled them.
+
+    TitleFinder(names).find("the dark night", kind=None)  ─► The Dark Knight (2008)
+
+First the catalogue's own spelling (the phrase, with or without "the", numbers as words or digits,
+"and" for "&"), the asked kind and then the best-known title preferred; then near-misses among the
+well-known titles held in memory ("inseption", "stranger thing", "breaking bat"); then the
+NameMatcher's full-text near-misses for the rest of the catalogue. An obscure exact title gives way
+to a far better-known one that sounds the same ("the dark night" is the Nolan film, not the 2014
+documentary): a question is asked about what people have heard of.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from voicerec.text import norm
+from voicerec.understand.names import NameMatcher
+from voicerec.vocab.words import TENS, UNITS
+
+_DIGIT_WORDS = {str(v): k for k, v in [*UNITS.items(), *TENS.items()] if k not in ("a", "an", "fourty")}
+_WORD_DIGITS = {w: d for d, w in _DIGIT_WORDS.items()}
+
+
+@dataclass(frozen=True)
+class Found:
+    id: str
+    title: str
+    kind: str
+    year: int | None
+    votes: int
+    score: float = 100.0  # how close the words were (rapidfuzz ratio; 100 = the catalogue's spelling)
+
+
+def variants(p: str) -> list[str]:
+    """Spellings of a normalised phrase that the catalogue may use instead."""
+    out = [p]
+    out.append(p[4:] if p.startswith("the ") else "the " + p)
+    words = p.split()
+    if any(w in _DIGIT_WORDS for w in words):
+        out.append(" ".join(_DIGIT_WORDS.get(w, w) for w in words))
+    if any(w in _WORD_DIGITS for w in words):
+        out.append(" ".join(_WORD_DIGITS.get(w, w) for w in words))
+    if " and " in p:
+        out.append(p.replace(" and ", " "))  # "law and order": the catalogue's "Law & Order" normalises to "law order"
+    return list(dict.fromkeys(v for v in out if v))
+
+
+class TitleFinder:
+    """Finds a title asked about. One per catalogue connection; the well-known pool loads on first need."""
+
+    POOL_VOTES = 1000        # titles with this many votes (or POOL_POPULARITY) are matched fuzzily in memory
+    POOL_POPULARITY = 15.0
+    POOL_LIMIT = 60_000
+    WELL_KNOWN = 20_000      # an exact title with this many votes is never overridden by a near-miss
+    OVERRIDE_SCORE = 90      # ... otherwise a near-miss this close and 100 times better known wins
+    NEAR_CUED = 86           # how close a near-miss must be when the wording cues a title
+    NEAR_BARE = 92           # ... and when it only might
+
+    def __init__(self, names: NameMatcher) -> None:
+        self.names = names
+        self.conn = names.conn
+        self._pool: tuple[list[str], list[tuple]] | None = None
+
+    def find(self, phrases: list[str], kind: str | None = None, *, soft_kind: str | None = None,
+             year: int | None = None, cued: bool = True) -> Found | None:
+        """The catalogue title that the first of `phrases` able to names (the most literal reading first:
+        "blade runner 2049" before "blade runner"). `kind` is what the wording says ("how many seasons":
+        a show), `soft_kind` what it suggests (a director: more likely a film); both only prefer."""
+        readings = [p for p in dict.fromkeys(norm(p) for p in phrases) if p]
+        exact = next((f for p in readings if (f := self._exact(variants(p), kind, soft_kind, year))), None)
+        if exact is not None and (exact.votes >= self.WELL_KNOWN or len(norm(exact.title)) <= 5):
+            return exact  # short words are too close to each other for a near-miss to say more
+        threshold = self.NEAR_CUED if cued else self.NEAR_BARE
+        near = next((f for p in readings for v in variants(p) if (f := self._near(v, kind, soft_kind, threshold))), None)
+        if exact is None:
+            return near or next((f for p in readings if (f := self._full_text(p, kind, cued))), None)
+        if near and near.score >= self.OVERRIDE_SCORE and near.votes >= max(self.WELL_KNOWN, 100 * exact.votes):
+            return near
+        return exact
+
+    # ------------------------------------------------------------------------------------
+    def _exact(self, spellings: list[str], kind: str | None, soft_kind: str | None, year: int | None) -> Found | None:
+        marks = ",".join("?" * len(spellings))
+        rows = self.conn.execute(
+            f"SELECT id, title, kind, year, coalesce(votes, 0), coalesce(popularity, 0) FROM titles "
+            f"WHERE norm_title IN ({marks})", spellings).fetchall()
+        if not rows:
+            return None
+
+        def key(r: tuple) -> tuple:
+            return (r[3] == year if year else 0, _known(r[4], r[2], kind, soft_kind), r[5])
+
+        best = max(rows, key=key)
+        return Found(best[0], best[1], best[2], best[3], best[4])
+
+    def _near(self, p: str, kind: str | None, soft_kind: str | None, threshold: float) -> Found | None:
+        names, rows = self.pool
+        hits = process.extract(_bare(p), names, scorer=fuzz.ratio, score_cutoff=threshold, limit=8)
+        if not hits:
+            return None
+        # closeness first (a point of ratio is worth a lot), then how well known, then the kind asked for
+        _, score, i = max(hits, key=lambda h: h[1] + _known(rows[h[2]][4], rows[h[2]][2], kind, soft_kind))
+        r = rows[i]
+        return Found(r[0], r[1], r[2], r[3], r[4], score)
+
+    def _full_text(self, p: str, kind: str | None, cued: bool) -> Found | None:
+        """Less-known titles outside the pool, by the NameMatcher's word look-up."""
+        ref = self.names.find_title(p, cued=cued, kind=kind) or (self.names.find_title(p, cued=cued) if kind else None)
+        if ref is None:
+            return None
+        (votes,) = self.conn.execute("SELECT coalesce(votes, 0) FROM titles WHERE id = ?", (ref.id,)).fetchone()
+        return Found(ref.id, ref.title, ref.kind, ref.year, votes, float(fuzz.ratio(p, norm(ref.title))))
+
+    @property
+    def pool(self) -> tuple[list[str], list[tuple]]:
+        """The well-known titles (their names without a leading "the"), loaded once."""
+        if self._pool is None:
+            rows = self.conn.execute(
+                "SELECT id, title, kind, year, coalesce(votes, 0), norm_title FROM titles "
+                "WHERE votes >= ? OR popularity >= ? ORDER BY coalesce(votes, 0) DESC LIMIT ?",
+                (self.POOL_VOTES, self.POOL_POPULARITY, self.POOL_LIMIT)).fetchall()
+            self._pool = ([_bare(r[5]) for r in rows], rows)
+        return self._pool
+
+
+def _bare(p: str) -> str:
+    return p[4:] if p.startswith("the ") else p
+
+
+def _known(votes: int, title_kind: str, kind: str | None, soft_kind: str | None) -> float:
+    """How strongly to prefer a title: well known (up to 3 points at a million votes), of the kind asked."""
+    return (math.log10(votes + 1) / 2 + (3.0 if title_kind == kind else 0.0)
+            + (0.6 if title_kind == soft_kind else 0.0))
+
+
+def strip_year(phrase: str) -> tuple[str, int | None]:
+    """ "inception from 2010" → ("inception", 2010); a year that is the whole title stays ("1917")."""
+    m = re.fullmatch(r"(.+?)\s+(?:from\s+|of\s+|in\s+)?\(?((?:19|20)\d\d)\)?", phrase)
+    return (m.group(1), int(m.group(2))) if m else (phrase, None)
