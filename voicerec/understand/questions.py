@@ -29,6 +29,7 @@ from voicerec.vocab.places import SERVICE_FORMS as SERVICE_PATTERNS
 from voicerec.vocab.words import ORDINALS, UNITS
 
 MAX_CHARS = 400
+MAX_TITLE_WORDS = 8  # words that find no title and run longer than this are a request, not a title
 
 # --- the words around a title ---------------------------------------------------------------
 _X = r"(?P<x>.+?)"
@@ -77,7 +78,7 @@ _FORMS: list[tuple[str, bool, str | None, str]] = [
                           rf"|starred|play|played|appear|appeared|act|acted) in {_X}"),
     ("cast", False, None, rf"(?:{_WHAT_IS} )?(?:the )?(?:full |main )?cast (?:of|for|in|list (?:of|for)) {_X}(?: like)?"),
     ("cast", False, None, rf"who (?:do|does|did) {_X} (?:star|feature|have in it)"),
-    ("cast", True, None, rf"{_X} (?:cast|actors|cast list|stars)"),
+    ("cast", True, None, rf"(?:(?:{_WHAT_IS}|{_WHO_IS}|who are) (?:the )?)?{_X} (?:cast|actors|cast list|cast members)"),
     # how long is X / how many seasons
     ("length", False, "show", rf"how many (?:seasons|series|episodes|parts|chapters)(?: (?:does|do|did|of|has|have|is|are|in|for"
                               rf"|are there (?:of|in|for)|is there (?:of|in)))? {_X}(?: (?:have|has|got|there|out|so far|are there|now))*"),
@@ -156,9 +157,10 @@ _KIND_WORDS = {"movie": "movie", "film": "movie", "documentary": "movie", "show"
                "series": "show", "tv series": "show", "docuseries": "show", "miniseries": "show", "mini series": "show",
                "sitcom": "show", "anime": None, "cartoon": None}
 # words that make the "title" a request for something to watch ("where can I watch something funny")
-_REQUEST = re.compile(r"\b(?:something|anything|some|any|good|great|best|better|new|newest|latest|popular|trending|movies|films"
-                      r"|shows|stuff|things|everything|recommend\w*|tonight|kids|family|genre|" +
-                      "|".join(p for p, _ in GENRE_PATTERNS) + r")\b")
+_REQUEST = re.compile(r"\b(?:something|anything|some|any|good|great|best|better|new|newest|latest|popular|trending"
+                      r"|movies?|films?|flicks?|shows?|series|stuff|things|everything|recommend\w*|tonight|kids|family|genre"
+                      r"|rated|rating|ratings|stars|starring|directed|actor|actress|about|made|released|decades?"
+                      r"|" + "|".join(p for p, _ in GENRE_PATTERNS) + r")\b")
 _OOD = re.compile(rf"\b(?:{OOD_CUES})\b")
 _SERVICES = [(re.compile(rf"\b(?:{p})\b"), s) for p, s in SERVICE_PATTERNS]
 
@@ -221,17 +223,17 @@ def read(text: str, names: NameMatcher | None) -> Query | None:
         if asked.words != "it":
             return q  # which one is said by the previous turn (about_previous), else the answer asks
         phrases = ["it"]  # with nothing before it, "how long is It" can only be the film
-    finder = _finder(names)
+    request_like = _request_like(phrases[0])
+    if asked.weak and request_like:
+        return None
     soft = "movie" if asked.question == "director" else None
-    found = finder.find(phrases, kind, soft_kind=soft, year=year, cued=not asked.weak)
-    request_like = bool(_REQUEST.search(phrases[0]) or _OOD.search(phrases[0]))
-    if found is not None and (found.score >= 100 or not request_like):
+    found = _finder(names).find(phrases, kind, soft_kind=soft, year=year, cued=not (asked.weak or request_like))
+    if found is not None:
         q.title, q.title_id, q.kind = found.title, found.id, found.kind  # type: ignore[assignment]
         return q
-    if asked.weak or request_like or any(s.search(phrases[-1]) for s, _ in _SERVICES):
-        return None  # a request, a service or another assistant's job: not a title
-    if any(p.start == 0 and p.end == len(norm(phrases[-1]).split()) for p in names.find_people(phrases[-1])):
-        return None  # a person ("how old is tom hanks")
+    if asked.weak or request_like or len(phrases[-1].split()) > MAX_TITLE_WORDS \
+            or _names_someone(names, phrases[-1]):
+        return None  # a request ("where can I find a movie about..."), a person ("how old is tom hanks"): not a title
     q.title = _spoken(phrases[-1])  # not in the catalogue: the answer says so
     q.kind = kind  # type: ignore[assignment]
     return q
@@ -281,9 +283,19 @@ def readings(words: str) -> tuple[list[str], str | None, int | None]:
     return [p for p in dict.fromkeys(phrases) if p.strip()], kind, year
 
 
+def _request_like(words: str) -> bool:
+    """Words that ask for something to watch, or for another assistant, rather than name a title."""
+    return bool(_REQUEST.search(words) or _OOD.search(words) or any(s.search(words) for s, _ in _SERVICES))
+
+
+def _names_someone(names: NameMatcher, words: str) -> bool:
+    """The words are a catalogue person's name."""
+    return any(p.spoken == norm(words) for p in names.find_people(words))
+
+
 @lru_cache(maxsize=8)
 def _finder(names: NameMatcher) -> TitleFinder:
-    return TitleFinder(names)
+    return TitleFinder(names.conn)
 
 
 def _ordinal(words: str) -> int | None:
