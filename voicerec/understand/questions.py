@@ -68,7 +68,7 @@ _FORMS: list[tuple[str, bool, str | None, str]] = [
     ("director", True, None, rf"(?:the )?directors? (?:of|for) {_X}"),
     ("director", True, None, rf"{_X} directors?"),
     # who is in X
-    ("cast", False, None, rf"{_WHO_IS} (?:in|starring in|acting in|appearing in|featured in|playing in|on the cast of) {_X}"),
+    ("cast", False, None, rf"{_WHO_IS} (?:(?:in|on) the cast of|in|starring in|acting in|appearing in|featured in|playing in) {_X}"),
     ("cast", False, None, rf"who (?:stars|starred|star|acts|acted|act|plays|played|play|appears|appeared|performs|performed"
                           rf"|is starring|was starring|voices|voiced) (?:in|on) {_X}"),
     ("cast", False, None, rf"{_WHO_IS} (?:the )?(?:main |lead |leading |starring |principal |voice )?(?:stars?|actors?|actresses"
@@ -127,6 +127,7 @@ _FORMS: list[tuple[str, bool, str | None, str]] = [
                            rf"|to watch|for streaming))?"),
     ("where", False, None, rf"(?:can|could) (?:i|we) (?:watch|stream|see|find|get) {_X} (?:anywhere|online|somewhere|streaming)"),
     ("where", False, None, rf"who (?:has|streams|carries|is streaming|shows) {_X}"),
+    ("where", False, None, rf"where(?:'s| is|s| are) {_X} (?:streaming|playing|showing|available|on)(?: (?:at|now|online))?"),
     ("where", True, None, rf"{_WHAT_IS} {_X} (?:streaming )?on"),
     ("where", True, None, rf"where(?:'s| is|s) {_X}"),
 ]
@@ -144,6 +145,8 @@ _TAIL = re.compile(r"(?:\s+(?:please|thanks|thank you|right now|now|currently|at
                    r"|in minutes|in hours|long|roughly|approximately|though|too|as well|you know|or not|ever|originally|first))+$")
 _KIND_HEAD = re.compile(r"^(?:the |that |this )?(movie|film|show|tv show|series|tv series|documentary|docuseries|miniseries"
                         r"|mini series|sitcom|anime|cartoon)\s+(?:called |named |titled )?(?=\S)")
+_CALLED = re.compile(r"^(?:(?:the|a|an|this|that) )?(?:(movie|film|show|series)|[a-z]+(?: (movie|film|show|series))?)"
+                     r" (?:called|named|titled) (?=\S)")
 _KIND_TAIL = re.compile(r"\s+(?:the )?(movie|film|show|tv show|series|tv series|sitcom|documentary)$")
 _SEASON_OF = re.compile(r"^(?:the )?(?:(?:new|next|latest|last|final|first|current|upcoming|newest|most recent) )?"
                         r"(?:seasons?|episodes?|series)(?: (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten))? (?:of|from|in) ")
@@ -159,8 +162,10 @@ _KIND_WORDS = {"movie": "movie", "film": "movie", "documentary": "movie", "show"
 # words that make the "title" a request for something to watch ("where can I watch something funny")
 _REQUEST = re.compile(r"\b(?:something|anything|some|any|good|great|best|better|new|newest|latest|popular|trending"
                       r"|movies?|films?|flicks?|shows?|series|stuff|things|everything|recommend\w*|tonight|kids|family|genre"
-                      r"|rated|rating|ratings|stars|starring|directed|actor|actress|about|made|released|decades?"
-                      r"|" + "|".join(p for p, _ in GENRE_PATTERNS) + r")\b")
+                      r"|rated|rating|ratings|stars|starring|directed|actor|actress|about|made|released|decades?|most|least"
+                      r"|ever|top|every)\b")
+# a genre word too, unless the words start like a name ("the mandelbrot heist")
+_GENRE = re.compile(r"\b(?:" + "|".join(p for p, _ in GENRE_PATTERNS) + r")\b")
 _OOD = re.compile(rf"\b(?:{OOD_CUES})\b")
 _SERVICES = [(re.compile(rf"\b(?:{p})\b"), s) for p, s in SERVICE_PATTERNS]
 
@@ -217,7 +222,7 @@ def read(text: str, names: NameMatcher | None) -> Query | None:
             return None  # "what is the second one about" is the describe follow-up's
         q.describe_index = n
         return q
-    phrases, kind, year = readings(asked.words)
+    phrases, kind, year, name = readings(asked.words)
     kind = asked.kind or kind
     if _PRONOUN.match(asked.words):
         if asked.words != "it":
@@ -231,10 +236,9 @@ def read(text: str, names: NameMatcher | None) -> Query | None:
     if found is not None:
         q.title, q.title_id, q.kind = found.title, found.id, found.kind  # type: ignore[assignment]
         return q
-    if asked.weak or request_like or len(phrases[-1].split()) > MAX_TITLE_WORDS \
-            or _names_someone(names, phrases[-1]):
+    if asked.weak or request_like or len(name.split()) > MAX_TITLE_WORDS or _names_someone(names, name):
         return None  # a request ("where can I find a movie about..."), a person ("how old is tom hanks"): not a title
-    q.title = _spoken(phrases[-1])  # not in the catalogue: the answer says so
+    q.title = _spoken(name)  # not in the catalogue: the answer says so
     q.kind = kind  # type: ignore[assignment]
     return q
 
@@ -261,15 +265,15 @@ def about_previous(text: str, q: Query, prev: Turn) -> Query:
     return q.model_copy(update={"title": r["title"], "title_id": r["id"], "kind": r["kind"]})
 
 
-def readings(words: str) -> tuple[list[str], str | None, int | None]:
-    """The ways to read the words naming a title, the most literal first, with the kind and year they say."""
+def readings(words: str) -> tuple[list[str], str | None, int | None, str]:
+    """The ways to read the words naming a title, the most literal first, with the kind and year they
+    say and the name to say back if none is found ("the movie called zorblax": "zorblax")."""
     kind = None
-    phrases = [words]
-    m = _KIND_HEAD.match(words)
+    head = words
+    m = _KIND_HEAD.match(words) or _CALLED.match(words)
     if m:
-        kind = _KIND_WORDS[m.group(1)]
-        words = words[m.end():]
-        phrases.insert(0, words)  # "the movie up": "up" first, "the movie up" only if nothing else
+        kind = _KIND_WORDS.get(next((g for g in m.groups() if g), ""))
+        words = words[m.end():]  # "the movie up": "up" first, "the movie up" only if nothing else
     bare = _TAIL.sub("", words)
     season = _SEASON_OF.sub("", _SEASON_TAIL.sub("", bare))
     if season != bare:
@@ -279,13 +283,14 @@ def readings(words: str) -> tuple[list[str], str | None, int | None]:
     if m and not kind:
         kind = _KIND_WORDS[m.group(1)]
     undated, year = strip_year(plain)
-    phrases += [bare, season, plain, undated]
-    return [p for p in dict.fromkeys(phrases) if p.strip()], kind, year
+    phrases = [p for p in dict.fromkeys([words, head, bare, season, plain, undated]) if p.strip()]
+    return phrases, kind, year, undated or words
 
 
 def _request_like(words: str) -> bool:
     """Words that ask for something to watch, or for another assistant, rather than name a title."""
-    return bool(_REQUEST.search(words) or _OOD.search(words) or any(s.search(words) for s, _ in _SERVICES))
+    return bool(_REQUEST.search(words) or (_GENRE.search(words) and not words.startswith("the "))
+                or _OOD.search(words) or any(s.search(words) for s, _ in _SERVICES))
 
 
 def _names_someone(names: NameMatcher, words: str) -> bool:

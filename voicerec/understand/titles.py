@@ -69,7 +69,8 @@ class TitleFinder:
         a show), `soft_kind` what it suggests (a director: more likely a film); both only prefer.
         `near=False`: only the catalogue's spellings (the words may as well be a request)."""
         readings = [p for p in dict.fromkeys(norm(p) for p in phrases) if p]
-        exact = next((f for p in readings if (f := self._exact(variants(p), kind, soft_kind, year))), None)
+        exact = next((f for p in readings if (f := self._exact(variants(p), kind, soft_kind, year))), None) \
+            or next((f for p in readings if (f := self._main_title(p, kind, soft_kind))), None)
         if not near or (exact is not None and (exact.votes >= self.WELL_KNOWN or len(norm(exact.title)) <= 5)):
             return exact  # short words are too close to each other for a near-miss to say more
         threshold = self.NEAR_CUED if cued else self.NEAR_BARE
@@ -95,6 +96,19 @@ class TitleFinder:
 
         best = max(rows, key=key)
         return Found(best[0], best[1], best[2], best[3], best[4])
+
+    def _main_title(self, p: str, kind: str | None, soft_kind: str | None) -> Found | None:
+        """A title said without its subtitle: "13 hours" for "13 Hours: The Secret Soldiers of Benghazi"."""
+        if len(p) < 4:
+            return None
+        rows = self.conn.execute(
+            "SELECT id, title, kind, year, coalesce(votes, 0) FROM titles WHERE norm_title > ? AND norm_title < ? "
+            "LIMIT 200", (p + " ", p + " \x7f")).fetchall()
+        rows = [r for r in rows if norm(re.split(r":| - | – ", r[1], maxsplit=1)[0]) == p and re.search(r":| - | – ", r[1])]
+        if not rows:
+            return None
+        best = max(rows, key=lambda r: _known(r[4], r[2], kind, soft_kind))
+        return Found(best[0], best[1], best[2], best[3], best[4], 99.0)
 
     def _near(self, p: str, kind: str | None, soft_kind: str | None, threshold: float) -> Found | None:
         """The best near-miss: closeness first (a point of ratio is worth a lot), then how well known,
