@@ -73,7 +73,7 @@ def resolve(text: str, parsed: Query, prev: Turn | None) -> Query:
     if parsed.intent != "recommend":
         return parsed
     q = prev.query.model_copy(deep=True)
-    q.intent, q.describe_index = "recommend", None
+    q.intent, q.describe_index, q.question, q.title_id = "recommend", None, None, None
     refined = _compare(t, parsed, q, prev)
     if _DIFFERENT.search(t):
         q.exclude_ids = list(dict.fromkeys([*q.exclude_ids, *prev.shown]))

@@ -47,7 +47,7 @@ _RELEASE = (r"(?:first )?(?:come out|came out|get released|released|release|out|
 # its title is found (its words could as well be a request).
 _FORMS: list[tuple[str, bool, str | None, str]] = [
     # is X on <service>
-    ("on_service", False, None, rf"(?:is|was|are|if|whether) {_X} {_ON} {_S}"),
+    ("on_service", False, None, rf"(?:is|was|are) {_X} {_ON} {_S}"),
     ("on_service", False, None, rf"(?:if|whether) {_X} (?:is|are) {_ON} {_S}"),
     ("on_service", False, None, rf"(?:can|could|do|will|would|may) (?:i|we|you) (?:be able to )?(?:watch|stream|see|find|get|catch|rent)"
                                 rf" {_X} (?:on|with|through|via|in) {_S}"),
@@ -257,12 +257,13 @@ def about_previous(text: str, q: Query, prev: Turn) -> Query:
         return q
     focus = prev.query.describe_index
     if len(results) == 1:
-        r = results[0]
+        n = 1
     elif focus is not None and 1 <= focus <= len(results):
-        r = results[focus - 1]  # the one the last turn was about ("tell me about the second one", "who's in it")
+        n = focus  # the one the last turn was about ("tell me about the second one", "who's in it")
     else:
         return q.model_copy(update={"title": None, "title_id": None, "kind": None})  # which one? the answer asks
-    return q.model_copy(update={"title": r["title"], "title_id": r["id"], "kind": r["kind"]})
+    r = results[n - 1]
+    return q.model_copy(update={"describe_index": n, "title": r["title"], "title_id": r["id"], "kind": r["kind"]})
 
 
 def readings(words: str) -> tuple[list[str], str | None, int | None, str]:
