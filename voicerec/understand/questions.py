@@ -43,95 +43,104 @@ _RELEASE = (r"(?:first )?(?:come out|came out|get released|released|release|out|
             r"|premiered|air|aired|debut|debuted|start|started|begin|began|launch|launched|hit (?:theaters|theatres|cinemas)"
             r"|come to (?:theaters|theatres|cinemas)|from|come|arrive|arrived)")
 
-# (question, weak, kind the wording says, pattern). Earlier forms win; a weak form only counts when
-# its title is found (its words could as well be a request).
-_FORMS: list[tuple[str, bool, str | None, str]] = [
-    # is X on <service>
-    ("on_service", False, None, rf"(?:is|was|are) {_X} {_ON} {_S}"),
-    ("on_service", False, None, rf"(?:if|whether) {_X} (?:is|are) {_ON} {_S}"),
-    ("on_service", False, None, rf"(?:can|could|do|will|would|may) (?:i|we|you) (?:be able to )?(?:watch|stream|see|find|get|catch|rent)"
-                                rf" {_X} (?:on|with|through|via|in) {_S}"),
-    ("on_service", False, None, rf"(?:does|do|did|will|has|is) {_S} (?:still |currently |even )?(?:have|has|got|carry|carries|stream|streams"
-                                rf"|show|shows|offer|offers|include|includes|having|carrying|streaming) {_X}"),
-    ("on_service", True, None, rf"(?:is|are) there {_X} on {_S}"),
-    ("on_service", True, None, rf"(?:is|are) {_X} (?:an? )?{_S} (?:show|movie|film|series|original|exclusive)"),
-    # who directed X
-    ("director", False, None, rf"who (?:directed|direct|directs|helmed|filmed|shot|was directing|did direct|is directing|made|created"
-                              rf"|produced) {_X}"),
-    ("director", False, None, rf"{_WHO_IS} (?:the )?(?:directors?|filmmakers?|film ?makers?|creators?|person|people|man|woman|guy|mind|brains)"
-                              rf" (?:of|for|on|behind|that (?:made|directed)|who (?:made|directed)|who did) {_X}(?: is| was)?"),
-    ("director", False, None, rf"(?:what|which) (?:director|filmmaker) (?:made|directed|did|is behind|was behind|shot) {_X}"),
-    ("director", False, None, rf"(?:who|whom) (?:is|was|were) {_X} (?:directed|made|created)(?: by)?"),
-    ("director", False, None, rf"(?:who (?:is|was) )?{_X} (?:was |is )?(?:directed|made) by (?:who|whom|what director|which director)"),
-    ("director", False, None, rf"(?:by )?who(?:m)? (?:directed|made) {_X}"),
-    ("director", False, None, rf"{_WHO_IS} behind (?:the camera (?:on|for|of) )?{_X}"),
-    ("director", True, None, rf"(?:the )?directors? (?:of|for) {_X}"),
-    ("director", True, None, rf"{_X} directors?"),
-    # who is in X
-    ("cast", False, None, rf"{_WHO_IS} (?:(?:in|on) the cast of|in|starring in|acting in|appearing in|featured in|playing in) {_X}"),
-    ("cast", False, None, rf"who (?:stars|starred|star|acts|acted|act|plays|played|play|appears|appeared|performs|performed"
-                          rf"|is starring|was starring|voices|voiced) (?:in|on) {_X}"),
-    ("cast", False, None, rf"{_WHO_IS} (?:the )?(?:main |lead |leading |starring |principal |voice )?(?:stars?|actors?|actresses"
-                          rf"|cast(?: members)?|leads?|main characters?|characters|people|voices?|voice actors?|voice cast|performers)"
-                          rf" (?:of|in|on|from|for) {_X}(?: are| is)?"),
-    ("cast", False, None, rf"(?:what|which) (?:actors?|actresses|stars?|celebrities|famous people|people) (?:are|is|were|was|star"
-                          rf"|starred|play|played|appear|appeared|act|acted) in {_X}"),
-    ("cast", False, None, rf"(?:{_WHAT_IS} )?(?:the )?(?:full |main )?cast (?:of|for|in|list (?:of|for)) {_X}(?: like)?"),
-    ("cast", False, None, rf"who (?:do|does|did) {_X} (?:star|feature|have in it)"),
-    ("cast", True, None, rf"(?:(?:{_WHAT_IS}|{_WHO_IS}|who are) (?:the )?)?{_X} (?:cast|actors|cast list|cast members)"),
-    # how long is X / how many seasons
-    ("length", False, "show", rf"how many (?:seasons|series|episodes|parts|chapters)(?: (?:does|do|did|of|has|have|is|are|in|for"
-                              rf"|are there (?:of|in|for)|is there (?:of|in)))? {_X}(?: (?:have|has|got|there|out|so far|are there|now))*"),
-    ("length", False, "show", rf"how long (?:is|are) (?:an? |the |each )?(?:episodes?|seasons?) (?:of|in|for) {_X}"),
-    ("length", False, None, rf"how long (?:is|was|are|'s|s) {_X}(?: (?:in minutes|in hours|exactly|long|roughly|approximately))?"),
-    ("length", False, None, rf"how long {_X} (?:is|was|runs|lasts)"),
-    ("length", False, None, rf"how long (?:does|do|did|will) {_X} (?:last|run|take|go on|go for|play for|run for)"),
-    ("length", False, None, rf"how (?:many|much) (?:minutes|hours|time) (?:is|does|are|long is|will|do i need for) {_X}"
-                            rf"(?: (?:take|last|run|long|have|need))?"),
-    ("length", False, None, rf"(?:{_WHAT_IS} )?(?:the )?(?:run ?time|running time|length|duration|play ?time|running length)"
-                            rf" (?:of|for|on) {_X}"),
-    ("length", True, None, rf"{_X} (?:runtime|run time|running time|length|duration)"),
-    ("length", True, None, rf"(?:is|was) {_X} (?:very |too |really |a )?(?:long|short)(?: one)?"),
-    # when did X come out
-    ("released", False, None, rf"when (?:did|does|was|is|were|will|do) {_X} {_RELEASE}(?: out)?"),
-    ("released", False, None, rf"when {_X} (?:came out|was released|was made|premiered|first aired|aired)"),
-    ("released", False, None, rf"(?:in )?(?:what|which) year (?:did|was|is|does|were) {_X}(?: {_RELEASE})?"),
-    ("released", False, None, rf"(?:in )?(?:what|which) year {_X} (?:came out|was released|was made|premiered|is from|was from)"),
-    ("released", False, None, rf"(?:{_WHAT_IS} )?(?:the )?release (?:date|year) (?:of|for) {_X}"),
-    ("released", False, None, rf"how old is {_X}"),
-    ("released", True, None, rf"{_X} release (?:date|year)"),
-    ("released", True, None, rf"(?:is|was) {_X} (?:new|old|recent)"),
-    # what is X about
-    ("about", False, None, rf"{_WHAT_IS} {_X}(?: all| even| really| actually| basically)? about"),
-    ("about", False, None, rf"what {_X} is about"),
-    ("about", False, None, rf"{_WHAT_IS} (?:the )?(?:plot|story|storyline|premise|synopsis|summary|gist|idea|concept|setup|deal)"
-                           rf" (?:of|for|in|behind|to|with) {_X}"),
-    ("about", False, None, rf"what happens in {_X}"),
-    ("about", False, None, rf"(?:give me |tell me |read me )?(?:the |a )?(?:quick |short |brief )?(?:plot|story|storyline|synopsis"
-                           rf"|summary|premise|rundown|description) (?:of|for|on) {_X}"),
-    ("about", False, None, rf"what (?:kind|sort|type) of (?:an? )?(?:movie|film|show|series|thing|story) is {_X}"),
-    ("about", True, None, rf"(?:tell me|tell us|talk to me) (?:a (?:bit|little) |more |something |all )?about {_X}"),
-    ("about", True, None, rf"(?:describe|summarize|summarise) {_X}"),
-    ("about", True, None, rf"{_WHAT_IS} {_X} like"),
-    # where can I watch X
-    ("where", False, None, rf"where (?:can|could|do|would|should|might|will|may) (?:i|we|you|one|people) (?:go to |be able to )?"
-                           rf"(?:watch|stream|see|find|view|get|catch|rent|buy) {_X}"),
-    ("where", False, None, rf"where (?:i|we) (?:can|could) (?:watch|stream|see|find|view|get) {_X}"),
-    ("where", False, None, rf"where to (?:watch|stream|find|see) {_X}"),
-    ("where", False, None, rf"(?:how|where) (?:can|could|do) (?:i|we) (?:watch|stream|get) {_X}"),
-    ("where", False, None, rf"(?:what|which) (?:streaming )?(?:services?|apps?|platforms?|channels?|sites?|networks?|streamers?"
-                           rf"|streaming services?) (?:is|are|has|have|carries|carry|streams|stream|shows|show|offers?|can i (?:watch"
-                           rf"|stream|find|see)|do i need (?:for|to watch)|should i use (?:for|to watch)) {_X}"
-                           rf"(?: (?:on|streaming on|available on|in|streaming))?"),
-    ("where", False, None, rf"(?:is|are) {_X} (?:streaming|available|on|playing|showing)(?: (?:anywhere|online|somewhere|to stream"
-                           rf"|to watch|for streaming))?"),
-    ("where", False, None, rf"(?:can|could) (?:i|we) (?:watch|stream|see|find|get) {_X} (?:anywhere|online|somewhere|streaming)"),
-    ("where", False, None, rf"who (?:has|streams|carries|is streaming|shows) {_X}"),
-    ("where", False, None, rf"where(?:'s| is|s| are) {_X} (?:streaming|playing|showing|available|on)(?: (?:at|now|online))?"),
-    ("where", True, None, rf"{_WHAT_IS} {_X} (?:streaming )?on"),
-    ("where", True, None, rf"where(?:'s| is|s) {_X}"),
-]
-_COMPILED = [(question, weak, kind, re.compile(rf"^{p}$")) for question, weak, kind, p in _FORMS]
+# form → patterns, earlier ones first. "(?#weak)": the words could as well be a request, so the form
+# only counts when its title is found; "(?#show)": the wording says the title is a show. (Both are
+# regex comments and match nothing.)
+_FORMS: dict[str, tuple[str, ...]] = {
+    "on_service": (  # is X on <service>
+        rf"(?:is|was|are) {_X} {_ON} {_S}",
+        rf"(?:if|whether) {_X} (?:is|are) {_ON} {_S}",
+        rf"(?:can|could|do|will|would|may) (?:i|we|you) (?:be able to )?(?:watch|stream|see|find|get|catch|rent)"
+        rf" {_X} (?:on|with|through|via|in) {_S}",
+        rf"(?:does|do|did|will|has|is) {_S} (?:still |currently |even )?(?:have|has|got|carry|carries|stream|streams"
+        rf"|show|shows|offer|offers|include|includes|having|carrying|streaming) {_X}",
+        rf"(?#weak)(?:is|are) there {_X} on {_S}",
+        rf"(?#weak)(?:is|are) {_X} (?:an? )?{_S} (?:show|movie|film|series|original|exclusive)",
+    ),
+    "director": (  # who directed X
+        rf"who (?:directed|direct|directs|helmed|filmed|shot|was directing|did direct|is directing|made|created"
+        rf"|produced) {_X}",
+        rf"{_WHO_IS} (?:the )?(?:directors?|filmmakers?|film ?makers?|creators?|person|people|man|woman|guy|mind|brains)"
+        rf" (?:of|for|on|behind|that (?:made|directed)|who (?:made|directed)|who did) {_X}(?: is| was)?",
+        rf"(?:what|which) (?:director|filmmaker) (?:made|directed|did|is behind|was behind|shot) {_X}",
+        rf"(?:who|whom) (?:is|was|were) {_X} (?:directed|made|created)(?: by)?",
+        rf"(?:who (?:is|was) )?{_X} (?:was |is )?(?:directed|made) by (?:who|whom|what director|which director)",
+        rf"(?:by )?who(?:m)? (?:directed|made) {_X}",
+        rf"{_WHO_IS} behind (?:the camera (?:on|for|of) )?{_X}",
+        rf"(?#weak)(?:the )?directors? (?:of|for) {_X}",
+        rf"(?#weak){_X} directors?",
+    ),
+    "cast": (  # who is in X
+        rf"{_WHO_IS} (?:(?:in|on) the cast of|in|starring in|acting in|appearing in|featured in|playing in) {_X}",
+        rf"who (?:stars|starred|star|acts|acted|act|plays|played|play|appears|appeared|performs|performed"
+        rf"|is starring|was starring|voices|voiced) (?:in|on) {_X}",
+        rf"{_WHO_IS} (?:the )?(?:main |lead |leading |starring |principal |voice )?(?:stars?|actors?|actresses"
+        rf"|cast(?: members)?|leads?|main characters?|characters|people|voices?|voice actors?|voice cast|performers)"
+        rf" (?:of|in|on|from|for) {_X}(?: are| is)?",
+        rf"(?:what|which) (?:actors?|actresses|stars?|celebrities|famous people|people) (?:are|is|were|was|star"
+        rf"|starred|play|played|appear|appeared|act|acted) in {_X}",
+        rf"(?:{_WHAT_IS} )?(?:the )?(?:full |main )?cast (?:of|for|in|list (?:of|for)) {_X}(?: like)?",
+        rf"who (?:do|does|did) {_X} (?:star|feature|have in it)",
+        rf"(?#weak)(?:(?:{_WHAT_IS}|{_WHO_IS}|who are) (?:the )?)?{_X} (?:cast|actors|cast list|cast members)",
+    ),
+    "length": (  # how long is X / how many seasons
+        rf"(?#show)how many (?:seasons|series|episodes|parts|chapters)(?: (?:does|do|did|of|has|have|is|are|in|for"
+        rf"|are there (?:of|in|for)|is there (?:of|in)))? {_X}(?: (?:have|has|got|there|out|so far|are there|now))*",
+        rf"(?#show)how long (?:is|are) (?:an? |the |each )?(?:episodes?|seasons?) (?:of|in|for) {_X}",
+        rf"how long (?:is|was|are|'s|s) {_X}(?: (?:in minutes|in hours|exactly|long|roughly|approximately))?",
+        rf"how long {_X} (?:is|was|runs|lasts)",
+        rf"how long (?:does|do|did|will) {_X} (?:last|run|take|go on|go for|play for|run for)",
+        rf"how (?:many|much) (?:minutes|hours|time) (?:is|does|are|long is|will|do i need for) {_X}"
+        rf"(?: (?:take|last|run|long|have|need))?",
+        rf"(?:{_WHAT_IS} )?(?:the )?(?:run ?time|running time|length|duration|play ?time|running length)"
+        rf" (?:of|for|on) {_X}",
+        rf"(?#weak){_X} (?:runtime|run time|running time|length|duration)",
+        rf"(?#weak)(?:is|was) {_X} (?:very |too |really |a )?(?:long|short)(?: one)?",
+    ),
+    "released": (  # when did X come out
+        rf"when (?:did|does|was|is|were|will|do) {_X} {_RELEASE}(?: out)?",
+        rf"when {_X} (?:came out|was released|was made|premiered|first aired|aired)",
+        rf"(?:in )?(?:what|which) year (?:did|was|is|does|were) {_X}(?: {_RELEASE})?",
+        rf"(?:in )?(?:what|which) year {_X} (?:came out|was released|was made|premiered|is from|was from)",
+        rf"(?:{_WHAT_IS} )?(?:the )?release (?:date|year) (?:of|for) {_X}",
+        rf"how old is {_X}",
+        rf"(?#weak){_X} release (?:date|year)",
+        rf"(?#weak)(?:is|was) {_X} (?:new|old|recent)",
+    ),
+    "about": (  # what is X about
+        rf"{_WHAT_IS} {_X}(?: all| even| really| actually| basically)? about",
+        rf"what {_X} is about",
+        rf"{_WHAT_IS} (?:the )?(?:plot|story|storyline|premise|synopsis|summary|gist|idea|concept|setup|deal)"
+        rf" (?:of|for|in|behind|to|with) {_X}",
+        rf"what happens in {_X}",
+        rf"(?:give me |tell me |read me )?(?:the |a )?(?:quick |short |brief )?(?:plot|story|storyline|synopsis"
+        rf"|summary|premise|rundown|description) (?:of|for|on) {_X}",
+        rf"what (?:kind|sort|type) of (?:an? )?(?:movie|film|show|series|thing|story) is {_X}",
+        rf"(?#weak)(?:tell me|tell us|talk to me) (?:a (?:bit|little) |more |something |all )?about {_X}",
+        rf"(?#weak)(?:describe|summarize|summarise) {_X}",
+        rf"(?#weak){_WHAT_IS} {_X} like",
+    ),
+    "where": (  # where can I watch X
+        rf"where (?:can|could|do|would|should|might|will|may) (?:i|we|you|one|people) (?:go to |be able to )?"
+        rf"(?:watch|stream|see|find|view|get|catch|rent|buy) {_X}",
+        rf"where (?:i|we) (?:can|could) (?:watch|stream|see|find|view|get) {_X}",
+        rf"where to (?:watch|stream|find|see) {_X}",
+        rf"(?:how|where) (?:can|could|do) (?:i|we) (?:watch|stream|get) {_X}",
+        rf"(?:what|which) (?:streaming )?(?:services?|apps?|platforms?|channels?|sites?|networks?|streamers?"
+        rf"|streaming services?) (?:is|are|has|have|carries|carry|streams|stream|shows|show|offers?|can i (?:watch"
+        rf"|stream|find|see)|do i need (?:for|to watch)|should i use (?:for|to watch)) {_X}"
+        rf"(?: (?:on|streaming on|available on|in|streaming))?",
+        rf"(?:is|are) {_X} (?:streaming|available|on|playing|showing)(?: (?:anywhere|online|somewhere|to stream"
+        rf"|to watch|for streaming))?",
+        rf"(?:can|could) (?:i|we) (?:watch|stream|see|find|get) {_X} (?:anywhere|online|somewhere|streaming)",
+        rf"who (?:has|streams|carries|is streaming|shows) {_X}",
+        rf"where(?:'s| is|s| are) {_X} (?:streaming|playing|showing|available|on)(?: (?:at|now|online))?",
+        rf"(?#weak){_WHAT_IS} {_X} (?:streaming )?on",
+        rf"(?#weak)where(?:'s| is|s) {_X}",
+    ),
+}
+_COMPILED = [(question, "(?#weak)" in p, "show" if "(?#show)" in p else None, re.compile(rf"^{p}$"))
+             for question, patterns in _FORMS.items() for p in patterns]
 
 _LEAD = re.compile(r"^(?:(?:hey|hi|ok|okay|so|um+|uh+|er|erm|well|please|quick question|question|and|oh|alright|all right"
                    r"|excuse me|sorry|actually|also|then)\s+)+")
