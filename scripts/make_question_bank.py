@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from voicerec.types import SERVICE_NAMES  # noqa: E402
-from voicerec.understand.numbers import UNITS  # noqa: E402
+from voicerec.vocab.places import SERVICE_NAMES  # noqa: E402
+from voicerec.vocab.words import UNITS  # noqa: E402
 
 # (id, text, form ("on_service:<the service asked about>"), the catalogue id of the title meant)
 BANK: list[tuple[str, str, str, str | None]] = [

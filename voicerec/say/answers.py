@@ -13,8 +13,10 @@ import calendar
 from collections.abc import Mapping
 from datetime import date
 
-from voicerec.say.reply import NUMBER, _join, first_sentence
-from voicerec.types import SERVICE_NAMES, Query, Title
+from voicerec.say.reply import _join, first_sentence
+from voicerec.types import Query, Title
+from voicerec.vocab.places import SERVICE_NAMES
+from voicerec.vocab.words import COUNT_WORDS
 
 STALE_DAYS = 120  # a listing older than this is dated in the answer
 
@@ -148,7 +150,7 @@ def _date(value: date | str | None) -> date | None:
 
 
 def _number(n: int) -> str:
-    return NUMBER[n] if 0 <= n < len(NUMBER) else str(n)  # speakable.py says larger numbers
+    return COUNT_WORDS[n] if 0 <= n < len(COUNT_WORDS) else str(n)  # speakable.py says larger numbers
 
 
 def _count(n: int, noun: str, *, digits: bool = False) -> str:

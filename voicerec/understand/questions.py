@@ -21,11 +21,11 @@ from functools import lru_cache
 from voicerec.state.sessions import Turn
 from voicerec.text import norm
 from voicerec.types import Query
-from voicerec.understand.domain import OOD_CUES
+from voicerec.understand import domain
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.titles import TitleFinder, strip_year
-from voicerec.vocab.genres import GENRE_FORMS as GENRE_PATTERNS
-from voicerec.vocab.places import SERVICE_FORMS as SERVICE_PATTERNS
+from voicerec.vocab.genres import GENRE_FORMS
+from voicerec.vocab.places import SERVICE_FORMS, SERVICE_RES
 from voicerec.vocab.words import ORDINALS, UNITS
 
 MAX_CHARS = 400
@@ -33,7 +33,7 @@ MAX_TITLE_WORDS = 8  # words that find no title and run longer than this are a r
 
 # --- the words around a title ---------------------------------------------------------------
 _X = r"(?P<x>.+?)"
-_SVC = "|".join(f"(?:{p})" for p, _ in SERVICE_PATTERNS)
+_SVC = "|".join(f"(?:{p})" for p, _ in SERVICE_FORMS)
 _S = rf"(?:the )?(?P<s>(?:{_SVC})(?:(?:,| or| and| nor)+ (?:on )?(?:{_SVC}))*)(?: (?:app|service|subscription))?"
 _WHO_IS = r"who(?:'s| is|s| was|'re| are| were)"
 _WHAT_IS = r"what(?:'s| is|s| was|'re| are| were)"
@@ -174,9 +174,7 @@ _REQUEST = re.compile(r"\b(?:something|anything|some|any|good|great|best|better|
                       r"|rated|rating|ratings|stars|starring|directed|actor|actress|about|made|released|decades?|most|least"
                       r"|ever|top|every)\b")
 # a genre word too, unless the words start like a name ("the mandelbrot heist")
-_GENRE = re.compile(r"\b(?:" + "|".join(p for p, _ in GENRE_PATTERNS) + r")\b")
-_OOD = re.compile(rf"\b(?:{OOD_CUES})\b")
-_SERVICES = [(re.compile(rf"\b(?:{p})\b"), s) for p, s in SERVICE_PATTERNS]
+_GENRE = re.compile(r"\b(?:" + "|".join(p for p, _ in GENRE_FORMS) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -212,7 +210,7 @@ def recognise(text: str) -> Asked | None:
                 continue
             services: tuple[str, ...] = ()
             if "s" in rx.groupindex and m.group("s"):
-                services = tuple(s for p, s in _SERVICES if p.search(m.group("s")))
+                services = tuple(s for p, s in SERVICE_RES if p.search(m.group("s")))
             return Asked(question, m.group("x").strip(), weak, kind, services)
     return None
 
@@ -300,7 +298,7 @@ def readings(words: str) -> tuple[list[str], str | None, int | None, str]:
 def _request_like(words: str) -> bool:
     """Words that ask for something to watch, or for another assistant, rather than name a title."""
     return bool(_REQUEST.search(words) or (_GENRE.search(words) and not words.startswith("the "))
-                or _OOD.search(words) or any(s.search(words) for s, _ in _SERVICES))
+                or domain.OOD.search(words) or any(s.search(words) for s, _ in SERVICE_RES))
 
 
 def _names_someone(names: NameMatcher, words: str) -> bool:
