@@ -150,6 +150,7 @@ def test_not_a_question_about_a_title(names: NameMatcher, text: str) -> None:
     ("how long is stranger things season 4", "stranger things"),
     ("when does the new season of stranger things come out", "stranger things"),
     ("who directed 13 hours", "13 hours: the secret soldiers of benghazi"),
+    ("what's wall e about", "wall·e"),
 ])
 def test_speech_spellings_find_the_well_known_title(conn, names: NameMatcher, text: str, spelling: str) -> None:
     q = read(text, names)
@@ -236,7 +237,8 @@ def test_each_form_answers_from_the_catalogue_row(assistant, conn) -> None:
             (f"when did {name} come out", [str(t.year)]),
             (f"what is {name} about", [answers.about(t).split(". ", 1)[-1][:60]]),
             (f"where can I watch {name}", [SERVICE_NAMES[s] for s in t.services]),
-            (f"how long is {name}", [answers.duration(t.runtime)] if t.kind == "movie" else [f"{t.runtime} minutes"]),
+            (f"how long is {name}", [answers.duration(t.runtime), f"{t.runtime} minutes in all"] if t.kind == "movie"
+             else [f"about {t.runtime} minutes"]),
         ]:
             a = ask(assistant, text)
             assert a.query.intent == "question" and [r.id for r in a.results] == [t.id], text

@@ -86,7 +86,8 @@ def length(t: Title) -> str:
         if t.runtime:
             return f"Episodes of {t.title} run about {t.runtime} minutes."
     elif t.runtime:
-        return f"{t.title} is {duration(t.runtime)} long."
+        total = f", {t.runtime} minutes in all" if t.runtime >= 60 else ""
+        return f"{t.title} is {duration(t.runtime)} long{total}."
     return f"I don't know how long {t.title} is."
 
 

@@ -44,6 +44,8 @@ def variants(p: str) -> list[str]:
         out.append(" ".join(_DIGIT_WORDS.get(w, w) for w in words))
     if any(w in _WORD_DIGITS for w in words):
         out.append(" ".join(_WORD_DIGITS.get(w, w) for w in words))
+    if any(len(w) == 1 and w.isalpha() for w in words):
+        out.append(p.replace(" ", ""))  # "wall e": the catalogue's "WALL·E" normalises to "walle"
     if " and " in p:
         out.append(p.replace(" and ", " "))  # "law and order": the catalogue's "Law & Order" normalises to "law order"
     return list(dict.fromkeys(v for v in out if v))
@@ -74,8 +76,9 @@ class TitleFinder:
         if not near or (exact is not None and (exact.votes >= self.WELL_KNOWN or len(norm(exact.title)) <= 5)):
             return exact  # short words are too close to each other for a near-miss to say more
         threshold = self.NEAR_CUED if cued else self.NEAR_BARE
+        skip = norm(exact.title) if exact else None  # a near-miss is spelled otherwise than the exact title
         close = next((f for p in readings for v in variants(p) if _bare(v) != _bare(p) or v == p
-                      if (f := self._near(v, kind, soft_kind, threshold))), None)
+                      if (f := self._near(v, kind, soft_kind, threshold, skip))), None)
         if exact is None:
             return close
         if close and close.score >= self.OVERRIDE_SCORE and close.votes >= max(self.WELL_KNOWN, 100 * exact.votes):
@@ -110,7 +113,8 @@ class TitleFinder:
         best = max(rows, key=lambda r: _known(r[4], r[2], kind, soft_kind))
         return Found(best[0], best[1], best[2], best[3], best[4], 99.0)
 
-    def _near(self, p: str, kind: str | None, soft_kind: str | None, threshold: float) -> Found | None:
+    def _near(self, p: str, kind: str | None, soft_kind: str | None, threshold: float,
+              skip: str | None = None) -> Found | None:
         """The best near-miss: closeness first (a point of ratio is worth a lot), then how well known,
         then the kind asked for. Compared without a leading "the", and with it ("the last of ass")."""
         names, rowids = self.pool
@@ -122,7 +126,7 @@ class TitleFinder:
             f"SELECT id, title, kind, year, coalesce(votes, 0), norm_title FROM titles WHERE rowid IN ({marks})",
             [rowids[h[2]] for h in hits]).fetchall()
         scored = [(max(fuzz.ratio(p, r[5]), fuzz.ratio(_bare(p), _bare(r[5]))), r) for r in rows]
-        scored = [(score, r) for score, r in scored if score >= threshold]
+        scored = [(score, r) for score, r in scored if score >= threshold and r[5] != skip]
         if not scored:
             return None
         score, r = max(scored, key=lambda sr: sr[0] + _known(sr[1][4], sr[1][2], kind, soft_kind))
