@@ -82,6 +82,10 @@ def best_known(conn: sqlite3.Connection, spelling: str, kind: str | None = None)
     ("cast of upload", "cast", "upload"),
     ("what's the breaking bad cast", "cast", "breaking bad"),
     ("who played in titanic", "cast", "titanic"),
+    ("who plays the lead in the crown", "cast", "the crown"),
+    ("who narrates our planet", "cast", "our planet"),
+    ("is avatar a long movie", "length", "avatar"),
+    ("how many episodes are in squid game", "length", "squid game"),
     ("how long is Inception", "length", "inception"),
     ("how many seasons does the office have", "length", "the office"),
     ("how many episodes does stranger things have", "length", "stranger things"),
@@ -181,6 +185,14 @@ def test_the_kind_asked_for_and_then_the_best_known_is_preferred(conn, names: Na
     for name in names_of(conn, "SELECT norm_title FROM titles WHERE kind = 'movie' GROUP BY norm_title HAVING count(*) >= 3 "
                                "AND max(votes) > 50000 ORDER BY max(votes) DESC LIMIT 10"):
         assert read(f"who directed {name}", names).title_id == best_known(conn, name, "movie")[0], name
+
+
+def test_a_title_said_without_its_subtitle_or_the_rest_of_its_name(conn, names: NameMatcher) -> None:
+    for words in ("lord of the rings", "harry potter", "mission impossible", "13 hours"):
+        q = read(f"how long is {words}", names)
+        votes, title = conn.execute("SELECT votes, norm_title FROM titles WHERE id = ?", (q.title_id,)).fetchone()
+        assert title.removeprefix("the ").startswith(words + " ") or title == words, (words, q.title)
+        assert votes >= 5000, (words, q.title)
 
 
 def test_politeness_and_fillers_do_not_change_the_question(names: NameMatcher) -> None:

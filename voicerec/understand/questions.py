@@ -73,7 +73,10 @@ _FORMS: dict[str, tuple[str, ...]] = {
     "cast": (  # who is in X
         rf"{_WHO_IS} (?:(?:in|on) the cast of|in|starring in|acting in|appearing in|featured in|playing in) {_X}",
         rf"who (?:stars|starred|star|acts|acted|act|plays|played|play|appears|appeared|performs|performed"
-        rf"|is starring|was starring|voices|voiced) (?:in|on) {_X}",
+        rf"|is starring|was starring|voices|voiced|narrates|narrated|hosts|hosted) (?:in|on) {_X}",
+        rf"who (?:narrates|narrated|hosts|hosted|presents|presented) {_X}",
+        rf"who (?:plays|played|is|was|'s|s) (?:the )?(?:lead|main character|main role|main part|star|hero|protagonist"
+        rf"|title role)(?: role)? (?:in|of|on) {_X}",
         rf"{_WHO_IS} (?:the )?(?:main |lead |leading |starring |principal |voice )?(?:stars?|actors?|actresses"
         rf"|cast(?: members)?|leads?|main characters?|characters|people|voices?|voice actors?|voice cast|performers)"
         rf" (?:of|in|on|from|for) {_X}(?: are| is)?",
@@ -84,8 +87,8 @@ _FORMS: dict[str, tuple[str, ...]] = {
         rf"(?#weak)(?:(?:{_WHAT_IS}|{_WHO_IS}|who are) (?:the )?)?{_X} (?:cast|actors|cast list|cast members)",
     ),
     "length": (  # how long is X / how many seasons
-        rf"(?#show)how many (?:seasons|series|episodes|parts|chapters)(?: (?:does|do|did|of|has|have|is|are|in|for"
-        rf"|are there (?:of|in|for)|is there (?:of|in)))? {_X}(?: (?:have|has|got|there|out|so far|are there|now))*",
+        rf"(?#show)how many (?:seasons|series|episodes|parts|chapters)(?: (?:does|do|did|of|has|have|are there (?:of|in|for)"
+        rf"|is there (?:of|in)|(?:is|are|were) (?:there )?(?:in|of|on)|is|are|in|for))? {_X}(?: (?:have|has|got|there|out|so far|are there|now))*",
         rf"(?#show)how long (?:is|are) (?:an? |the |each )?(?:episodes?|seasons?) (?:of|in|for) {_X}",
         rf"how long (?:is|was|are|'s|s) {_X}(?: (?:in minutes|in hours|exactly|long|roughly|approximately))?",
         rf"how long {_X} (?:is|was|runs|lasts)",
@@ -95,7 +98,8 @@ _FORMS: dict[str, tuple[str, ...]] = {
         rf"(?:{_WHAT_IS} )?(?:the )?(?:run ?time|running time|length|duration|play ?time|running length)"
         rf" (?:of|for|on) {_X}",
         rf"(?#weak){_X} (?:runtime|run time|running time|length|duration)",
-        rf"(?#weak)(?:is|was) {_X} (?:very |too |really |a )?(?:long|short)(?: one)?",
+        rf"(?#weak)(?:is|was) {_X} (?:very |too |really |a |an? (?:very |really )?)?(?:long|short)(?: (?:one|movie|film|show"
+        rf"|series|watch))?",
     ),
     "released": (  # when did X come out
         rf"when (?:did|does|was|is|were|will|do) {_X} {_RELEASE}(?: out)?",

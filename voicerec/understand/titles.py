@@ -23,6 +23,7 @@ from voicerec.vocab.words import TENS, UNITS
 
 _DIGIT_WORDS = {str(v): k for k, v in [*UNITS.items(), *TENS.items()] if k not in ("a", "an", "fourty")}
 _WORD_DIGITS = {w: d for d, w in _DIGIT_WORDS.items()}
+_SUBTITLE = r":| - | – "
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class TitleFinder:
     OVERRIDE_SCORE = 90      # ... otherwise a near-miss this close and 100 times better known wins
     NEAR_CUED = 86           # how close a near-miss must be when the wording cues a title
     NEAR_BARE = 92           # ... and when it only might
+    MAIN_TITLE_VOTES = 5000  # a title said without its subtitle is one people know
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -72,7 +74,7 @@ class TitleFinder:
         `near=False`: only the catalogue's spellings (the words may as well be a request)."""
         readings = [p for p in dict.fromkeys(norm(p) for p in phrases) if p]
         exact = next((f for p in readings if (f := self._exact(variants(p), kind, soft_kind, year))), None) \
-            or next((f for p in readings if (f := self._main_title(p, kind, soft_kind))), None)
+            or self._main_title([v for p in readings for v in variants(p)], kind, soft_kind, franchise=False)
         if not near or (exact is not None and (exact.votes >= self.WELL_KNOWN or len(norm(exact.title)) <= 5)):
             return exact  # short words are too close to each other for a near-miss to say more
         threshold = self.NEAR_CUED if cued else self.NEAR_BARE
@@ -80,7 +82,7 @@ class TitleFinder:
         close = next((f for p in readings for v in variants(p) if _bare(v) != _bare(p) or v == p
                       if (f := self._near(v, kind, soft_kind, threshold, skip))), None)
         if exact is None:
-            return close
+            return close or self._main_title([v for p in readings for v in variants(p)], kind, soft_kind, franchise=True)
         if close and close.score >= self.OVERRIDE_SCORE and close.votes >= max(self.WELL_KNOWN, 100 * exact.votes):
             return close
         return exact
@@ -100,17 +102,24 @@ class TitleFinder:
         best = max(rows, key=key)
         return Found(best[0], best[1], best[2], best[3], best[4])
 
-    def _main_title(self, p: str, kind: str | None, soft_kind: str | None) -> Found | None:
-        """A title said without its subtitle: "13 hours" for "13 Hours: The Secret Soldiers of Benghazi"."""
-        if len(p) < 4:
-            return None
-        rows = self.conn.execute(
-            "SELECT id, title, kind, year, coalesce(votes, 0) FROM titles WHERE norm_title > ? AND norm_title < ? "
-            "LIMIT 200", (p + " ", p + " \x7f")).fetchall()
-        rows = [r for r in rows if norm(re.split(r":| - | – ", r[1], maxsplit=1)[0]) == p and re.search(r":| - | – ", r[1])]
+    def _main_title(self, spellings: list[str], kind: str | None, soft_kind: str | None, *,
+                    franchise: bool) -> Found | None:
+        """A well-known title said without its subtitle: "13 hours" for "13 Hours: The Secret Soldiers of
+        Benghazi"; with `franchise`, also without the rest of its name: "harry potter". Of several, the
+        first of the well-known ones ("lord of the rings": The Fellowship of the Ring)."""
+        rows = []
+        for p in spellings:
+            if len(p) >= 4:
+                rows += [r for r in self.conn.execute(
+                    "SELECT id, title, kind, year, coalesce(votes, 0) FROM titles WHERE norm_title > ? AND norm_title < ? "
+                    "AND votes >= ? LIMIT 200", (p + " ", p + " \x7f", self.MAIN_TITLE_VOTES))
+                    if (franchise and len(p.split()) >= 2) or (re.search(_SUBTITLE, r[1])
+                                               and norm(re.split(_SUBTITLE, r[1], maxsplit=1)[0]) == p)]
         if not rows:
             return None
-        best = max(rows, key=lambda r: _known(r[4], r[2], kind, soft_kind))
+        top = max(_known(r[4], r[2], kind, soft_kind) for r in rows)
+        known = [r for r in rows if _known(r[4], r[2], kind, soft_kind) >= top - 0.3]  # within a factor of four
+        best = min(known, key=lambda r: (r[3] or 9999, -r[4]))
         return Found(best[0], best[1], best[2], best[3], best[4], 99.0)
 
     def _near(self, p: str, kind: str | None, soft_kind: str | None, threshold: float,
