@@ -13,10 +13,10 @@ import calendar
 from collections.abc import Mapping
 from datetime import date
 
-from voicerec.say.reply import _join, first_sentence
+from voicerec.say.phrases import article, count, join, minutes
+from voicerec.say.reply import first_sentence
 from voicerec.types import Query, Title
 from voicerec.vocab.places import SERVICE_NAMES
-from voicerec.vocab.words import COUNT_WORDS
 
 STALE_DAYS = 120  # a listing older than this is dated in the answer
 
@@ -61,19 +61,19 @@ def on_service(t: Title, asked: list[str], when: str = "") -> str:
 
 def director(t: Title) -> str:
     if t.directors:
-        return f"{t.title} was directed by {_join(t.directors[:3])}."
+        return f"{t.title} was directed by {join(t.directors[:3])}."
     if t.kind == "show":
         lead = f"I don't have a director for {t.title}; it's a series"
-        return f"{lead} starring {_join(t.cast[:3])}." if t.cast else f"{lead}{_from(t)}."
-    return f"I don't know who directed {t.title}." + (f" It stars {_join(t.cast[:3])}." if t.cast else "")
+        return f"{lead} starring {join(t.cast[:3])}." if t.cast else f"{lead}{_from(t)}."
+    return f"I don't know who directed {t.title}." + (f" It stars {join(t.cast[:3])}." if t.cast else "")
 
 
 def cast(t: Title) -> str:
     if t.cast:
         verb = "features the voices of" if "animation" in t.genres else "stars"
-        return f"{t.title} {verb} {_join(t.cast[:3])}."
+        return f"{t.title} {verb} {join(t.cast[:3])}."
     if t.directors:
-        return f"I don't have the cast of {t.title}. It was directed by {_join(t.directors[:2])}."
+        return f"I don't have the cast of {t.title}. It was directed by {join(t.directors[:2])}."
     return f"I don't have the cast of {t.title}."
 
 
@@ -87,13 +87,13 @@ def length(t: Title) -> str:
             return f"Episodes of {t.title} run about {t.runtime} minutes."
     elif t.runtime:
         total = f", {t.runtime} minutes in all" if t.runtime >= 60 else ""
-        return f"{t.title} is {duration(t.runtime)} long{total}."
+        return f"{t.title} is {minutes(t.runtime)} long{total}."
     return f"I don't know how long {t.title} is."
 
 
 def about(t: Title) -> str:
     noun = "series" if t.kind == "show" else "film"
-    year = f"{'an' if str(t.year).startswith(('8', '18')) else 'a'} {t.year} {noun}" if t.year else f"a {noun}"
+    year = f"{article(str(t.year))} {t.year} {noun}" if t.year else f"a {noun}"
     if not t.description:
         return f"{t.title} is {year}, but I don't have a description of it."
     return f"{t.title} is {year}. {first_sentence(t.description)}"
@@ -108,24 +108,9 @@ def released(t: Title) -> str:
     return f"{t.title} came out in {t.year}."
 
 
-def duration(minutes: int) -> str:
-    """148 → "two hours and 28 minutes"; 90 → "an hour and a half"; 45 → "45 minutes"."""
-    hours, mins = divmod(int(minutes), 60)
-    if hours == 0:
-        return _count(mins, "minute", digits=True)
-    h = "an hour" if hours == 1 else f"{_number(hours)} hours"
-    if mins == 0:
-        return h
-    if mins == 30:
-        return "an hour and a half" if hours == 1 else f"{_number(hours)} and a half hours"
-    return f"{h} and {_count(mins, 'minute', digits=True)}"
-
-
 # --- small pieces -----------------------------------------------------------------------------
 def _services(services: list[str], conjunction: str = "and") -> str:
-    names = [SERVICE_NAMES.get(s, s) for s in dict.fromkeys(services)]
-    joined = _join(names)
-    return joined.replace(" and ", f" {conjunction} ") if conjunction != "and" and len(names) > 1 else joined
+    return join([SERVICE_NAMES.get(s, s) for s in dict.fromkeys(services)], conjunction)
 
 
 def _listing_age(services: list[str], as_of: Mapping[str, date | str] | None, today: date | None) -> str:
@@ -150,13 +135,8 @@ def _date(value: date | str | None) -> date | None:
         return None
 
 
-def _number(n: int) -> str:
-    return COUNT_WORDS[n] if 0 <= n < len(COUNT_WORDS) else str(n)  # speakable.py says larger numbers
-
-
-def _count(n: int, noun: str, *, digits: bool = False) -> str:
-    word = "one" if n == 1 else (str(n) if digits else _number(n))
-    return f"{word} {noun}{'' if n == 1 else 's'}"
+def _count(n: int, noun: str) -> str:
+    return f"{count(n)} {noun}{'' if n == 1 else 's'}"
 
 
 def _from(t: Title) -> str:
