@@ -161,12 +161,13 @@ _KIND_HEAD = re.compile(r"^(?:the |that |this )?(movie|film|show|tv show|series|
 _CALLED = re.compile(r"^(?:(?:the|a|an|this|that) )?(?:(movie|film|show|series)|[a-z]+(?: (movie|film|show|series))?)"
                      r" (?:called|named|titled) (?=\S)")
 _KIND_TAIL = re.compile(r"\s+(?:the )?(movie|film|show|tv show|series|tv series|sitcom|documentary)$")
-_SEASON_OF = re.compile(r"^(?:the )?(?:(?:new|next|latest|last|final|first|current|upcoming|newest|most recent) )?"
-                        r"(?:seasons?|episodes?|series)(?: (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten))? (?:of|from|in) ")
-_SEASON_TAIL = re.compile(r"\s+(?:season|series|episode)s?(?: (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten))?$")
 _PRONOUN = re.compile(r"^(?:it|that|this|that one|this one|the one|those|these|that (?:movie|film|show|series)"
                       r"|this (?:movie|film|show|series)|the (?:movie|film|show|series))$")
 _NUMBERS = {**{str(n): n for n in range(1, 11)}, **{w: n for w, n in UNITS.items() if 1 <= n <= 10 and w not in ("a", "an")}}
+_NUMBER = rf"(?:\d+|{'|'.join(_NUMBERS)})"
+_SEASON_OF = re.compile(r"^(?:the )?(?:(?:new|next|latest|last|final|first|current|upcoming|newest|most recent) )?"
+                        rf"(?:seasons?|episodes?|series)(?: {_NUMBER})? (?:of|from|in) ")
+_SEASON_TAIL = re.compile(rf"\s+(?:season|series|episode)s?(?: {_NUMBER})?$")
 _ORDINAL = re.compile(rf"^(?:the )?(?:({'|'.join(ORDINALS)})|(?:number|no) ({'|'.join(_NUMBERS)}))(?: (?:one|movie|film|show"
                       r"|series|title|suggestion|pick|result|option))?$")
 _KIND_WORDS = {"movie": "movie", "film": "movie", "documentary": "movie", "show": "show", "tv show": "show",
