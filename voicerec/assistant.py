@@ -26,7 +26,7 @@ from voicerec.catalog.store import Catalog
 from voicerec.config import Settings, TTSSettings
 from voicerec.rank.rank import Ranker
 from voicerec.rank.suggest import suggest
-from voicerec.say import reply
+from voicerec.say import answers, reply
 from voicerec.say.why import reason
 from voicerec.state.history import History
 from voicerec.state.seen import SeenList
@@ -64,6 +64,7 @@ class Assistant:
             "recommend": self._recommend,
             "describe": self._describe,
             "seen": self._mark_seen,
+            "question": self._question,
             "out_of_domain": lambda q, prev: ([], reply.OUT_OF_DOMAIN),
             "empty": lambda q, prev: ([], reply.DIDNT_CATCH),
         }
@@ -183,6 +184,12 @@ class Assistant:
             return [], reply.WHICH_ONE
         return [Suggestion(**t.model_dump())], reply.describe_title(t)
 
+    def _question(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
+        t = self.catalog.title(q.title_id) if q.title_id else None
+        if t is None:
+            return [], answers.not_found(q.title) if q.title else reply.WHICH_ONE
+        return [Suggestion(**t.model_dump())], answers.answer(q, t)
+
     def _mark_seen(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         """"I've seen the second one": remember it, and suggest again without it."""
         t = self._nth(q, prev) if q.describe_index else self._named(q.title)
@@ -254,8 +261,8 @@ class Assistant:
                   text: str, standing: dict[str, list[str]] | None = None) -> None:
         try:
             if session:
-                self.sessions.save(session, q, results, prev, keep_results=q.intent == "describe",
-                                   standing=standing)
+                about_one = q.intent == "describe" or (q.intent == "question" and q.describe_index is not None)
+                self.sessions.save(session, q, results, prev, keep_results=about_one, standing=standing)
             self.history.add(session, text, q, results)
         except Exception as e:  # a full disk must not cost the user their answer
             log.warning("could not save the conversation: %s", e)

@@ -16,7 +16,9 @@ from voicerec.vocab.places import SERVICE_NAMES, SERVICES
 __all__ = ["GENRES", "SERVICES", "SERVICE_NAMES", "Query", "Title", "Suggestion", "Answer", "Transcript"]
 
 Kind = Literal["movie", "show"]
-Intent = Literal["recommend", "describe", "seen", "out_of_domain", "empty"]
+Intent = Literal["recommend", "describe", "seen", "question", "out_of_domain", "empty"]
+# what a question about one title asks (intent "question"; CONTRACT.md)
+Question = Literal["where", "on_service", "director", "cast", "length", "about", "released"]
 # surprise: a good, varied pick; trending: popular and recent; hidden: well rated but little known
 Sort = Literal["relevance", "rating", "popularity", "newest", "oldest", "surprise", "trending", "hidden"]
 
@@ -76,7 +78,9 @@ class Query(BaseModel):
     boost_genres: list[str] = Field(default_factory=list, description="genres implied by mood words: ranked up, not filtered")
     avoid_genres: list[str] = Field(default_factory=list, description="genres a mood argues against: ranked down, not filtered")
     describe_index: int | None = Field(None, description="result N (1-based) of the previous turn: describe it, "
-                                                          "or (intent seen) mark it seen")
+                                                          "(intent seen) mark it seen, (intent question) ask about it")
+    question: Question | None = Field(None, description="intent 'question': what is asked about the title")
+    title_id: str | None = Field(None, description="intent 'question': catalogue id of the title asked about")
 
     @field_validator("genres", "genres_all", "exclude_genres", "boost_genres", "avoid_genres", mode="before")
     @classmethod

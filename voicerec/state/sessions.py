@@ -77,11 +77,12 @@ class SessionStore:
 
     def save(self, name: str, query: Query, results: list[Suggestion], previous: Turn | None = None,
              keep_results: bool = False, standing: dict[str, list[str]] | None = None) -> None:
-        """Record this turn. A turn about one of the previous results ('tell me more', 'I've seen it')
-        keeps the previous query and results so "the second one" still means the same title."""
+        """Record this turn. A turn about one of the previous results ('tell me more', 'I've seen it',
+        "who directed the second one") keeps the previous query and results so "the second one" still
+        means the same title, and notes which one it was about ("who's in it")."""
         if keep_results and previous is not None:
             facts = previous.results
-            query = previous.query
+            query = previous.query.model_copy(update={"describe_index": query.describe_index})
         else:
             facts = [
                 {k: getattr(r, k) for k in ("id", "title", "kind", "year", "runtime", "seasons")} for r in results

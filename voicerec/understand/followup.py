@@ -14,6 +14,7 @@ import statistics
 
 from voicerec.state.sessions import Turn
 from voicerec.types import Query
+from voicerec.understand import questions
 from voicerec.vocab.words import ORDINALS
 
 _ORD = r"(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|1|2|3|4|5|one|two|three|middle)"
@@ -64,6 +65,8 @@ def resolve(text: str, parsed: Query, prev: Turn | None) -> Query:
         if m and re.search(r"\b(?:i|we)(?:'ve| have)? (?:already )?(?:seen|watched)\b", t):
             return Query(intent="seen", title=m.group(1))
         return parsed
+    if parsed.intent == "question":
+        return questions.about_previous(text, parsed, prev)  # "who directed the second one"
     t = " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
     if prev.results:
         m = _SEEN.search(t)
@@ -91,7 +94,7 @@ def resolve(text: str, parsed: Query, prev: Turn | None) -> Query:
     if parsed.intent != "recommend" and not (parsed.intent == "empty" and refers_back):
         return parsed
     q = prev.query.model_copy(deep=True)
-    q.intent, q.describe_index = "recommend", None
+    q.intent, q.describe_index, q.question, q.title_id = "recommend", None, None, None
     refined = _compare(t, parsed, q, prev)
     if _DIFFERENT.search(t):
         q.exclude_ids = list(dict.fromkeys([*q.exclude_ids, *prev.shown]))

@@ -16,7 +16,7 @@ import unicodedata
 
 from voicerec.text import norm
 from voicerec.types import Query
-from voicerec.understand import domain
+from voicerec.understand import domain, questions
 from voicerec.understand.audience import extract_age
 from voicerec.understand.eras import (
     extract_rating,
@@ -79,6 +79,8 @@ class RuleParser:
 
     # ------------------------------------------------------------------------------------
     def parse(self, text: str) -> Query:
+        if (asked := questions.read(text, self.names)) is not None:
+            return asked  # a question about one title ("who directed Inception"): questions.py
         t = self.prepare(text)
         if not re.search(r"[a-z0-9]", t):
             return Query(intent="empty")

@@ -1,0 +1,143 @@
+"""Spoken answers to questions about one title: short, one breath, the title named.
+
+    answer(q, title, as_of=..., today=...)  ─► "Inception was directed by Christopher Nolan."
+
+Everything said comes from the catalogue row. Where-to-watch answers say how old the listing is
+when it is more than a few months old ("on Netflix, as of March 2023"): `as_of` maps a service to
+the date its listing was taken.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from datetime import date
+
+from voicerec.say.phrases import article, count, join, minutes
+from voicerec.say.reply import first_sentence
+from voicerec.types import Query, Title
+from voicerec.vocab.places import SERVICE_NAMES
+
+STALE_DAYS = 120  # a listing older than this is dated in the answer
+
+
+def not_found(name: str) -> str:
+    return f"Sorry, I couldn't find {name} in the catalogue."
+
+
+def answer(q: Query, t: Title, *, as_of: Mapping[str, date | str] | None = None, today: date | None = None) -> str:
+    """The spoken answer to the question `q` about the title `t`."""
+    when = _listing_age(t.services if q.question != "on_service" else [*q.services, *t.services], as_of, today)
+    if q.question == "on_service" and q.services:
+        return on_service(t, q.services, when)
+    return {
+        "where": lambda: where(t, when),
+        "on_service": lambda: where(t, when),
+        "director": lambda: director(t),
+        "cast": lambda: cast(t),
+        "length": lambda: length(t),
+        "about": lambda: about(t),
+        "released": lambda: released(t),
+    }.get(q.question or "about", lambda: about(t))()
+
+
+def where(t: Title, when: str = "") -> str:
+    if not t.services:
+        return f"{t.title} isn't on any of the streaming services I know."
+    return f"You can watch {t.title} on {_services(t.services)}{when}."
+
+
+def on_service(t: Title, asked: list[str], when: str = "") -> str:
+    have = [s for s in asked if s in t.services]
+    if have:
+        others = [s for s in t.services if s not in have]
+        also = f" It's also on {_services(others)}." if others else ""
+        return f"Yes, {t.title} is on {_services(have)}{when}.{also}"
+    said = _services(asked, conjunction="or")
+    if not t.services:
+        return f"No, {t.title} isn't on {said}, or on any other service I know."
+    return f"No, {t.title} isn't on {said}; you can watch it on {_services(t.services)}{when}."
+
+
+def director(t: Title) -> str:
+    if t.directors:
+        return f"{t.title} was directed by {join(t.directors[:3])}."
+    if t.kind == "show":
+        lead = f"I don't have a director for {t.title}; it's a series"
+        return f"{lead} starring {join(t.cast[:3])}." if t.cast else f"{lead}{_from(t)}."
+    return f"I don't know who directed {t.title}." + (f" It stars {join(t.cast[:3])}." if t.cast else "")
+
+
+def cast(t: Title) -> str:
+    if t.cast:
+        verb = "features the voices of" if "animation" in t.genres else "stars"
+        return f"{t.title} {verb} {join(t.cast[:3])}."
+    if t.directors:
+        return f"I don't have the cast of {t.title}. It was directed by {join(t.directors[:2])}."
+    return f"I don't have the cast of {t.title}."
+
+
+def length(t: Title) -> str:
+    if t.kind == "show":
+        if t.seasons and t.runtime:
+            return f"{t.title} has {_count(t.seasons, 'season')}, with episodes of about {t.runtime} minutes."
+        if t.seasons:
+            return f"{t.title} has {_count(t.seasons, 'season')}."
+        if t.runtime:
+            return f"Episodes of {t.title} run about {t.runtime} minutes."
+    elif t.runtime:
+        total = f", {t.runtime} minutes in all" if t.runtime >= 60 else ""
+        return f"{t.title} is {minutes(t.runtime)} long{total}."
+    return f"I don't know how long {t.title} is."
+
+
+def about(t: Title) -> str:
+    noun = "series" if t.kind == "show" else "film"
+    year = f"{article(str(t.year))} {t.year} {noun}" if t.year else f"a {noun}"
+    if not t.description:
+        return f"{t.title} is {year}, but I don't have a description of it."
+    return f"{t.title} is {year}. {first_sentence(t.description)}"
+
+
+def released(t: Title) -> str:
+    if not t.year:
+        return f"I don't know when {t.title} came out."
+    if t.kind == "show":
+        seasons = f", and has {_count(t.seasons, 'season')}" if t.seasons else ""
+        return f"{t.title} first aired in {t.year}{seasons}."
+    return f"{t.title} came out in {t.year}."
+
+
+# --- small pieces -----------------------------------------------------------------------------
+def _services(services: list[str], conjunction: str = "and") -> str:
+    return join([SERVICE_NAMES.get(s, s) for s in dict.fromkeys(services)], conjunction)
+
+
+def _listing_age(services: list[str], as_of: Mapping[str, date | str] | None, today: date | None) -> str:
+    """', as of March 2023' when the oldest listing of these services is more than a few months old."""
+    if not as_of:
+        return ""
+    dates = [d for s in services if (d := _date(as_of.get(s))) is not None]
+    if not dates:
+        return ""
+    oldest = min(dates)
+    if ((today or date.today()) - oldest).days <= STALE_DAYS:
+        return ""
+    return f", as of {calendar.month_name[oldest.month]} {oldest.year}"  # English: Python leaves LC_TIME as C
+
+
+def _date(value: date | str | None) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{count(n)} {noun}{'' if n == 1 else 's'}"
+
+
+def _from(t: Title) -> str:
+    return f" from {t.year}" if t.year else ""

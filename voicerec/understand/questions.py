@@ -1,0 +1,328 @@
+"""Questions about one title: "where can I watch X", "is X on Hulu", "who directed X", "who is in X",
+"how long is X" / "how many seasons", "what is X about", "when did X come out".
+
+    read(text, names)            ─► Query(intent="question", question=..., title=..., title_id=...) or None
+    about_previous(text, q, prev) ─► the same question about "the second one" / "it" of the last turn
+
+`recognise` finds the form of the question and the words naming the title, from the words as said
+(not number-normalised: "one flew over the cuckoo's nest" stays a title). TitleFinder (titles.py)
+turns those words into the catalogue's title. A question whose title is not in the catalogue still
+is a question (the answer says so) unless its words look like a request ("where can I watch
+something funny") or a person ("how old is Tom Hanks"): those are left to the rest of the parser.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from voicerec.state.sessions import Turn
+from voicerec.text import norm
+from voicerec.types import Query
+from voicerec.understand import domain
+from voicerec.understand.names import NameMatcher
+from voicerec.understand.titles import TitleFinder, strip_year
+from voicerec.vocab.genres import GENRE_FORMS
+from voicerec.vocab.places import SERVICE_FORMS, SERVICE_RES
+from voicerec.vocab.words import ORDINALS, UNITS
+
+MAX_CHARS = 400
+MAX_TITLE_WORDS = 8  # words that find no title and run longer than this are a request, not a title
+
+# --- the words around a title ---------------------------------------------------------------
+_X = r"(?P<x>.+?)"
+_SVC = "|".join(f"(?:{p})" for p, _ in SERVICE_FORMS)
+_S = rf"(?:the )?(?P<s>(?:{_SVC})(?:(?:,| or| and| nor)+ (?:on )?(?:{_SVC}))*)(?: (?:app|service|subscription))?"
+_WHO_IS = r"who(?:'s| is|s| was|'re| are| were)"
+_WHAT_IS = r"what(?:'s| is|s| was|'re| are| were)"
+_THE = r"(?:the |an? )?"
+_ON = r"(?:(?:still|currently|also|now|even) )?(?:(?:available|streaming|playing|showing|included|free) )?(?:on|in|at|with|through|via|part of)"
+_RELEASE = (r"(?:first )?(?:come out|came out|get released|released|release|out|made|filmed|shot|produced|premiere"
+            r"|premiered|air|aired|debut|debuted|start|started|begin|began|launch|launched|hit (?:theaters|theatres|cinemas)"
+            r"|come to (?:theaters|theatres|cinemas)|from|come|arrive|arrived)")
+
+# form → patterns, earlier ones first. "(?#weak)": the words could as well be a request, so the form
+# only counts when its title is found; "(?#show)": the wording says the title is a show. (Both are
+# regex comments and match nothing.)
+_FORMS: dict[str, tuple[str, ...]] = {
+    "on_service": (  # is X on <service>
+        rf"(?:is|was|are) {_X} {_ON} {_S}",
+        rf"(?:if|whether) {_X} (?:is|are) {_ON} {_S}",
+        rf"(?:can|could|do|will|would|may) (?:i|we|you) (?:be able to )?(?:watch|stream|see|find|get|catch|rent)"
+        rf" {_X} (?:on|with|through|via|in) {_S}",
+        rf"(?:does|do|did|will|has|is) {_S} (?:still |currently |even )?(?:have|has|got|carry|carries|stream|streams"
+        rf"|show|shows|offer|offers|include|includes|having|carrying|streaming) {_X}",
+        rf"(?#weak)(?:is|are) there {_X} on {_S}",
+        rf"(?#weak)(?:is|are) {_X} (?:an? )?{_S} (?:show|movie|film|series|original|exclusive)",
+    ),
+    "director": (  # who directed X
+        rf"who (?:directed|direct|directs|helmed|filmed|shot|was directing|did direct|is directing|made|created"
+        rf"|produced) {_X}",
+        rf"{_WHO_IS} (?:the )?(?:directors?|filmmakers?|film ?makers?|creators?|person|people|man|woman|guy|mind|brains)"
+        rf" (?:of|for|on|behind|that (?:made|directed)|who (?:made|directed)|who did) {_X}(?: is| was)?",
+        rf"(?:what|which) (?:director|filmmaker) (?:made|directed|did|is behind|was behind|shot) {_X}",
+        rf"(?:who|whom) (?:is|was|were) {_X} (?:directed|made|created)(?: by)?",
+        rf"(?:who (?:is|was) )?{_X} (?:was |is )?(?:directed|made) by (?:who|whom|what director|which director)",
+        rf"(?:by )?who(?:m)? (?:directed|made) {_X}",
+        rf"{_WHO_IS} behind (?:the camera (?:on|for|of) )?{_X}",
+        rf"(?#weak)(?:the )?directors? (?:of|for) {_X}",
+        rf"(?#weak){_X} directors?",
+    ),
+    "cast": (  # who is in X
+        rf"{_WHO_IS} (?:(?:in|on) the cast of|in|starring in|acting in|appearing in|featured in|playing in) {_X}",
+        rf"who (?:stars|starred|star|acts|acted|act|plays|played|play|appears|appeared|performs|performed"
+        rf"|is starring|was starring|voices|voiced|narrates|narrated|hosts|hosted) (?:in|on) {_X}",
+        rf"who (?:narrates|narrated|hosts|hosted|presents|presented) {_X}",
+        rf"who (?:plays|played|is|was|'s|s) (?:the )?(?:lead|main character|main role|main part|star|hero|protagonist"
+        rf"|title role)(?: role)? (?:in|of|on) {_X}",
+        rf"{_WHO_IS} (?:the )?(?:main |lead |leading |starring |principal |voice )?(?:stars?|actors?|actresses"
+        rf"|cast(?: members)?|leads?|main characters?|characters|people|voices?|voice actors?|voice cast|performers)"
+        rf" (?:of|in|on|from|for) {_X}(?: are| is)?",
+        rf"(?:what|which) (?:actors?|actresses|stars?|celebrities|famous people|people) (?:are|is|were|was|star"
+        rf"|starred|play|played|appear|appeared|act|acted) in {_X}",
+        rf"(?:{_WHAT_IS} )?(?:the )?(?:full |main )?cast (?:of|for|in|list (?:of|for)) {_X}(?: like)?",
+        rf"who (?:do|does|did) {_X} (?:star|feature|have in it)",
+        rf"(?#weak)(?:(?:{_WHAT_IS}|{_WHO_IS}|who are) (?:the )?)?{_X} (?:cast|actors|cast list|cast members)",
+    ),
+    "length": (  # how long is X / how many seasons
+        rf"(?#show)how many (?:seasons|series|episodes|parts|chapters)(?: (?:does|do|did|of|has|have|are there (?:of|in|for)"
+        rf"|is there (?:of|in)|(?:is|are|were) (?:there )?(?:in|of|on)|is|are|in|for))? {_X}(?: (?:have|has|got|there|out|so far|are there|now))*",
+        rf"(?#show)how long (?:is|are) (?:an? |the |each )?(?:episodes?|seasons?) (?:of|in|for) {_X}",
+        rf"how long (?:is|was|are|'s|s) {_X}(?: (?:in minutes|in hours|exactly|long|roughly|approximately))?",
+        rf"how long {_X} (?:is|was|runs|lasts)",
+        rf"how long (?:does|do|did|will) {_X} (?:last|run|take|go on|go for|play for|run for)",
+        rf"how (?:many|much) (?:minutes|hours|time) (?:is|does|are|long is|will|do i need for) {_X}"
+        rf"(?: (?:take|last|run|long|have|need))?",
+        rf"(?:{_WHAT_IS} )?(?:the )?(?:run ?time|running time|length|duration|play ?time|running length)"
+        rf" (?:of|for|on) {_X}",
+        rf"(?#weak){_X} (?:runtime|run time|running time|length|duration)",
+        rf"(?#weak)(?:is|was) {_X} (?:very |too |really |a |an? (?:very |really )?)?(?:long|short)(?: (?:one|movie|film|show"
+        rf"|series|watch))?",
+    ),
+    "released": (  # when did X come out
+        rf"when (?:did|does|was|is|were|will|do) {_X} {_RELEASE}(?: out)?",
+        rf"when {_X} (?:came out|was released|was made|premiered|first aired|aired)",
+        rf"(?:in )?(?:what|which) year (?:did|was|is|does|were) {_X}(?: {_RELEASE})?",
+        rf"(?:in )?(?:what|which) year {_X} (?:came out|was released|was made|premiered|is from|was from)",
+        rf"(?:{_WHAT_IS} )?(?:the )?release (?:date|year) (?:of|for) {_X}",
+        rf"how old is {_X}",
+        rf"(?#weak){_X} release (?:date|year)",
+        rf"(?#weak)(?:is|was) {_X} (?:new|old|recent)",
+    ),
+    "about": (  # what is X about
+        rf"{_WHAT_IS} {_X}(?: all| even| really| actually| basically)? about",
+        rf"what {_X} is about",
+        rf"{_WHAT_IS} (?:the )?(?:plot|story|storyline|premise|synopsis|summary|gist|idea|concept|setup|deal)"
+        rf" (?:of|for|in|behind|to|with) {_X}",
+        rf"what happens in {_X}",
+        rf"(?:give me |tell me |read me )?(?:the |a )?(?:quick |short |brief )?(?:plot|story|storyline|synopsis"
+        rf"|summary|premise|rundown|description) (?:of|for|on) {_X}",
+        rf"what (?:kind|sort|type) of (?:an? )?(?:movie|film|show|series|thing|story) is {_X}",
+        rf"(?#weak)(?:tell me|tell us|talk to me) (?:a (?:bit|little) |more |something |all )?about {_X}",
+        rf"(?#weak)(?:describe|summarize|summarise) {_X}",
+        rf"(?#weak){_WHAT_IS} {_X} like",
+    ),
+    "where": (  # where can I watch X
+        rf"where (?:can|could|do|would|should|might|will|may) (?:i|we|you|one|people) (?:go to |be able to )?"
+        rf"(?:watch|stream|see|find|view|get|catch|rent|buy) {_X}",
+        rf"where (?:i|we) (?:can|could) (?:watch|stream|see|find|view|get) {_X}",
+        rf"where to (?:watch|stream|find|see) {_X}",
+        rf"(?:how|where) (?:can|could|do) (?:i|we) (?:watch|stream|get) {_X}",
+        rf"(?:what|which) (?:streaming )?(?:services?|apps?|platforms?|channels?|sites?|networks?|streamers?"
+        rf"|streaming services?) (?:is|are|has|have|carries|carry|streams|stream|shows|show|offers?|can i (?:watch"
+        rf"|stream|find|see)|do i need (?:for|to watch)|should i use (?:for|to watch)) {_X}"
+        rf"(?: (?:on|streaming on|available on|in|streaming))?",
+        rf"(?:is|are) {_X} (?:streaming|available|on|playing|showing)(?: (?:anywhere|online|somewhere|to stream"
+        rf"|to watch|for streaming))?",
+        rf"(?:can|could) (?:i|we) (?:watch|stream|see|find|get) {_X} (?:anywhere|online|somewhere|streaming)",
+        rf"who (?:has|streams|carries|is streaming|shows) {_X}",
+        rf"where(?:'s| is|s| are) {_X} (?:streaming|playing|showing|available|on)(?: (?:at|now|online))?",
+        rf"(?#weak){_WHAT_IS} {_X} (?:streaming )?on",
+        rf"(?#weak)where(?:'s| is|s) {_X}",
+    ),
+}
+_COMPILED = [(question, "(?#weak)" in p, "show" if "(?#show)" in p else None, re.compile(rf"^{p}$"))
+             for question, patterns in _FORMS.items() for p in patterns]
+
+_LEAD = re.compile(r"^(?:(?:hey|hi|ok|okay|so|um+|uh+|er|erm|well|please|quick question|question|and|oh|alright|all right"
+                   r"|excuse me|sorry|actually|also|then)\s+)+")
+_ASK = re.compile(
+    r"^(?:(?:can|could|would|will) you (?:please )?(?:tell me|let me know|find out|check|look up|say|check for me|remind me)"
+    r"|(?:do|does) (?:you|anyone|anybody) (?:happen to )?(?:know|remember)|i (?:want|need|would like|'d like|d like) to know"
+    r"|i (?:was )?wonder(?:ing)?|tell me|let me know|remind me|any idea|you know|i forgot|i can't remember|i don't remember"
+    r"|quick question)\s+(?:please\s+)?(?=(?:who|whom|where|what|when|how|which|if|whether|is|are|was|does|do|can)\b)")
+_TAIL = re.compile(r"(?:\s+(?:please|thanks|thank you|right now|now|currently|at the moment|today|tonight|these days|anymore"
+                   r"|again|exactly|by any chance|do you know|actually|then|by the way|still|at all|anywhere|online|for free"
+                   r"|in minutes|in hours|long|roughly|approximately|though|too|as well|you know|or not|ever|originally|first))+$")
+_KIND_HEAD = re.compile(r"^(?:the |that |this )?(movie|film|show|tv show|series|tv series|documentary|docuseries|miniseries"
+                        r"|mini series|sitcom|anime|cartoon)\s+(?:called |named |titled )?(?=\S)")
+_CALLED = re.compile(r"^(?:(?:the|a|an|this|that) )?(?:(movie|film|show|series)|[a-z]+(?: (movie|film|show|series))?)"
+                     r" (?:called|named|titled) (?=\S)")
+_KIND_TAIL = re.compile(r"\s+(?:the )?(movie|film|show|tv show|series|tv series|sitcom|documentary)$")
+_PRONOUN = re.compile(r"^(?:it|that|this|that one|this one|the one|those|these|that (?:movie|film|show|series)"
+                      r"|this (?:movie|film|show|series)|the (?:movie|film|show|series))$")
+_NUMBERS = {**{str(n): n for n in range(1, 11)}, **{w: n for w, n in UNITS.items() if 1 <= n <= 10 and w not in ("a", "an")}}
+_NUMBER = rf"(?:\d+|{'|'.join(_NUMBERS)})"
+_SEASON_OF = re.compile(r"^(?:the )?(?:(?:new|next|latest|last|final|first|current|upcoming|newest|most recent) )?"
+                        rf"(?:seasons?|episodes?|series)(?: {_NUMBER})? (?:of|from|in) ")
+_SEASON_TAIL = re.compile(rf"\s+(?:season|series|episode)s?(?: {_NUMBER})?$")
+_ORDINAL = re.compile(rf"^(?:the )?(?:({'|'.join(ORDINALS)})|(?:number|no) ({'|'.join(_NUMBERS)}))(?: (?:one|movie|film|show"
+                      r"|series|title|suggestion|pick|result|option))?$")
+_KIND_WORDS = {"movie": "movie", "film": "movie", "documentary": "movie", "show": "show", "tv show": "show",
+               "series": "show", "tv series": "show", "docuseries": "show", "miniseries": "show", "mini series": "show",
+               "sitcom": "show", "anime": None, "cartoon": None}
+# words that make the "title" a request for something to watch ("where can I watch something funny")
+_REQUEST = re.compile(r"\b(?:something|anything|some|any|good|great|best|better|new|newest|latest|popular|trending"
+                      r"|movies?|films?|flicks?|shows?|series|stuff|things|everything|recommend\w*|tonight|kids|family|genre"
+                      r"|rated|rating|ratings|stars|starring|directed|actor|actress|about|made|released|decades?|most|least"
+                      r"|ever|top|every)\b")
+# a genre word too, unless the words start like a name ("the mandelbrot heist")
+_GENRE = re.compile(r"\b(?:" + "|".join(p for p, _ in GENRE_FORMS) + r")\b")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question's form and the words that name its title (as said)."""
+
+    question: str
+    words: str                # the title as said, e.g. "the movie up", "the second one"
+    weak: bool = False        # the form could as well be a request: only a found title makes it a question
+    kind: str | None = None   # what the wording says: "how many seasons" is about a show
+    services: tuple[str, ...] = ()
+
+
+def clean(text: str) -> str:
+    """Lower case, punctuation out (apostrophes, "disney+" and "&" kept), single spaces."""
+    s = unicodedata.normalize("NFKC", str(text or ""))[:MAX_CHARS * 4].lower()
+    s = s.translate({0x2019: "'", 0x2018: "'", 0x201C: " ", 0x201D: " "})
+    s = re.sub(r"[^\w\s'+&]", " ", s)
+    s = re.sub(r"(?<!\w)'|'(?!\w)", " ", s)
+    return " ".join(s.split())[:MAX_CHARS]
+
+
+def recognise(text: str) -> Asked | None:
+    """The form of a question about one title, or None when the words are not such a question."""
+    s = _ASK.sub("", _LEAD.sub("", clean(text)))
+    if not s:
+        return None
+    tail_free = _TAIL.sub("", s)
+    for candidate in dict.fromkeys((s, tail_free)):
+        for question, weak, kind, rx in _COMPILED:
+            m = rx.match(candidate)
+            if not m or not m.group("x").strip():
+                continue
+            services: tuple[str, ...] = ()
+            if "s" in rx.groupindex and m.group("s"):
+                services = tuple(s for p, s in SERVICE_RES if p.search(m.group("s")))
+            return Asked(question, m.group("x").strip(), weak, kind, services)
+    return None
+
+
+def read(text: str, names: NameMatcher | None) -> Query | None:
+    """A question about one title as a Query (the title found in the catalogue), or None."""
+    if names is None:
+        return None
+    asked = recognise(text)
+    if asked is None:
+        return None
+    q = Query(intent="question", question=asked.question, services=list(asked.services))  # type: ignore[arg-type]
+    n = _ordinal(asked.words)
+    if n is not None:
+        if asked.question == "about":
+            return None  # "what is the second one about" is the describe follow-up's
+        q.describe_index = n
+        return q
+    phrases, kind, year, name = readings(asked.words)
+    kind = asked.kind or kind
+    if _PRONOUN.match(asked.words):
+        if asked.words != "it":
+            return q  # which one is said by the previous turn (about_previous), else the answer asks
+        phrases = ["it"]  # with nothing before it, "how long is It" can only be the film
+    request_like = _request_like(phrases[0])
+    if asked.weak and request_like:
+        return None
+    soft = "movie" if asked.question == "director" else None
+    found = _finder(names).find(phrases, kind, soft_kind=soft, year=year, cued=not (asked.weak or request_like))
+    if found is not None:
+        q.title, q.title_id, q.kind = found.title, found.id, found.kind  # type: ignore[assignment]
+        return q
+    if asked.weak or request_like or len(name.split()) > MAX_TITLE_WORDS or _names_someone(names, name):
+        return None  # a request ("where can I find a movie about..."), a person ("how old is tom hanks"): not a title
+    q.title = _spoken(name)  # not in the catalogue: the answer says so
+    q.kind = kind  # type: ignore[assignment]
+    return q
+
+
+def about_previous(text: str, q: Query, prev: Turn) -> Query:
+    """A question about "the second one" or "it" of the previous turn: that title."""
+    results = prev.results
+    if q.describe_index is not None:
+        n = len(results) if q.describe_index == -1 else q.describe_index
+        if 1 <= n <= len(results):
+            r = results[n - 1]
+            return q.model_copy(update={"describe_index": n, "title": r["title"], "title_id": r["id"], "kind": r["kind"]})
+        return q
+    asked = recognise(text)
+    if asked is None or not _PRONOUN.match(asked.words) or not results:
+        return q
+    focus = prev.query.describe_index
+    if len(results) == 1:
+        n = 1
+    elif focus is not None and 1 <= focus <= len(results):
+        n = focus  # the one the last turn was about ("tell me about the second one", "who's in it")
+    else:
+        return q.model_copy(update={"title": None, "title_id": None, "kind": None})  # which one? the answer asks
+    r = results[n - 1]
+    return q.model_copy(update={"describe_index": n, "title": r["title"], "title_id": r["id"], "kind": r["kind"]})
+
+
+def readings(words: str) -> tuple[list[str], str | None, int | None, str]:
+    """The ways to read the words naming a title, the most literal first, with the kind and year they
+    say and the name to say back if none is found ("the movie called zorblax": "zorblax")."""
+    kind = None
+    head = words
+    m = _KIND_HEAD.match(words) or _CALLED.match(words)
+    if m:
+        kind = _KIND_WORDS.get(next((g for g in m.groups() if g), ""))
+        words = words[m.end():]  # "the movie up": "up" first, "the movie up" only if nothing else
+    bare = _TAIL.sub("", words)
+    season = _SEASON_OF.sub("", _SEASON_TAIL.sub("", bare))
+    if season != bare:
+        kind = kind or "show"
+    m = _KIND_TAIL.search(season)
+    plain = season[: m.start()] if m else season
+    if m and not kind:
+        kind = _KIND_WORDS[m.group(1)]
+    undated, year = strip_year(plain)
+    phrases = [p for p in dict.fromkeys([words, head, bare, season, plain, undated]) if p.strip()]
+    return phrases, kind, year, undated or words
+
+
+def _request_like(words: str) -> bool:
+    """Words that ask for something to watch, or for another assistant, rather than name a title."""
+    return bool(_REQUEST.search(words) or (_GENRE.search(words) and not words.startswith("the "))
+                or domain.OOD.search(words) or any(s.search(words) for s, _ in SERVICE_RES))
+
+
+def _names_someone(names: NameMatcher, words: str) -> bool:
+    """The words are a catalogue person's name."""
+    return any(p.spoken == norm(words) for p in names.find_people(words))
+
+
+@lru_cache(maxsize=8)
+def _finder(names: NameMatcher) -> TitleFinder:
+    return TitleFinder(names.conn)
+
+
+def _ordinal(words: str) -> int | None:
+    m = _ORDINAL.match(words)
+    if not m:
+        return None
+    return ORDINALS[m.group(1)] if m.group(1) else _NUMBERS[m.group(2)]
+
+
+def _spoken(words: str) -> str:
+    """The words as a name to say back ("Sorry, I couldn't find Zorblax")."""
+    return " ".join(w[:1].upper() + w[1:] for w in words.split())[:120]
