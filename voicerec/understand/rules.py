@@ -102,6 +102,7 @@ class RuleParser:
         quiet = said & (OCCASION_WORDS | QUIET_FILLER) | {w for w in said if w in FILLER and len(w) >= 4
                                                             and w not in _FUNCTION_WORDS}
         q.quiet_words += [w for w in sorted(quiet) if w not in q.quiet_words]
+        q.quiet_words += [p for w in list(q.quiet_words) if w not in FILLER for p in self._parts(w) if p not in q.quiet_words]
         self._bare_title(q)
         if not q.has_filters(ignore_mood=True) and domain.CHAT.search(t) and not domain.STRONG.search(t):
             q.intent, q.mood = "out_of_domain", ""  # "thank you", "how are you"
@@ -273,6 +274,16 @@ class RuleParser:
         keep = [w for w in words if w not in FILLER and w not in OCCASION_WORDS and w not in MOOD_WORDS
                 and not w.isdigit()]
         return " ".join(keep)[:200]
+
+    def _parts(self, word: str) -> list[str]:
+        """The words a compound is made of ("heartwarming" → "heart", "warming"), when both are words."""
+        if not self.names or len(word) < 8:
+            return []
+        for i in range(4, len(word) - 3):
+            a, b = word[:i], word[i:]
+            if self.names.word_frequency(a) >= 3 and self.names.word_frequency(b) >= 3:
+                return [a, b]
+        return []
 
     def _known(self, word: str) -> bool:
         """A word that can be evidence of a subject: found in the catalogue, and not in nearly everything."""
