@@ -34,12 +34,15 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_dev_requests_and_conversations_pass(catalog_path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("requests, conversations", [("dev_requests.jsonl", "dev_conversations.jsonl"),
+                                                     ("dev_requests2.jsonl", "dev_conversations2.jsonl")])
+def test_dev_requests_and_conversations_pass(catalog_path: Path, tmp_path: Path, requests: str,
+                                             conversations: str) -> None:
     """The shared checker, run exactly as the brief runs it, against the installed command."""
     before = sha(catalog_path)
     p = subprocess.run(
-        [sys.executable, str(DATA / "check_requests.py"), str(DATA / "dev_requests.jsonl"),
-         "--conversations", str(DATA / "dev_conversations.jsonl"), "--cmd", VOICEREC, "--db", str(catalog_path)],
+        [sys.executable, str(DATA / "check_requests.py"), str(DATA / requests),
+         "--conversations", str(DATA / conversations), "--cmd", VOICEREC, "--db", str(catalog_path)],
         capture_output=True, text=True, timeout=900, env={**os.environ, "VOICEREC_STATE_DIR": str(tmp_path)},
     )
     assert p.returncode == 0, p.stdout + p.stderr
