@@ -30,7 +30,6 @@ _COLUMNS = (
 _LIGHT = ("t.rowid, t.id, t.norm_title, t.kind, t.year, t.runtime, t.genre_mask, t.quality, t.popularity, t.votes, "
           "t.min_age")
 _FTS_WORD = re.compile(r"[a-z0-9]{3,}")
-LEAD_BILLING = 10  # "a film with X": X is among the first ten billed
 COMMON_WORD_DOCS = 20_000  # keyword search skips a word found in more titles than this
 _FTS_STOP = {"the", "and", "for", "with", "about", "something", "that", "this", "from", "into", "some"}
 
@@ -148,15 +147,26 @@ class Catalog:
         return hit
 
     def _person_rowids(self, person: str, *, role: str | None = None) -> set[int]:
-        """Titles a person directed, or stars in (billed among the first LEAD_BILLING): "a film with X"
-        means X is in it, not a cameo. Spellings that differ only in accents are one person."""
+        """Titles a person is credited on (as `role`, when given). Spellings that differ only in accents
+        are one person."""
         sql = ("SELECT t.rowid FROM people p JOIN credits c ON c.person_id = p.id JOIN titles t ON t.id = c.title_id "
-               "WHERE p.norm_name = ? AND ")
-        if role == "director":
-            sql += "c.role = 'director'"
-        else:
-            sql += f"(c.role = 'director' OR c.ord < {LEAD_BILLING})"
-        return {r[0] for r in self.conn.execute(sql, (norm(person),))}
+               "WHERE p.norm_name = ?")
+        if role:
+            sql += " AND c.role = ?"
+        return {r[0] for r in self.conn.execute(sql, (norm(person), role) if role else (norm(person),))}
+
+    def billing(self, rowids: list[int], people: list[str]) -> dict[int, int]:
+        """For each title, the best billing of any of these people on it: 0 for a director, else the
+        actor's place in the credits (a cameo far down the list is a poor answer to "a film with X")."""
+        if not rowids or not people:
+            return {}
+        marks, pmarks = ",".join("?" * len(rowids)), ",".join("?" * len(people))
+        rows = self.conn.execute(
+            "SELECT t.rowid, min(CASE WHEN c.role = 'director' THEN 0 ELSE c.ord END) FROM titles t "
+            "JOIN credits c ON c.title_id = t.id JOIN people p ON p.id = c.person_id "
+            f"WHERE t.rowid IN ({marks}) AND p.norm_name IN ({pmarks}) GROUP BY t.rowid",
+            [*rowids, *(norm(p) for p in people)])
+        return {r[0]: r[1] for r in rows}
 
     def _country_rowids(self, countries: list[str]) -> set[int]:
         marks = ",".join("?" * len(countries))

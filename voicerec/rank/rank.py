@@ -29,6 +29,7 @@ from voicerec.vocab.moods import MOOD_BY_KEY
 log = logging.getLogger(__name__)
 
 PRIOR_POOL = 300  # best-rated titles passing the filters
+LEAD_BILLING = 8  # an actor billed among the first eight stars in it
 KEYWORD_POOL = 200  # best BM25 hits on the mood words
 MEANING_POOL = 200  # nearest titles in meaning
 
@@ -97,6 +98,7 @@ class Weights:
     named_title: float = 10.0  # the title the user named comes first
     below_floor: float = 0.5   # a mood request: a title rated under the mood's floor (vocab/moods.py)
     too_old_for: float = 0.3   # a hedge ("not too scary"): a title for older viewers than soft_max_age
+    cameo: float = 0.6         # a person asked for, billed LEAD_BILLING or lower on this title
     mmr_lambda: float = 0.72   # diversity: score vs likeness to what was already picked
     quality_floor: float = 5.0  # quality signal: a prior of 5.0 or less counts 0 ...
     quality_span: float = 3.5   # ... 8.5 or more counts 1; an unknown prior counts as quality_floor
@@ -249,6 +251,11 @@ class Ranker:
         if floor is not None:
             quality = np.array([c.quality if c.quality is not None else 0.0 for c in cands], dtype=np.float32)
             score = score - w.below_floor * (quality < floor)
+        asked = [*q.people, *q.people_any, *q.directors]
+        if asked:  # "a film with X": X stars in it, not a cameo
+            billing = self.catalog.billing([c.rowid for c in cands], asked)
+            ords = np.array([billing.get(c.rowid, 0) for c in cands], dtype=np.float32)
+            score = score - w.cameo * (ords >= LEAD_BILLING)
         if q.soft_max_age is not None:
             ages = np.array([c.min_age if c.min_age is not None else 0 for c in cands], dtype=np.float32)
             score = score - w.too_old_for * (ages > q.soft_max_age)

@@ -4,6 +4,7 @@
 Loosening, in order (each only when it applies; the reply says which was used):
   1. a compound genre keeps its head ("horror comedy" → comedies, horror ranked up)
   2. a topic stops being required and only ranks by meaning ("about lighthouse keepers")
+  3. several people together become any of them
 Hard limits the person set (kind, era, length, age, services, people, exclusions) never loosen.
 """
 
@@ -49,6 +50,8 @@ def _looser(q: Query) -> Iterator[Query]:
     if q.topics:
         meanings = [TOPIC_BY_KEY[t].meaning if t in TOPIC_BY_KEY else t for t in q.topics]
         yield q.model_copy(update={"topics": [], "mood": " ".join([q.mood, *meanings]).strip()})
+    if len(q.people) + len(q.directors) > 1:  # "with Danny DeVito and Tom Hanks": together first, then either
+        yield q.model_copy(update={"people": [], "directors": [], "people_any": [*q.people_any, *q.people, *q.directors]})
 
 
 def _search(catalog: Catalog, ranker: Ranker, q: Query, n: int) -> Suggestions:

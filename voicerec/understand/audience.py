@@ -18,7 +18,7 @@ _CHILD = (r"(?:grand)?(?:sons?|daughters?|kids?|child(?:ren)?)|grand ?kids|grand
           r"|step ?(?:sons?|daughters?|kids)|twins|brothers?|sisters?|siblings?|cousins?")
 _RELATION = re.compile(rf"\b(?:my|our|the|his|her|their|a|two|three)\s+(?:\w+\s+)?(?:{_CHILD})\b|\b(?:{_CHILD})\b")
 _AGE_PATTERNS = (
-    re.compile(r"\b(\d{1,2})[\s-]*(?:years?|yrs?|yo|y/o)(?:[\s-]*olds?)?\b"),
+    re.compile(r"\b(\d{1,2})[\s-]*(?:(?:years?|yrs?)[\s-]*olds?|yo|y/o)\b"),
     re.compile(r"\b(?:who|that|which)(?:'s|'re| is| are| are both| just turned| turned| is turning)\s+(?:only\s+)?(\d{1,2})\b"),
     re.compile(r"\b(?:he|she|they|both|kids|children|boys|girls)(?:'s|'re| is| are| are both| just turned| turned)"
                r"\s+(?:only\s+|about\s+|around\s+)?(\d{1,2})\b"),
@@ -32,8 +32,13 @@ _GENERIC = (
     (re.compile(r"\b(?:for (?:my |a |the |our )?(?:teens?|teenagers?|tweens?)|teenage (?:son|daughter)s?|young adults?"
                 r"|(?:my|our) (?:teens?|teenagers?|tweens?))\b"), 13),
 )
-_ADULT = re.compile(r"\b(?:adults? only|for adults|grown[\s-]?ups?|mature(?: audiences)?|r[\s-]rated|rated r|rated 18|18\+"
-                    r"|tv[\s-]?ma|nc[\s-]?17)\b")
+_ADULT = re.compile(r"\b(?:adults? only|for adults|grown[\s-]?ups?|mature(?: audiences)?|18\+)\b")
+# a certificate said ("rated pg 13", "an r rated thriller", "tv-14"): titles rated that or milder
+_CERT = re.compile(r"\b(?:(?:rated|rating(?: of)?|certificate|certified)\s+(?P<a>nc[\s-]?17|pg[\s-]?13|pg|g|r|tv[\s-]?(?:ma|14|pg|g|y7?)|"
+                   r"u|12a?|15|18)\b|(?P<b>nc[\s-]?17|pg[\s-]?13|pg|g|r|tv[\s-]?(?:ma|14|pg|g|y7?))[\s-]rated\b"
+                   r"|(?P<c>pg[\s-]?13|nc[\s-]?17|tv[\s-](?:ma|14|pg|y7?))\b)")
+_CERT_AGE = {"g": 0, "u": 0, "tvg": 0, "tvy": 0, "tvy7": 7, "pg": 7, "tvpg": 7, "12": 13, "12a": 13, "pg13": 13,
+             "tv14": 13, "15": 16, "r": 16, "18": 18, "nc17": 18, "tvma": 18}
 _GRAPHIC = re.compile(r"\b(?:violent|violence|gory|gore|graphic|bloody|brutal|explicit|raunchy|sexual|sex(?: scenes)?"
                       r"|nudity|naked|swearing|cursing|bad language|adult content|mature content|smutty|steamy)\b")
 _KID_WORDS = re.compile(r"\b(?:for )?(?:the )?(?:kids?|children|child|little ones|family)\b")
@@ -43,10 +48,14 @@ def extract_age(t: str, q: Query, polarity: Polarity) -> str:
     if polarity != "+" and _GRAPHIC.search(t):  # "not too violent", "nothing gory": rated for teens at most
         q.max_age = 13 if q.max_age is None else min(q.max_age, 13)
         return _GRAPHIC.sub(" ", t)
+    cert = _CERT.search(t)
+    if cert:
+        age = _CERT_AGE[re.sub(r"[\s-]", "", cert.group("a") or cert.group("b") or cert.group("c"))]
+        if polarity == "-":  # "nothing rated r": milder than that
+            age = max(0, {18: 16, 16: 13, 13: 7, 7: 0}.get(age, age))
+        q.max_age = age if q.max_age is None else min(q.max_age, age)
+        t = t[: cert.start()] + " " + t[cert.end():]
     if polarity == "-":
-        if _ADULT.search(t):  # "nothing rated r"
-            q.max_age = 13 if q.max_age is None else min(q.max_age, 13)
-            return _ADULT.sub(" ", t)
         if _KID_WORDS.search(t):  # "not for kids": grown-up titles, no ceiling
             _no_kids(q)
             return _KID_WORDS.sub(" ", t)

@@ -121,7 +121,8 @@ def extract_rating(t: str, q: Query) -> str:
     if m:
         value = float(m.group(1) or m.group(2))
         if 1 <= value <= 10:
-            q.min_rating = value
+            floor = re.search(r"above|over|at least|more than|higher|better|minimum|min\b|\+|or more", m.group(0))
+            q.min_rating = value if floor else max(1.0, value - 1.5)  # "a rating of eight": about 8
             t = t[: m.start()] + " " + t[m.end():]
     return t
 
@@ -194,6 +195,7 @@ def extract_years(t: str, q: Query, newest_year: int) -> str:
     rel = [
         (r"\bthis year\b", (ny, None)), (r"\blast year\b", (ny - 1, ny - 1)),
         (r"\b(?:last|past) (?:few|couple(?: of)?) years\b", (ny - 3, None)),
+        *[(rf"\b(?:last|past|previous) {n} years\b", (ny - n, None)) for n in range(2, 31)],
         (r"\b(?:last|past) (?:decade|10 years)\b", (ny - 10, None)),
         (r"\b(?:brand[\s-]new|new|recent|recently(?: released| made| out)?|came out recently|latest|modern|current|fresh"
          r"|contemporary|these days|nowadays)\b", (ny - 3, None)),

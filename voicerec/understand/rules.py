@@ -198,13 +198,18 @@ class RuleParser:
 
     # --- titles and people --------------------------------------------------------------
     def _named_title(self, t: str, q: Query) -> str:
-        m = re.search(r"\b(?:named|called|titled|the (?:movie|film|show|series))\s+\"?([^\"]{2,80})\"?", t)
+        """"A film called Heat", "the show Dark", a quoted title: that title. "The movie with X" is no title."""
+        m = re.search(r"\b(?:named|called|titled)\s+\"?([^\"]{2,80})\"?", t) or re.search(r"\"([^\"]{2,80})\"", t)
+        cued = m is not None
         if not m:
-            m = re.search(r"\"([^\"]{2,80})\"", t)
+            m = re.search(r"\bthe (?:movie|film|show|series)\s+(?!(?:with|that|where|in|from|about|starring|which|who"
+                          r"|when|i|we|you|they|he|she|it|of|for|on|by|is|was|and|or)\b)([^\",.?!]{2,80})", t)
         if not m:
             return t
         phrase = m.group(1).strip(" .,!?")
         ref = self.names.find_title(phrase, cued=True) if self.names else None
+        if ref is None and not cued:
+            return t
         q.title = ref.title if ref else phrase[:120]
         if ref:
             q.kind = q.kind or ref.kind  # type: ignore[assignment]

@@ -55,7 +55,8 @@ FILLER: frozenset[str] = frozenset({
     "know", "way", "safe", "appropriate", "suitable", "friendly", "channel", "app", "apps", "platform", "service",
     "services", "currently", "moment", "interested", "fancy", "craving",
     "that's", "thats", "theres", "i've", "ive", "we've", "you've", "i'll", "we're", "you're", "they're",
-    "it'd", "we'd", "decent", "solid", "proper",
+    "it'd", "we'd", "decent", "solid", "proper", "name", "names", "list", "title", "titles", "called", "tell",
+    "ever", "exist", "exists", "released", "came", "featured", "appear",
 })
 
 # words that say how, not what: a title sharing one with the request is not an answer to it
