@@ -1,7 +1,7 @@
 """Feasibility of the request bank against catalog.db: can a CORRECT answer exist for each line?
 
-For every single request (tests/bank/src/requests.jsonl, bench/data/moods.src.jsonl, or the files
-given), the title-level checks of check_requests.py are turned into one SQL query over `titles`
+For every single request (tests/bank/src/requests.jsonl and moods.jsonl, or the files given), the
+title-level checks of check_requests.py are turned into one SQL query over `titles`
 (kind, genres any/none/all, years, runtime, seasons, countries, people, services, rating, min_age,
 text_any on title + description) plus `title_words_none` on the normalised title, and the titles
 that pass all of them are counted. A line is reported when fewer than max(3, min_results) titles
@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sqlite3
 import sys
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,14 +35,11 @@ DEFAULT_FILES = [
     "tests/bank/src/requests.jsonl",
     "tests/bank/src/conversations.jsonl",
     "tests/bank/src/questions.jsonl",
-    "bench/data/moods.src.jsonl",
+    "tests/bank/src/moods.jsonl",
 ]
 TITLE_LEVEL = {"kind", "genres_any", "genres_none", "genres_all", "year_min", "year_max", "runtime_min",
                "runtime_max", "seasons_max", "country_any", "person_any", "service_any", "rating_min",
                "min_age_max", "text_any", "title_words_none", "not_title", "sorted_by_score"}
-SPOKEN_SERVICE = {"netflix": "netflix", "prime": "prime", "disney": "disney", "hulu": "hulu",
-                  "hbo": "hbo", "paramount": "paramount", "apple": "apple"}
-
 
 def norm(s: str | None) -> str:
     """The checker's normal form: lower-case ASCII words separated by single spaces."""
@@ -239,6 +235,22 @@ def check_question(cat: Catalogue, line: dict) -> list[str]:
     return errs
 
 
+def judge(cat: Catalogue, checks: dict, where: str, text: str, margin: int, show_all: bool) -> str:
+    """'bad', 'thin' or 'ok' for one set of checks, printing the line unless it is ok (or --all)."""
+    rows = cat.feasible(checks)
+    need = max(3, checks.get("min_results", 3))
+    names = [r[1] for r in rows[:6]]
+    if len(rows) < need:
+        print(f"ERROR {where}: {len(rows)} feasible < {need}: {text!r} {names}")
+        return "bad"
+    if len(rows) < margin:
+        print(f"THIN  {where}: {len(rows)} feasible: {text!r} {names}")
+        return "thin"
+    if show_all:
+        print(f"ok    {where}: {len(rows)} feasible: {text!r}")
+    return "ok"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("files", nargs="*")
@@ -249,45 +261,39 @@ def main() -> int:
     a = ap.parse_args()
     cat = Catalogue(Path(a.db), a.strict)
     files = a.files or [str(ROOT / f) for f in DEFAULT_FILES]
-    bad = thin = total = 0
-    per_family: dict[str, list[int]] = defaultdict(list)
+    verdicts: Counter[str] = Counter()
+    total = 0
     for f in files:
         for n, raw in enumerate(open(f), 1):
             if not raw.strip():
                 continue
             line = json.loads(raw)
+            total += 1
             where = f"{Path(f).name}:{n} {line.get('id', '')}"
             if "turns" in line:
                 for t in line.get("titles", []):
                     if not cat.title_rows(t):
                         print(f"ERROR {where}: no catalogue title {t!r}")
-                        bad += 1
+                        verdicts["bad"] += 1
+                for i, turn in enumerate(line["turns"], 1):
+                    if TITLE_LEVEL & turn.get("checks", {}).keys():
+                        verdicts[judge(cat, turn["checks"], f"{where} turn {i}", turn["text"], a.margin, a.all)] += 1
                 continue
             checks = line.get("checks", {})
-            total += 1
             if "fact" in line or "first_title" in checks:
                 errs = check_question(cat, line)
                 for e in errs:
                     print(f"{'NOTE' if e.startswith('note') else 'ERROR'} {where}: {e}")
-                bad += any(not e.startswith("note") for e in errs)
+                verdicts["bad"] += any(not e.startswith("note") for e in errs)
                 continue
-            if checks.get("ood"):
+            if checks.get("ood") or not TITLE_LEVEL & checks.keys() and "min_results" not in checks:
                 continue
-            if not TITLE_LEVEL & checks.keys() and "min_results" not in checks:
-                continue
-            rows = cat.feasible(checks)
-            need = max(3, checks.get("min_results", 3))
-            per_family[line.get("family", "?")].append(len(rows))
-            if len(rows) < need:
-                bad += 1
-                print(f"ERROR {where}: {len(rows)} feasible < {need}: {line['text']!r} {[r[1] for r in rows[:5]]}")
-            elif len(rows) < a.margin:
-                thin += 1
-                print(f"THIN  {where}: {len(rows)} feasible: {line['text']!r} {[r[1] for r in rows[:6]]}")
-            elif a.all:
-                print(f"ok    {where}: {len(rows)} feasible: {line['text']!r}")
-    print(f"{total} lines; {bad} infeasible or wrong; {thin} thin (< {a.margin}); strict={a.strict}")
-    return 1 if bad else 0
+            if "relevant" in line:  # a mood line: what its checks allow AND its label calls relevant
+                checks = {**line["relevant"], **checks}
+            verdicts[judge(cat, checks, where, line["text"], a.margin, a.all)] += 1
+    print(f"{total} lines; {verdicts['bad']} infeasible or wrong; {verdicts['thin']} thin (< {a.margin}); "
+          f"strict={a.strict}")
+    return 1 if verdicts["bad"] else 0
 
 
 if __name__ == "__main__":
