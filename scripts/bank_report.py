@@ -1,19 +1,25 @@
 """Run bank files through the shared checker and count PASS/FAIL per file and per family.
 
 Usage: python scripts/bank_report.py FILE... [--checker PATH] [--cmd ".venv/bin/voicerec"] [--db catalog.db]
-                                     [--failures] [--markdown]
+                                     [--failures] [--keep-state]
 
 Each FILE is a bank file (single requests, questions, moods, or conversations: lines with "turns").
 It is passed to check_requests.py (--verbose) as it is, or as --conversations with an empty request
 file; the PASS/FAIL lines are matched to the lines' "family" field by id. Prints one table per file
 (family, passed, total) and a summary; --failures also prints the checker's reason for each failure
 (request texts of a held-out file are never printed, only ids).
+
+voicerec runs with a fresh, empty state directory per file (VOICEREC_STATE_DIR and XDG_DATA_HOME
+point at a temporary folder), so the bank's "I've seen that one" turns never reach the user's seen
+list and titles someone marked seen do not change the bank's results; --keep-state runs with the
+user's own state instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -35,7 +41,12 @@ def run_file(path: Path, a: argparse.Namespace) -> tuple[dict[str, list[int]], l
     args = [sys.executable, str(a.checker)]
     args += [empty.name, "--conversations", str(path)] if conv else [str(path)]
     args += ["--cmd", a.cmd, "--db", a.db, "--verbose"]
-    p = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    with tempfile.TemporaryDirectory(prefix="bank-state-") as state:
+        env = dict(os.environ)
+        if not a.keep_state:
+            env.pop("STATE_DIRECTORY", None)
+            env.update(VOICEREC_STATE_DIR=state, XDG_DATA_HOME=state)
+        p = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env)
     Path(empty.name).unlink()
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     failures = []
@@ -63,6 +74,7 @@ def main() -> int:
     ap.add_argument("--cmd", default=".venv/bin/voicerec")
     ap.add_argument("--db", default="catalog.db")
     ap.add_argument("--failures", action="store_true")
+    ap.add_argument("--keep-state", action="store_true", help="use the user's state directory (seen list, sessions)")
     a = ap.parse_args()
     summary = []
     for f in a.files:
