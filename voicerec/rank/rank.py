@@ -96,7 +96,7 @@ class Weights:
     boost: float = 0.12        # per request: a genre the mood implies (added once if the title has any)
     avoid: float = 0.45        # a genre the mood argues against (subtracted once)
     named_title: float = 10.0  # the title the user named comes first
-    below_floor: float = 0.5   # a mood request: a title rated under the mood's floor (vocab/moods.py)
+    below_floor: float = 1.0   # a mood request: a title rated under the mood's floor (vocab/moods.py)
     too_old_for: float = 0.3   # a hedge ("not too scary"): a title for older viewers than soft_max_age
     cameo: float = 0.6         # a person asked for, billed LEAD_BILLING or lower on this title
     mmr_lambda: float = 0.72   # diversity: score vs likeness to what was already picked

@@ -89,6 +89,7 @@ class NameMatcher:
             alias = PERSON_ALIASES.get(gram)
             if alias and not used & set(range(start, end)) and self._exact_people([norm(alias)]):
                 take(alias, start, end)
+        grams = [g for g in grams if g[2].split()[0] not in ("the", "a", "an")]  # "the edge" of my seat: no person
         exact = self._exact_people([g[2] for g in grams]) if grams else {}
         for start, end, gram in grams:
             if used & set(range(start, end)):

@@ -88,6 +88,8 @@ def positive_text(segs: list[Segment]) -> str:
 def _idiom(t: str, m: re.Match[str]) -> bool:
     """Cues that are not negations here: "no matter", "not sure", "never seen", "can't wait", "not only"."""
     after = t[m.end():m.end() + 12]
+    if m.group(0) == "non" and re.match(r"[\s-]*stop\b", after):
+        return True  # "non-stop action"
     return bool(re.match(r"\s+(?:matter|sure|seen|watched|only|just|yet|bad|to mention|really sure)\b", after)) or (
         m.group(0) in ("no", "not") and bool(re.match(r"\s*(?:one|thanks|problem|idea|worries)\b", after))
         and m.group(0) == "no")

@@ -159,13 +159,16 @@ def settle_moods(q: Query) -> None:
         _add(q.genres, core)
 
 
+_A_WORDS = frozenset({"asleep", "awake", "alive", "alone", "afloat", "adrift", "ablaze", "aglow", "afire"})
+
+
 def quiet_forms(phrase: str) -> list[str]:
     """The words of a mood phrase that must not match titles, with their bare forms ("asleep" → "sleep")."""
     out: list[str] = []
     for w in re.findall(r"[a-z]{3,}", phrase):
         if w not in FILLER or w in QUIET_FILLER:
             out.append(w)
-            if w.startswith("a") and len(w) >= 5 and w[1] not in "aeiou":
+            if w in _A_WORDS:  # "asleep" → "sleep"
                 out.append(w[1:])
     return out
 

@@ -20,7 +20,7 @@ class Mood:
     avoid: tuple[str, ...] = ()  # genres ranked down
     exclude: tuple[str, ...] = ()  # genres ruled out (unless asked for by name)
     meaning: str = ""  # what it means, for the embedding ranker
-    floor: float = 6.0  # rating below which a title is a poor answer to this mood
+    floor: float = 6.5  # rating below which a title is a poor answer to this mood
     max_age: int | None = None  # an audience's age ceiling
     kind: str | None = None  # "binge" is about a series
     core: tuple[str, ...] = ()  # genres this mood names when no genre is asked for ("something scary")
@@ -28,7 +28,7 @@ class Mood:
 
 
 def _m(key: str, forms: str, prefer: str = "", avoid: str = "", exclude: str = "", meaning: str = "",
-       floor: float = 6.0, max_age: int | None = None, kind: str | None = None, core: str = "",
+       floor: float = 6.5, max_age: int | None = None, kind: str | None = None, core: str = "",
        opposite: str | None = None) -> Mood:
     return Mood(key, forms, tuple(prefer.split()), tuple(avoid.split()), tuple(exclude.split()), meaning, floor,
                 max_age, kind, tuple(core.split()), opposite)
@@ -43,7 +43,8 @@ MOODS: tuple[Mood, ...] = (
        "a calm, gentle, soothing, slow and quiet story"),
     _m("bad day", r"(?:after|had|having) (?:a|such a|one of those) (?:(?:really|very|pretty|super|so) )?(?:bad|rough|long|hard|tough|stressful|crappy|shitty|awful"
        r"|terrible|horrible) (?:day|week|night)|(?:feeling|i'?m|i am) (?:down|blue|low|sad|stressed|depressed|anxious"
-       r"|miserable|lonely|crappy)|cheer (?:me|us) up|pick[\s-]me[\s-]up|need a (?:hug|lift|boost)",
+       r"|miserable|lonely|crappy)|cheer (?:me|us) up|pick[\s-]me[\s-]up|need a (?:hug|lift|boost)"
+       r"|(?:make|help) (?:me|us) feel better|feel better|lift my spirits|sick day|home sick|feeling sick|under the weather",
        "comedy family animation romance", "crime thriller war drama", "horror war",
        "an uplifting, funny, feel-good story that cheers you up"),
     _m("rainy day", r"rain(?:y)?(?: (?:day|days|evening|afternoon|night|weekend))?|storm(?:y)?(?: night)?|snow(?:y|ed in)"
@@ -85,14 +86,16 @@ MOODS: tuple[Mood, ...] = (
     _m("light", r"light[\s-]?hearted|light|easy[\s-]?going|easy(?: watch(?:ing)?)?|breezy|fun|not too serious|undemanding"
        r"|mindless|turn (?:my|your|off (?:my|your)) brain(?: off)?|brain ?dead|no[\s-]brainer|popcorn",
        _LIGHT, "drama war horror", "", "a light, fun, easygoing comedy"),
-    _m("cry", r"(?:a )?good cry|cry|crying|tear[\s-]?jerk(?:er|ers|ing)|tears|sad|weep\w*|emotional|moving|touching"
+    _m("cry", r"(?:a )?good cry|(?:cry|bawl|sob)(?:bing|ing)? my eyes out|bawl\w*|cry|crying|tear[\s-]?jerk(?:er|ers|ing)|tears"
+       r"|sad|weep\w*|emotional|moving|touching"
        r"|heart[\s-]?break(?:ing|er)|bitter[\s-]?sweet|melanchol\w+|sob", "drama romance", "comedy action", "horror",
        "a sad, moving, emotional drama that makes you cry", core="drama romance", opposite="feel good"),
     _m("scary", r"scar(?:y|iest|e me)|spooky|creepy|terrifying|frightening|chilling|nightmares?|freak (?:me|us) out|jump scares?",
        "horror thriller", "kids family comedy", "", "a terrifying, creepy horror story", core="horror thriller",
        opposite="light"),
     _m("thrill", r"edge of (?:my|your|our|the) seats?|adrenaline|intense|gripping|suspenseful|nail[\s-]?bit(?:er|ing)"
-       r"|heart[\s-]?pounding|pulse[\s-]?pounding|tense|exciting|thrilling|high[\s-]octane|fast[\s-]paced|pumped|rush",
+       r"|heart[\s-]?pounding|pulse[\s-]?pounding|tense|exciting|thrilling|high[\s-]octane|fast[\s-]paced|pumped|rush"
+       r"|non[\s-]?stop(?: action)?|relentless|wall[\s-]to[\s-]wall action|pure action|adrenalin",
        "action thriller crime", "kids family documentary romance", "",
        "a gripping, intense, suspenseful thriller that keeps you on the edge of your seat",
        core="thriller action crime mystery horror", opposite="calm"),
@@ -124,6 +127,9 @@ MOODS: tuple[Mood, ...] = (
        core="documentary history"),
     _m("guilty pleasure", r"guilty pleasures?|trashy|cheesy|so bad (?:it'?s|its) good|campy|junk food tv",
        "reality comedy romance", "", "", "a cheesy, trashy guilty pleasure", floor=4.5),
+    _m("wanderlust", r"wanderlust|(?:makes?|make) (?:me|us) want to travel|travel bug|see the world|far[\s-]?away places"
+       r"|exotic (?:places|locations)|armchair travel", "documentary adventure", "horror", "",
+       "a journey through beautiful faraway places around the world"),
     _m("escapism", r"escapis\w+|escape (?:reality|from reality|the world)|take (?:me|us) (?:away|somewhere)|transport (?:me|us)",
        "fantasy adventure scifi", "", "", "an escapist fantasy adventure to another world"),
 )
