@@ -175,12 +175,14 @@ def decide(vs: list[Voice], description: str, countries: Iterable[str], stats: G
     order: list[str] = []
     for v in vs:
         order += [g for g in v.strong + v.weak if g not in order]
+    if len(vs) == 1 and not vs[0].weak:  # one source, nothing to weigh (most titles)
+        return derive(list(vs[0].strong), description, countries)
     won: dict[str, int] = {}
     tied: dict[str, int] = {}
     for g in order:
         strong = sum(g in v.strong for v in vs)
         weak = sum(g in v.weak and g not in v.strong for v in vs)
-        support = strong + (weak if (strong + weak >= 2 or cue(g, description)) else 0)
+        support = strong + (weak if weak and (strong + weak >= 2 or cue(g, description)) else 0)
         against = sum(1 for v in vs if g in v.can_say and not v.says(g))
         if support > against:
             won[g] = support

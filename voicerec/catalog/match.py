@@ -61,8 +61,20 @@ def title_key(title: str) -> tuple[str, str | None]:
     return key, country
 
 
+_MEMO: dict[tuple[str, int], tuple] = {}  # per-record values, for one cluster_records/merge run
+
+
+def _memo(kind: str, r: SourceRecord, make) -> tuple:  # noqa: ANN001
+    key = (kind, id(r))
+    hit = _MEMO.get(key)
+    if hit is None or hit[0] is not r:
+        hit = _MEMO[key] = (r, make(r))
+    return hit[1]
+
+
 def _people(r: SourceRecord) -> tuple[frozenset[str], frozenset[str]]:
-    return frozenset(norm(n) for n in r.directors), frozenset(norm(n) for n in r.cast[:LEAD_ACTORS])
+    return _memo("people", r, lambda r: (frozenset(norm(n) for n in r.directors),
+                                         frozenset(norm(n) for n in r.cast[:LEAD_ACTORS])))
 
 
 @dataclass
@@ -217,6 +229,7 @@ def cluster_records(primary: Iterable[SourceRecord], others: Iterable[SourceReco
     clusters = Clusters()
     for sid in sorted(by_id, key=lambda s: (_sid_num(s), s)):
         rows = sorted(by_id[sid], key=precedence)
+        _one_imdb_id(rows)
         target = clusters.best(rows[0])
         if target is None:
             clusters.new(rows)
@@ -232,12 +245,28 @@ def cluster_records(primary: Iterable[SourceRecord], others: Iterable[SourceReco
     return clusters.all
 
 
+def _one_imdb_id(rows: list[SourceRecord]) -> None:
+    """Rows of one JustWatch id that disagree on the IMDb id keep the one most of them give (ties:
+    the newest row's); upstream, ts521 'Black Ink Crew New York' once carries its spin-off's id."""
+    ids = [r.imdb_id for r in rows if r.imdb_id]
+    if len(set(ids)) > 1:
+        keep = max(dict.fromkeys(ids), key=ids.count)
+        for r in rows:
+            if r.imdb_id and r.imdb_id != keep:
+                r.imdb_id = None
+
+
 def precedence(r: SourceRecord) -> tuple:
     """Which row speaks first for a title: JustWatch, then imports, then shivamb; the newer listing
     first; then service order."""
-    fam = {"justwatch": 0, "import": 1}.get(r.family, 2)
-    snapshot = int("".join(ch for ch in r.snapshot if ch.isdigit()) or 0)
-    return (fam, -snapshot, vocab.service_rank(r.service), r.file, _sid_num(r.source_id))
+    return _memo("precedence", r, lambda r: (
+        {"justwatch": 0, "import": 1}.get(r.family, 2), -int("".join(ch for ch in r.snapshot if ch.isdigit()) or 0),
+        vocab.service_rank(r.service), r.file, _sid_num(r.source_id)))
+
+
+def forget() -> None:
+    """Drop the per-record memo (merge.merge_all calls it when done)."""
+    _MEMO.clear()
 
 
 def _sid_num(sid: str) -> tuple[int, str]:

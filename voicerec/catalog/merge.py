@@ -22,7 +22,7 @@ from typing import Any
 
 from voicerec.catalog import genres as genre_vote
 from voicerec.catalog import vocab
-from voicerec.catalog.match import Cluster, cluster_records, precedence
+from voicerec.catalog.match import Cluster, cluster_records, forget, precedence
 from voicerec.catalog.sources import SourceRecord
 from voicerec.text import norm
 from voicerec.types import SERVICES
@@ -150,15 +150,17 @@ def merge_all(justwatch: Iterable[SourceRecord], others: Iterable[SourceRecord])
     newest = newest_listings(everything)
     vocab_of = genre_vote.vocabularies(everything)
     stats = genre_vote.GenreStats(r.genres for r in everything)
-    clusters = cluster_records(justwatch, others)
     titles: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
-    for c in clusters:
-        row = merge_cluster(c, newest, vocab_of, stats)
-        titles.append(row)
-        sources += [{"title_id": row["id"], "source_key": source_key(r), "family": r.family, "service": r.service,
-                     "snapshot": r.snapshot, "source_id": r.source_id, "title": r.title, "year": r.year,
-                     "raw_genres": r.raw_genres} for r in sorted(c.records, key=precedence)]
+    try:
+        for c in cluster_records(justwatch, others):
+            row = merge_cluster(c, newest, vocab_of, stats)
+            titles.append(row)
+            sources += [{"title_id": row["id"], "source_key": source_key(r), "family": r.family,
+                         "service": r.service, "snapshot": r.snapshot, "source_id": r.source_id, "title": r.title,
+                         "year": r.year, "raw_genres": r.raw_genres} for r in sorted(c.records, key=precedence)]
+    finally:
+        forget()
     titles.sort(key=lambda row: row["id"])
     ids = [row["id"] for row in titles]
     if len(set(ids)) != len(ids):  # ids are unique by construction; guard anyway
