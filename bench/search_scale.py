@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(ROOT / "tests"))  # sql_filter: the hard filters in SQL, for the FTS5-only baseline
 
 from voicerec.catalog.embeddings import title_text  # noqa: E402
-from voicerec.catalog.schema import DDL, EMBED_DIM, INDEXES  # noqa: E402
+from voicerec.catalog.schema import DDL, EMBED_DIM, INDEXES, SCHEMA_VERSION  # noqa: E402
 from voicerec.rank.embed import Embedder  # noqa: E402
 from voicerec.rank.querytext import meaning_text  # noqa: E402
 from voicerec.text import norm  # noqa: E402
@@ -47,7 +47,7 @@ from voicerec.types import Query  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results" / "search_scale.md"
-SYNTH_VERSION = "2"
+SYNTH_VERSION = f"2-schema{SCHEMA_VERSION}"  # a cached catalogue of another schema is rebuilt
 BASE_N = 1000
 _SENT = re.compile(r"(?<=[.!?])\s+")
 
@@ -103,9 +103,11 @@ def _base(source: Path) -> tuple[list[tuple], np.ndarray, list[int], list[str]]:
     sentences = [s for (d,) in src.execute("SELECT description FROM titles WHERE length(description) > 40")
                  for s in _SENT.split(d) if 20 <= len(s) <= 300]
     cache = CACHE / f"base_{BASE_N}.npz"
-    if cache.is_file():
+    if cache.is_file():  # kept by title id: the catalogue it was made from may have changed since
         z = np.load(cache)
-        return rows, z["vecs"], z["idx"].tolist(), sentences
+        where = {r[-1]: i for i, r in enumerate(rows)}
+        if "ids" in z and all(str(t) in where for t in z["ids"]):
+            return rows, z["vecs"], [where[str(t)] for t in z["ids"]], sentences
     rng = random.Random(7)
     idx = sorted(rng.sample(range(len(rows)), min(BASE_N, len(rows))))
     have = dict(src.execute("SELECT title_id, vec FROM embeddings").fetchall()) if _has_rows(src, "embeddings") else {}
@@ -117,7 +119,7 @@ def _base(source: Path) -> tuple[list[tuple], np.ndarray, list[int], list[str]]:
         vecs = Embedder().encode(texts)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     CACHE.mkdir(parents=True, exist_ok=True)
-    np.savez(cache, vecs=vecs.astype(np.float32), idx=np.array(idx))
+    np.savez(cache, vecs=vecs.astype(np.float32), ids=np.array([rows[i][-1] for i in idx]))
     return rows, vecs, idx, sentences
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voicerec.catalog.schema import genre_mask, service_mask
+from voicerec.text import norm
 from voicerec.types import Query
 
 
@@ -44,11 +45,20 @@ def build_filter(q: Query, *, alias: str = "t") -> Filter:
         marks = ",".join("?" * len(q.countries))
         clauses.append(f"{a}.id IN (SELECT title_id FROM title_countries WHERE country IN ({marks}))")
         args.extend(q.countries)
+    if q.genres_all:
+        clauses.append(f"({a}.genre_mask & ?) = ?")
+        args += [genre_mask(q.genres_all)] * 2
+    # as Catalog._person_rowids: credited on it (directors: as director); spellings that differ only in accents
+    credited = f"{a}.id IN (SELECT c.title_id FROM credits c JOIN people p ON p.id = c.person_id WHERE p.norm_name"
     for person in q.people:
-        clauses.append(
-            f"{a}.id IN (SELECT c.title_id FROM credits c JOIN people p ON p.id = c.person_id WHERE p.name = ?)"
-        )
-        args.append(person)
+        clauses.append(f"{credited} = ?)")
+        args.append(norm(person))
+    for person in q.directors:
+        clauses.append(f"{credited} = ? AND c.role = 'director')")
+        args.append(norm(person))
+    if q.people_any:
+        clauses.append(f"{credited} IN ({','.join('?' * len(q.people_any))}))")
+        args.extend(norm(p) for p in q.people_any)
     if q.exclude_ids:
         marks = ",".join("?" * len(q.exclude_ids))
         clauses.append(f"{a}.id NOT IN ({marks})")

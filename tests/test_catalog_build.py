@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from voicerec.catalog import vocab
-from voicerec.catalog.build import build_catalog, catalog_stats, is_stale
+from voicerec.catalog.build import build_catalog, is_stale
 from voicerec.catalog.schema import SCHEMA_VERSION
+from voicerec.catalog.stats import catalog_stats
 from voicerec.errors import CatalogError, ModelError
 from voicerec.types import GENRES, SERVICES
 
@@ -76,9 +77,10 @@ def test_ids_unique_kinds_valid_and_each_source_row_used_once(conn: sqlite3.Conn
 
 
 def test_masks_match_json_columns(conn: sqlite3.Connection) -> None:
-    for row in conn.execute("SELECT genres, genre_mask, services, service_mask FROM titles LIMIT 3000"):
+    for row in conn.execute("SELECT genres, genre_mask, services, service_mask, was_on FROM titles LIMIT 3000"):
         genres, services = json.loads(row["genres"]), json.loads(row["services"])
-        assert set(genres) <= set(GENRES) and set(services) <= set(SERVICES) and services
+        assert set(genres) <= set(GENRES) and set(services) <= set(SERVICES)
+        assert services or json.loads(row["was_on"])  # on a service now, or on one before
         assert row["genre_mask"] == sum(1 << GENRES.index(g) for g in genres)
         assert row["service_mask"] == sum(1 << SERVICES.index(s) for s in services)
 
@@ -90,16 +92,23 @@ def test_justwatch_id_on_four_services_is_one_row(conn: sqlite3.Connection) -> N
     assert len(rows) == 1
     row = rows[0]
     assert row["id"] == "tm111828" and row["kind"] == "movie"
-    assert json.loads(row["services"]) == ["netflix", "prime", "hbo", "paramount"]
-    assert row["service_mask"] == 1 | 2 | 16 | 32
+    # on the services whose newest listing has it; the others had it in an older listing
+    newest = {"netflix": "netflix_titles_2023", "prime": "amazon_prime_titles", "hbo": "hbo_max_titles_2023",
+              "paramount": "paramount_plus_titles_2023", "disney": "disney_plus_titles_2023", "hulu": "hulu_titles"}
+    on = [s for s in SERVICES if s in newest and any(r["id"] == "tm111828" for r in _csv(f"justwatch/{newest[s]}.csv"))]
+    listed = {src.split(":")[1] for src in json.loads(row["sources"])}
+    assert json.loads(row["services"]) == on and {"netflix", "prime", "hbo", "paramount"} <= listed
+    assert row["service_mask"] == sum(1 << SERVICES.index(s) for s in on)
+    assert set(json.loads(row["was_on"])) == listed - set(on)
 
 
 def test_shivamb_and_justwatch_netflix_rows_merge(conn: sqlite3.Connection) -> None:
     row = _row(conn, "tm157121")  # The Interview (2014): JustWatch Netflix + shivamb Netflix and Hulu
     sources = json.loads(row["sources"])
-    assert "shivamb:netflix:2021:s179" in sources and "shivamb:hulu:2021:s304" in sources
+    assert "shivamb:netflix:2021-09:s179" in sources and "shivamb:hulu:2021-10:s304" in sources
     assert any(s.startswith("justwatch:netflix:") for s in sources)
-    assert json.loads(row["services"]) == ["netflix", "hulu"]
+    assert {s.split(":")[1] for s in sources} == {"netflix", "hulu"}
+    assert set(json.loads(row["services"])) | set(json.loads(row["was_on"])) == {"netflix", "hulu"}
     assert conn.execute("SELECT count(*) FROM titles WHERE norm_title = 'the interview' AND year = 2014").fetchone()[0] == 1
     shivamb = next(r for r in _csv("shivamb/netflix_titles.csv") if r["show_id"] == "s179")
     # cast/director/country/date added come from shivamb; scores from JustWatch
@@ -117,7 +126,7 @@ def test_a_show_listed_with_its_latest_season_year_is_one_title(conn: sqlite3.Co
     # shivamb lists Breaking Bad as 2013 (its last season), JustWatch as 2008: one title, both sources
     rows = conn.execute("SELECT * FROM titles WHERE norm_title = 'breaking bad' AND kind = 'show'").fetchall()
     assert len(rows) == 1, [dict(r) for r in rows]
-    assert rows[0]["year"] == 2008 and "shivamb:netflix:2021:s5941" in json.loads(rows[0]["sources"])
+    assert rows[0]["year"] == 2008 and "shivamb:netflix:2021-09:s5941" in json.loads(rows[0]["sources"])
     # ... but a show of the same name whose years do not fit stays apart (Shameless UK 2004 / US 2011)
     years = {r[0] for r in conn.execute("SELECT year FROM titles WHERE norm_title = 'shameless' AND kind = 'show'")}
     assert {2004, 2011} <= years
@@ -185,7 +194,7 @@ def test_upstream_duplicate_ids_and_junk_names_dropped(conn: sqlite3.Connection)
 
 def test_duration_in_rating_column(conn: sqlite3.Connection) -> None:
     src = next(r for r in _csv("shivamb/hulu_titles.csv") if r["rating"].endswith(" min") and not r["duration"])
-    row = conn.execute("SELECT * FROM titles WHERE sources LIKE ?", (f'%"shivamb:hulu:2021:{src["show_id"]}"%',)).fetchone()
+    row = conn.execute("SELECT * FROM titles WHERE sources LIKE ?", (f'%"shivamb:hulu:2021-10:{src["show_id"]}"%',)).fetchone()
     assert row["age_cert"] != src["rating"]
     if row["id"].startswith("hu-"):  # shivamb-only: runtime comes from that column
         assert row["runtime"] == int(src["rating"].split()[0]) and row["min_age"] is None
@@ -194,7 +203,7 @@ def test_duration_in_rating_column(conn: sqlite3.Connection) -> None:
 def test_shivamb_show_seasons(conn: sqlite3.Connection) -> None:
     src = next(r for r in _csv("shivamb/netflix_titles.csv")
                if r["duration"] == "4 Seasons" and r["show_id"] and r["type"] == "TV Show")
-    row = conn.execute("SELECT * FROM titles WHERE sources LIKE ?", (f'%"shivamb:netflix:2021:{src["show_id"]}"%',)).fetchone()
+    row = conn.execute("SELECT * FROM titles WHERE sources LIKE ?", (f'%"shivamb:netflix:2021-09:{src["show_id"]}"%',)).fetchone()
     assert row["kind"] == "show" and row["seasons"] is not None
     if row["id"].startswith("nf-"):
         assert row["seasons"] == 4 and row["runtime"] is None

@@ -14,6 +14,7 @@ queries = st.builds(
     Query,
     kind=st.sampled_from([None, "movie", "show"]),
     genres=st.lists(st.sampled_from(GENRES), max_size=2),
+    genres_all=st.lists(st.sampled_from(GENRES), max_size=2),
     exclude_genres=st.lists(st.sampled_from(GENRES), max_size=2),
     year_min=st.one_of(st.none(), st.integers(1920, 2024)),
     year_max=st.one_of(st.none(), st.integers(1920, 2024)),
@@ -24,7 +25,9 @@ queries = st.builds(
     max_age=st.one_of(st.none(), st.sampled_from([0, 7, 13, 16, 18])),
     services=st.lists(st.sampled_from(SERVICES), max_size=3),
     countries=st.lists(st.sampled_from(["US", "GB", "KR", "JP", "IN", "FR", "ZZ"]), max_size=2),
-    people=st.lists(st.sampled_from(["Tom Hanks", "Steven Spielberg", "Nobody Atall"]), max_size=1),
+    people=st.lists(st.sampled_from(["Tom Hanks", "Steven Spielberg", "Penélope Cruz", "Nobody Atall"]), max_size=1),
+    directors=st.lists(st.sampled_from(["Steven Spielberg", "Tom Hanks", "Pedro Almodóvar"]), max_size=1),
+    people_any=st.lists(st.sampled_from(["Tom Hanks", "Meryl Streep", "Nobody Atall"]), max_size=2),
     min_rating=st.one_of(st.none(), st.floats(0, 10)),
 )
 

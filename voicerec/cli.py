@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-embed", action="store_true", help="skip the embeddings (keyword and quality ranking only)")
     s = csub.add_parser("stats", help="titles per service, kind and genre")
     s.add_argument("--json", action="store_true")
+    s = csub.add_parser("check", help="data-quality report; exits 1 past its thresholds")
+    s.add_argument("--json", action="store_true")
+    s = csub.add_parser("import", help="merge a newer listing (CSV/JSON; README: Catalogue) into catalog.db")
+    s.add_argument("file")
+    s.add_argument("--service", help="the service of a JustWatch titles.csv (else from its file name)")
+    s.add_argument("--date", help="when the listing was taken, YYYY-MM[-DD] (a JustWatch titles.csv)")
     sub.add_parser("voices", help="list the Piper voices available")
     sub.add_parser("devices", help="list audio input and output devices")
     sp = sub.add_parser("history", help="show what was asked and suggested (kept locally)")
@@ -124,7 +130,8 @@ def cmd_listen(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
-    from voicerec.catalog.build import build_catalog, catalog_stats, is_stale
+    from voicerec.catalog.build import build_catalog, is_stale
+    from voicerec.catalog.stats import catalog_stats
 
     if args.catalog_command == "build":
         if args.if_stale and not is_stale(settings.data_dir, settings.catalog_path):
@@ -137,6 +144,21 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
             embedder = catalog_embedder()
         report = build_catalog(settings.data_dir, settings.catalog_path, embedder=embedder)
         print(json.dumps(report, indent=2, default=str))
+        return 0
+    if args.catalog_command == "check":
+        from voicerec.catalog.check import check_catalog
+
+        report = check_catalog(settings.catalog_path)
+        print(json.dumps(report, indent=2) if args.json else "\n".join(
+            [f"{k}: {json.dumps(v)}" for k, v in report.items() if k not in ("problems", "thresholds")]
+            + [f"FAIL: {p}" for p in report["problems"]] + ([] if report["problems"] else ["check passed"])))
+        return 1 if report["problems"] else 0
+    if args.catalog_command == "import":
+        from voicerec.assistant import catalog_embedder
+        from voicerec.catalog.refresh import import_listing
+
+        print(json.dumps(import_listing(Path(args.file), settings.data_dir, settings.catalog_path,
+                                        embedder=catalog_embedder(), service=args.service, when=args.date), indent=2))
         return 0
     stats = catalog_stats(settings.catalog_path)
     if args.json:
@@ -151,6 +173,8 @@ def _print_stats(stats: dict) -> None:
         if isinstance(value, dict):
             print(f"{key}:")
             for k, v in value.items():
+                if isinstance(v, list):  # listings: one line each
+                    v = "; ".join(" ".join(f"{a}={b}" for a, b in item.items()) for item in v)
                 print(f"  {k:<14} {v}")
         else:
             print(f"{key}: {value}")

@@ -116,6 +116,7 @@ class Title(BaseModel):
     min_age: int | None = None
     countries: list[str] = Field(default_factory=list)
     services: list[str] = Field(default_factory=list)
+    available_as_of: dict[str, str] = Field(default_factory=dict, description="service -> month (YYYY-MM) of its newest listing, which has the title")
     rating: float | None = None
     votes: int | None = None
     popularity: float | None = None

@@ -12,8 +12,12 @@ __all__ = ["build_catalog", "catalog_stats", "is_stale"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
+    if name in ("build_catalog", "is_stale"):
         from voicerec.catalog import build
 
         return getattr(build, name)
+    if name == "catalog_stats":
+        from voicerec.catalog import stats
+
+        return stats.catalog_stats
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,13 +22,12 @@ from typing import Any
 
 import sqlite_utils
 
-from voicerec.catalog import schema
+from voicerec.catalog import imports, schema
 from voicerec.catalog.embeddings import Encoder, embed_catalog
-from voicerec.catalog.merge import merge_all
+from voicerec.catalog.merge import Merged, merge_all, titles_per_listing
 from voicerec.catalog.people import people_rows
 from voicerec.catalog.sources import read_justwatch, read_shivamb
 from voicerec.errors import CatalogError, VoicerecError
-from voicerec.types import GENRES, SERVICES
 
 # The files the shipped catalogue is built from (relative to data_dir); all must be present.
 EXPECTED_FILES: tuple[str, ...] = (
@@ -43,7 +42,7 @@ EXPECTED_FILES: tuple[str, ...] = (
     "shivamb/netflix_titles.csv",
 )
 # Bump when the builder's output changes for the same input, so `is_stale` triggers a rebuild.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 VOTE_PERCENTILE = 60
 TMDB_ONLY_VOTE_SHARE = 0.25
 UNRATED_OFFSET = 0.5
@@ -116,6 +115,7 @@ def _title_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "countries": json.dumps(row["countries"]),
             "raw_countries": json.dumps(row["raw_countries"], ensure_ascii=False),
             "services": json.dumps(row["services"]), "service_mask": schema.service_mask(row["services"]),
+            "available_as_of": json.dumps(row["available_as_of"]), "was_on": json.dumps(row["was_on"]),
             "cast": json.dumps(row["cast"], ensure_ascii=False),
             "directors": json.dumps(row["directors"], ensure_ascii=False),
             "sources": json.dumps(row["sources"]),
@@ -124,8 +124,9 @@ def _title_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = None, progress: Progress = None,
-                  strict: bool = True) -> dict[str, Any]:
-    """Build catalog.db from the raw CSVs in data_dir; return a small report (counts, seconds).
+                  strict: bool = True, add: imports.Listing | None = None) -> dict[str, Any]:
+    """Build catalog.db from the raw CSVs in data_dir and the listings imported into the catalogue
+    being replaced (plus `add`, a listing being imported); return a small report (counts, seconds).
 
     embedder: the sentence-embedding model for the title vectors (the CLI passes
     voicerec.rank.embed.Embedder); None builds a catalogue without vectors (keywords and quality only).
@@ -140,13 +141,16 @@ def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = N
     shivamb = read_shivamb(data_dir / "shivamb") if (data_dir / "shivamb").is_dir() else []
     if not justwatch and not shivamb:
         raise CatalogError(f"no catalogue rows found in {data_dir}")
-    say(f"merging {len(justwatch)} JustWatch and {len(shivamb)} shivamb rows")
-    rows = merge_all(justwatch, shivamb)
+    imported = _imported(db_path, add, justwatch + shivamb, say)
+    say(f"merging {len(justwatch)} JustWatch, {len(shivamb)} shivamb and {len(imported)} imported rows")
+    merged = merge_all(justwatch + [r for r in imported if r.family == "justwatch"],
+                       shivamb + [r for r in imported if r.family != "justwatch"])
+    rows = merged.titles
     mean_rating, vote_prior = _score(rows)
     people, credits, name_parts = people_rows(rows)
     countries = [{"title_id": r["id"], "country": c} for r in rows for c in r["countries"]]
     counts = {"titles": len(rows), "people": len(people), "credits": len(credits),
-              "source_rows": len(justwatch) + len(shivamb)}
+              "source_rows": len(justwatch) + len(shivamb), "imported_rows": len(imported)}
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -158,7 +162,8 @@ def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = N
         say(f"writing {len(rows)} titles to {db_path.name}")
         db = sqlite_utils.Database(tmp)
         try:
-            _write(db, rows, people, credits, name_parts, countries, data_dir, mean_rating, vote_prior, counts)
+            _write(db, merged, people, credits, name_parts, countries, data_dir, mean_rating, vote_prior, counts)
+            db["imported_rows"].insert_all(imports.to_rows(imported), batch_size=5000)
             t_tables = time.perf_counter() - t0
             if embedder is not None:
                 say("embedding titles")
@@ -176,6 +181,24 @@ def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = N
     seconds = round(time.perf_counter() - t0, 2)
     return {**counts, "mean_rating": mean_rating, "vote_prior": vote_prior, "db": str(db_path),
             "seconds": seconds, "seconds_tables": round(t_tables, 2)}
+
+
+def _imported(db_path: Path, add: imports.Listing | None, shipped: list, say: Callable[[str], None]) -> list:
+    """The imported rows the new catalogue keeps: the old one's, plus `add` (replacing its listing)."""
+    try:
+        old = imports.previous(db_path)
+    except CatalogError as e:
+        if add is not None:
+            raise  # an import must not drop what was imported before
+        say(f"{e}; building without them")
+        old = []
+    rows = imports.combine(old, add)
+    listed = {(r.family, r.service, r.snapshot) for r in shipped}
+    clash = sorted({(r.service, r.snapshot) for r in rows if (r.family, r.service, r.snapshot) in listed})
+    if clash:
+        service, month = clash[0]
+        raise CatalogError(f"the shipped data already has the {service} listing of {month}; import a newer one")
+    return rows
 
 
 def _as_lists(records: list[dict[str, Any]]) -> Iterator[list[Any]]:
@@ -201,15 +224,19 @@ def _remove_orphans(db_path: Path) -> None:
             continue
 
 
-def _write(db: sqlite_utils.Database, rows: list[dict[str, Any]], people: list[dict[str, Any]],
+def _write(db: sqlite_utils.Database, merged: Merged, people: list[dict[str, Any]],
            credits: list[dict[str, Any]], name_parts: list[dict[str, Any]], countries: list[dict[str, Any]],
            data_dir: Path,
            mean_rating: float, vote_prior: float, counts: dict[str, int]) -> None:
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
     db.executescript(schema.DDL)
-    for table, records in (("titles", _title_rows(rows)), ("people", people), ("credits", credits),
-                           ("name_parts", name_parts), ("title_countries", countries)):
+    named = titles_per_listing(merged.sources)
+    listings = [{**ls, "titles": named.get((ls["family"], ls["service"], ls["snapshot"]), 0)} for ls in merged.listings]
+    sources = [{**s, "raw_genres": json.dumps(s["raw_genres"], ensure_ascii=False)} for s in merged.sources]
+    for table, records in (("titles", _title_rows(merged.titles)), ("people", people), ("credits", credits),
+                           ("name_parts", name_parts), ("title_countries", countries), ("listings", listings),
+                           ("title_sources", sources)):
         db[table].insert_all(_as_lists(records), batch_size=5000)
     db.executescript(schema.INDEXES)
     db["titles"].enable_fts(["title", "description"], tokenize="porter unicode61 remove_diacritics 2")
@@ -256,49 +283,3 @@ def is_stale(data_dir: Path, db_path: Path) -> bool:
         return True
     built = db_path.stat().st_mtime
     return any(p.stat().st_mtime > built for p in files)
-
-
-def catalog_stats(db_path: Path) -> dict[str, Any]:
-    """Titles total, per service, per kind, per genre; shares with runtime/rating/description/people."""
-    db_path = Path(db_path)
-    if not db_path.is_file():
-        raise CatalogError(f"catalogue not found: {db_path} (run `voicerec catalog build`)")
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            return _stats(conn)
-        finally:
-            conn.close()
-    except sqlite3.Error as e:
-        raise CatalogError(f"cannot read catalogue {db_path}: {e}") from None
-
-
-def _stats(conn: sqlite3.Connection) -> dict[str, Any]:
-    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
-    total = one("SELECT count(*) FROM titles")
-    per_service = {s: one(f"SELECT count(*) FROM titles WHERE service_mask & {1 << i}")
-                   for i, s in enumerate(SERVICES)}
-    per_genre = {g: one(f"SELECT count(*) FROM titles WHERE genre_mask & {1 << i}")
-                 for i, g in enumerate(GENRES)}
-    per_kind = dict(conn.execute("SELECT kind, count(*) FROM titles GROUP BY kind ORDER BY kind").fetchall())
-
-    def share(where: str) -> float:
-        return round(one(f"SELECT count(*) FROM titles WHERE {where}") / total, 4) if total else 0.0
-
-    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    return {
-        "titles": total,
-        "per_service": per_service,
-        "per_kind": per_kind,
-        "per_genre": per_genre,
-        "share": {
-            "runtime": share("runtime IS NOT NULL"),
-            "rating": share("rating IS NOT NULL"),
-            "description": share("description != ''"),
-            "people": share("id IN (SELECT title_id FROM credits)"),
-        },
-        "people": one("SELECT count(*) FROM people"),
-        "embeddings": one("SELECT count(*) FROM embeddings"),
-        "built_at": meta.get("built_at"),
-        "schema_version": meta.get("schema_version"),
-    }

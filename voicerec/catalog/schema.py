@@ -3,6 +3,15 @@
 titles          one row per title, merged across services and source families
                 JSON list columns (genres, countries, services, cast, directors, raw_*) are for output;
                 genre_mask / service_mask (bit i = GENRES[i] / SERVICES[i]) are for fast filters.
+                services / service_mask: the services whose newest listing has the title;
+                available_as_of: JSON {service: month of that listing}; was_on: JSON {service: month
+                of the newest listing that had it} for services whose newest listing does not
+listings        one row per listing (a source file of one service on one date): family, service,
+                snapshot (YYYY-MM), rows, titles, newest (1 for each service's newest)
+title_sources   every source row and the title it became: source_key (the row's own id: tm123,
+                nf-s123, ...), family, service, snapshot, source_id, title, year, raw_genres (JSON)
+imported_rows   the rows of every listing `catalog import` took (family, service, snapshot, file,
+                record: the SourceRecord as JSON), carried into every later build
 people          one row per distinct person name; fame = lead credits in well-known titles
 name_parts      each word of a known person's name → that person, with their fame: "keanu", "spielberg"
 credits         title_id, person_id, role ('actor' | 'director'), ord (billing order)
@@ -21,7 +30,7 @@ from __future__ import annotations
 
 from voicerec.types import GENRES, SERVICES
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 EMBED_DIM = 384
 
 DDL = """
@@ -42,6 +51,8 @@ CREATE TABLE IF NOT EXISTS titles (
     raw_countries TEXT NOT NULL DEFAULT '[]',
     services      TEXT NOT NULL DEFAULT '[]',
     service_mask  INTEGER NOT NULL DEFAULT 0,
+    available_as_of TEXT NOT NULL DEFAULT '{}',
+    was_on        TEXT NOT NULL DEFAULT '{}',
     rating        REAL,
     votes         INTEGER,
     imdb_id       TEXT,
@@ -54,6 +65,35 @@ CREATE TABLE IF NOT EXISTS titles (
     "cast"        TEXT NOT NULL DEFAULT '[]',
     directors     TEXT NOT NULL DEFAULT '[]',
     sources       TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS listings (
+    id       INTEGER PRIMARY KEY,
+    family   TEXT NOT NULL,
+    service  TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    file     TEXT NOT NULL,
+    rows     INTEGER NOT NULL,
+    titles   INTEGER NOT NULL,
+    newest   INTEGER NOT NULL CHECK (newest IN (0, 1)),
+    UNIQUE (family, service, snapshot)
+);
+CREATE TABLE IF NOT EXISTS title_sources (
+    title_id   TEXT NOT NULL,
+    source_key TEXT NOT NULL,
+    family     TEXT NOT NULL,
+    service    TEXT NOT NULL,
+    snapshot   TEXT NOT NULL,
+    source_id  TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    year       INTEGER,
+    raw_genres TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS imported_rows (
+    family   TEXT NOT NULL,
+    service  TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    file     TEXT NOT NULL,
+    record   TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS people (
     id        INTEGER PRIMARY KEY,
@@ -112,6 +152,8 @@ CREATE INDEX IF NOT EXISTS idx_titles_rank ON titles(
     id, norm_title
 );
 CREATE INDEX IF NOT EXISTS idx_titles_norm_title ON titles(norm_title);
+CREATE INDEX IF NOT EXISTS idx_title_sources_title ON title_sources(title_id);
+CREATE INDEX IF NOT EXISTS idx_title_sources_key ON title_sources(source_key);
 CREATE INDEX IF NOT EXISTS idx_people_norm ON people(norm_name);
 CREATE INDEX IF NOT EXISTS idx_credits_person ON credits(person_id);
 CREATE INDEX IF NOT EXISTS idx_title_countries_country ON title_countries(country);

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -29,9 +29,12 @@ JW_CREDIT_COLUMNS = ("person_id", "id", "name", "character", "role")
 SB_COLUMNS = ("show_id", "type", "title", "director", "cast", "country", "date_added", "release_year",
               "rating", "duration", "listed_in", "description")
 
+# The month each listing was taken (YYYY-MM; data/catalog/PROVENANCE.md, "Listing dates"). JustWatch
+# files carry no date: the 2022 scrape is Kaggle's v2 of May-July 2022, the 2023 one March 2023.
+# A shivamb file's month is that of its newest `date_added` (the list was taken on or after it).
 SNAPSHOT_2022 = "2022-07"
 SNAPSHOT_2023 = "2023-03"
-SNAPSHOT_SHIVAMB = "2021"
+SNAPSHOT_SHIVAMB = "2021-01"  # only for a shivamb file with no date_added at all
 
 # Text damage that clean_text cannot undo (the bytes are gone): exact repairs.
 # 'â€"' is '—' read as cp1252 whose closing '”' was later ASCII-fied by the cleaned copies.
@@ -53,7 +56,7 @@ class SourceRecord:
     family: str  # "justwatch" | "shivamb"
     source_id: str  # tm123 / ts45 (justwatch), s12 (shivamb)
     service: str
-    snapshot: str  # "2023-03" > "2022-07" > "2021": newer wins
+    snapshot: str  # month of the listing, "2023-03" > "2022-07" > "2021-09": newer wins
     file: str
     title: str
     kind: str  # "movie" | "show"
@@ -183,11 +186,17 @@ def repair_jw_id(raw: str) -> str:
 
 
 def read_justwatch_titles(path: Path, credits: dict[str, tuple[list[str], list[str]]]) -> Iterator[SourceRecord]:
-    service = service_of(path)
     snapshot = SNAPSHOT_2023 if path.stem.endswith("_2023") else SNAPSHOT_2022
-    rel = f"justwatch/{path.name}"
+    return justwatch_records(_rows(path, JW_TITLE_COLUMNS), f"justwatch/{path.name}", service_of(path), snapshot,
+                             credits)
+
+
+def justwatch_records(rows: Iterable[tuple[int, dict[str, str]]], rel: str, service: str, snapshot: str,
+                      credits: dict[str, tuple[list[str], list[str]]] | None = None) -> Iterator[SourceRecord]:
+    """SourceRecords of the (line, row) pairs of a JustWatch titles.csv (a shipped file or an import)."""
+    credits = credits or {}
     seen: set[str] = set()
-    for line, row in _rows(path, JW_TITLE_COLUMNS):
+    for line, row in rows:
         where = f"{rel}:{line}"
         sid = repair_jw_id(row["id"].strip())
         if not _JW_ID.match(sid):
@@ -244,7 +253,17 @@ def _date(value: str, where: str) -> str | None:
     raise CatalogError(f"{where}: unreadable date_added {v[:30]!r}")
 
 
-def read_shivamb_titles(path: Path) -> Iterator[SourceRecord]:
+def read_shivamb_titles(path: Path) -> list[SourceRecord]:
+    """The rows of one shivamb file, each dated with the file's listing month (its newest date_added)."""
+    records = list(_shivamb_rows(path))
+    dates = [r.date_added for r in records if r.date_added]
+    snapshot = max(dates)[:7] if dates else SNAPSHOT_SHIVAMB
+    for r in records:
+        r.snapshot = snapshot
+    return records
+
+
+def _shivamb_rows(path: Path) -> Iterator[SourceRecord]:
     service = service_of(path)
     rel = f"shivamb/{path.name}"
     seen: set[str] = set()

@@ -20,12 +20,12 @@ import numpy as np
 from voicerec.catalog.facets import Facets
 from voicerec.errors import CatalogError
 from voicerec.text import norm
-from voicerec.types import Query, Title
+from voicerec.types import SERVICES, Query, Title
 from voicerec.vocab.topics import TOPIC_BY_KEY
 
 _COLUMNS = (
     "rowid, id, title, norm_title, kind, year, runtime, seasons, genres, genre_mask, min_age, countries, "
-    "services, rating, votes, popularity, quality, description, \"cast\", directors"
+    "services, rating, votes, popularity, quality, description, \"cast\", directors, available_as_of"
 )
 _LIGHT = ("t.rowid, t.id, t.norm_title, t.kind, t.year, t.runtime, t.genre_mask, t.quality, t.popularity, t.votes, "
           "t.min_age")
@@ -104,7 +104,25 @@ class Catalog:
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM titles").fetchone()[0])
 
-    # ------------------------------------------------------------------------------------
+    # --- availability ---------------------------------------------------------------------
+    def listing_dates(self) -> dict[str, str]:
+        """service → month (YYYY-MM) of its newest listing: what "on Netflix" is as of."""
+        rows = self.conn.execute("SELECT service, max(snapshot) FROM listings WHERE newest = 1 GROUP BY service")
+        return _in_service_order(dict(rows.fetchall()))
+
+    def availability(self, title_id: str) -> Availability | None:
+        """Where a title is (`on`: service → month of the newest listing, which has it) and was
+        (`was_on`: service → month of the newest listing that had it, for services it left)."""
+        row = self.conn.execute("SELECT available_as_of, was_on FROM titles WHERE id = ?", (title_id,)).fetchone()
+        return Availability(on=json.loads(row[0]), was_on=json.loads(row[1])) if row else None
+
+    def resolve(self, source_id: str) -> str | None:
+        """The title id a source row's own id (tm123, nf-s123, or an id of an older build) now has."""
+        if self.conn.execute("SELECT 1 FROM titles WHERE id = ?", (source_id,)).fetchone():
+            return source_id
+        row = self.conn.execute("SELECT title_id FROM title_sources WHERE source_key = ? LIMIT 1", (source_id,)).fetchone()
+        return row[0] if row else None
+
     # --- hard filters -------------------------------------------------------------------
     @property
     def facets(self) -> Facets:
@@ -305,14 +323,25 @@ class Catalog:
     @staticmethod
     def _title(r: tuple) -> Title:
         (rowid, tid, title, norm_title, kind, year, runtime, seasons, genres, gmask, min_age, countries,
-         services, rating, votes, popularity, quality, description, cast, directors) = r[:20]
+         services, rating, votes, popularity, quality, description, cast, directors, as_of) = r[:21]
         t = Title(
             id=tid, title=title, kind=kind, year=year, runtime=runtime or None, seasons=seasons,
             genres=json.loads(genres), min_age=min_age, countries=json.loads(countries),
-            services=json.loads(services), rating=rating, votes=votes, popularity=popularity,
+            services=json.loads(services), available_as_of=json.loads(as_of), rating=rating, votes=votes,
+            popularity=popularity,
             cast=json.loads(cast)[:8], directors=json.loads(directors)[:4], description=description or "",
         )
         return t
+
+
+@dataclass(frozen=True)
+class Availability:
+    on: dict[str, str]
+    was_on: dict[str, str]
+
+
+def _in_service_order(d: dict[str, str]) -> dict[str, str]:
+    return {s: d[s] for s in SERVICES if s in d}
 
 
 def _prefixed() -> str:

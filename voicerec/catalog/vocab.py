@@ -125,6 +125,12 @@ SHIVAMB_NON_GENRE: frozenset[str] = frozenset({
 })
 SHIVAMB_GENRES.update({label: () for label in SHIVAMB_NON_GENRE})
 
+# Labels that join two genres with "&": a title under one is one or the other (or both), so each
+# half counts only with support (genres.py).
+COMBINED_LABELS: frozenset[str] = frozenset({
+    "Action & Adventure", "Action-Adventure", "TV Action & Adventure", "Sci-Fi & Fantasy", "TV Sci-Fi & Fantasy",
+})
+
 # A label that names where a title comes from: a hint used only when a row has no country.
 LABEL_COUNTRY_HINTS: dict[str, str] = {"Korean TV Shows": "KR", "British TV Shows": "GB"}
 
@@ -211,6 +217,11 @@ SERVICE_ID_PREFIX: dict[str, str] = {
     "apple": "ap",
 }
 assert set(SERVICE_FILE_KEYS.values()) == set(SERVICES)
+
+
+def norm_service(name: str) -> str:
+    """'Prime Video' / 'amazon_prime' / 'Disney+' → 'primevideo' / 'amazonprime' / 'disneyplus'."""
+    return re.sub(r"[^a-z0-9]", "", (name or "").lower().replace("+", "plus"))
 
 
 def service_rank(service: str) -> int:
