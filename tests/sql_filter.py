@@ -38,6 +38,8 @@ def build_filter(q: Query, *, alias: str = "t") -> Filter:
         (q.seasons_max, f"{a}.seasons <= ?"),
         (q.max_age, f"{a}.min_age <= ?"),
         (service_mask(q.services) if q.services else None, f"({a}.service_mask & ?) != 0"),
+        (service_mask(q.available_on) if q.available_on else None, f"({a}.service_mask & ?) != 0"),
+        (service_mask(q.exclude_services) if q.exclude_services else None, f"({a}.service_mask & ?) = 0"),
     ]
     clauses = [clause for value, clause in single if value is not None]
     args: list[object] = [value for value, _ in single if value is not None]

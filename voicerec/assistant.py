@@ -31,7 +31,7 @@ from voicerec.say.why import reason
 from voicerec.state.history import History
 from voicerec.state.seen import SeenList
 from voicerec.state.sessions import STANDING, SessionStore, Turn
-from voicerec.types import Answer, Query, Suggestion, Transcript
+from voicerec.types import SERVICES, Answer, Query, Suggestion, Transcript
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.pipeline import Understanding
 from voicerec.understand.rules import RuleParser
@@ -220,8 +220,8 @@ class Assistant:
         update: dict[str, Any] = {}
         if s.max_age is not None:  # only settings lift it, never a request
             update["max_age"] = s.max_age if q.max_age is None else min(q.max_age, s.max_age)
-        if s.my_services and not q.services:
-            update["services"] = list(s.my_services)
+        if not q.services:  # suggest what this household can watch now: its services, or any service
+            update["available_on"] = list(s.my_services or SERVICES)
         seen = self._seen_ids()
         if seen:
             update["exclude_ids"] = list(dict.fromkeys([*q.exclude_ids, *seen]))

@@ -57,6 +57,8 @@ class Query(BaseModel):
     soft_max_age: int | None = Field(None, description="prefer titles for this age or younger (a hedge)")
     services: list[str] = Field(default_factory=list, description="any of these services")
     exclude_services: list[str] = Field(default_factory=list, description="none of these services")
+    available_on: list[str] = Field(default_factory=list,
+                                    description="the household's services (settings, not speech): on any of these now")
     countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2, any of these")
     exclude_countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2, none of these")
     people: list[str] = Field(default_factory=list, description="cast or directors, as the catalogue spells them")
@@ -87,7 +89,7 @@ class Query(BaseModel):
     def _genres(cls, v: list[str] | None) -> list[str]:
         return _clean_list(v, GENRES)
 
-    @field_validator("services", "exclude_services", mode="before")
+    @field_validator("services", "exclude_services", "available_on", mode="before")
     @classmethod
     def _services(cls, v: list[str] | None) -> list[str]:
         return _clean_list(v, SERVICES)

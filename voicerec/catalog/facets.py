@@ -129,6 +129,8 @@ class Facets:
             m &= self.min_age <= q.max_age
         if q.services:
             m &= (self.services & service_mask(q.services)) != 0
+        if q.available_on:  # only what the household can watch now (a title on no service is on no one's)
+            m &= (self.services & service_mask(q.available_on)) != 0
         if q.exclude_services:
             m &= (self.services & service_mask(q.exclude_services)) == 0
         if q.min_rating is not None:
