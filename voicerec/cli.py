@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp = sub.add_parser("privacy", help="what is stored where, and what is sent where")
     sp.add_argument("--json", action="store_true")
+    sub.add_parser("unit", help="the systemd drop-in these settings need (systemd/install.sh writes it)")
     return p
 
 
@@ -223,9 +224,20 @@ def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.daemon.unit import dropin
+
+    text, notes = dropin(settings)
+    for note in notes:
+        print(f"voicerec: {note}", file=sys.stderr)
+    print(text, end="")
+    return 0
+
+
 COMMANDS = {
     "ask": cmd_ask, "listen": cmd_listen, "run": cmd_run, "wyoming": cmd_wyoming, "ptt": cmd_ptt, "catalog": cmd_catalog,
     "voices": cmd_voices, "devices": cmd_devices, "history": cmd_history, "privacy": cmd_privacy,
+    "unit": cmd_unit,
 }
 
 if __name__ == "__main__":
