@@ -59,8 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _utf8(value: str) -> str:
+    """An argument whose bytes were not UTF-8 (Python keeps them as lone surrogates), with U+FFFD
+    in their place: a request or a session name is text, whatever the terminal sent."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if getattr(args, "text", None):
+        args.text = [_utf8(t) for t in args.text]
+    if getattr(args, "session", None):
+        args.session = _utf8(args.session)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
