@@ -15,6 +15,7 @@ voice, the built-in parser, no network.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import json
 import os
 import re
@@ -252,6 +253,23 @@ def check_llm_url(url: str) -> None:
         ok = False
     if not ok:
         raise ConfigError(f"bad setting llm.base_url: {redact_url(url)!r} is not an http:// or https:// URL")
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: this machine."""
+    host = host.strip("[]").lower()
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plaintext_remote(url: str) -> bool:
+    """http:// (not https) to a host that is not this machine: what is sent can be read on the way."""
+    parts = urlsplit(url.strip())
+    return parts.scheme == "http" and not is_loopback_host(parts.hostname or "")
 
 
 def redact_url(url: str) -> str:

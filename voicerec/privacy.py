@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
-from voicerec.config import Settings
+from voicerec.config import Settings, is_loopback_host, plaintext_remote, redact_url
 from voicerec.state.listeners import active_listeners
-
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
 
 def _file_info(path: Path, what: str) -> dict[str, Any]:
@@ -41,12 +39,16 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
     ]
     sent: list[dict[str, Any]] = []
     if settings.llm.enabled:
-        host = urlparse(settings.llm.base_url or "").hostname or "?"
-        sent.append({
-            "to": settings.llm.base_url,
-            "local": host in LOCAL_HOSTS,
-            "what": "the transcript of each request and the session's previous query (no audio, no history)",
-        })
+        url = settings.llm.base_url or ""
+        item = {
+            "to": redact_url(url),
+            "local": is_loopback_host(urlsplit(url).hostname or ""),
+            "what": "the transcript of each request and the session's previous query (no audio, no history, "
+                    "no details of this machine: the client's X-Stainless-* headers are removed)",
+        }
+        if settings.llm.api_key and plaintext_remote(url):
+            item["warning"] = "the api_key and the requests travel over plain http, readable on the network"
+        sent.append(item)
     return {
         "stored": stored,
         "sent": sent,
@@ -71,6 +73,8 @@ def render(report: dict[str, Any]) -> str:
         lines.append("Sent elsewhere:")
         for s in report["sent"]:
             lines.append(f"  - to {s['to']} ({'this machine' if s['local'] else 'another machine'}): {s['what']}")
+            if "warning" in s:
+                lines.append(f"    WARNING: {s['warning']}; use https:// or a server on this machine")
     else:
         lines.append("Sent elsewhere: nothing (no LLM server is configured).")
     for item in report["network_listeners"]:

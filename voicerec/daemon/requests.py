@@ -166,8 +166,9 @@ class RequestWorker:
         if utt is not None:
             parts.append(f"end={utt.reason} audio={utt.seconds:.1f}s")
         parts += [f"{k}={v:.0f}ms" for k, v in job.timings.items()]
-        if results:
-            parts.append(f"results={results!r}")
+        if results:  # how many at INFO; which titles only at DEBUG (the journal outlives history_days)
+            parts.append(f"results={results.count('; ') + 1}")
+            log.debug("request %d suggested: %r", job.n, results)
         log.info(" ".join(parts))
 
     def _keep(self, job: Job, utt: Utterance) -> None:

@@ -14,7 +14,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from voicerec.config import Settings
+from voicerec.config import Settings, is_loopback_host
 
 HEADER = """\
 # Written by systemd/install.sh (`voicerec unit`) from the voicerec settings: what the configured
@@ -32,20 +32,11 @@ def _group_exists(name: str) -> bool:
     return True
 
 
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def llm_addresses(url: str) -> tuple[list[str], str]:
     """The addresses to allow for the LLM server at `url` (none for loopback), and a note."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if is_loopback(host):
+    if is_loopback_host(host):
         return [], f"LLM server {host}: loopback, already allowed"
     try:
         return [str(ipaddress.ip_address(host))], f"LLM server {host}"
