@@ -207,22 +207,18 @@ def cmd_devices(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    from voicerec.state.history import History
-    from voicerec.state.sessions import SessionStore
+    from voicerec.privacy import erase, read_history
 
-    history = History(settings.state_dir / "history.db", settings.history_days)
     if args.clear:
-        n = history.clear()
-        if (settings.state_dir / "sessions.db").exists():
-            SessionStore(settings.state_dir / "sessions.db").forget()
-        print(f"erased {n} history entries and all conversations")
+        print(erase(settings))
         return 0
-    entries = history.entries()
+    entries = read_history(settings)
     if args.json:
-        print(json.dumps(entries, indent=2))
+        print(json.dumps(entries, indent=2, ensure_ascii=False))
     else:
         for e in entries:
-            print(f"{e['at']}  {e['request']!r} → {', '.join(e['results']) or '(nothing)'}")
+            asked = repr(e["request"]) if e["request"] else json.dumps(e["query"], ensure_ascii=False)
+            print(f"{e['at']}  {asked} → {', '.join(e['results']) or '(nothing)'}")
     return 0
 
 

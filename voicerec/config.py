@@ -176,7 +176,9 @@ class Settings(BaseSettings):
         return list(dict.fromkeys(out))
     session_idle_s: float = Field(300.0, gt=0)
     keep_audio: bool = False
-    history_days: int = Field(30, ge=0, description="0 keeps no history")
+    history_days: int = Field(30, ge=0, description="0 keeps no history (and erases what was kept)")
+    history_text: bool = Field(False, description="keep the words of each request in the history too; "
+                               "by default only the structured query and the titles suggested")
     log_level: str = "INFO"
     stt: STTSettings = Field(default_factory=STTSettings)
     tts: TTSSettings = Field(default_factory=TTSSettings)
@@ -221,6 +223,11 @@ class Settings(BaseSettings):
             if not path.is_file():
                 raise ConfigError(f"config file not found: {path}")
             files.append(path)
+        for path in files:
+            try:
+                path.is_file()
+            except OSError as e:  # a folder on the way this user may not enter
+                raise ConfigError(f"cannot read {path}: {e.strerror}") from None
         token = _FILES.set(tuple(files))
         try:
             return cls()
