@@ -104,7 +104,8 @@ catalog_path = "/var/lib/voicerec/catalog.db"
 data_dir = "/opt/voicerec/data/catalog"          # what `voicerec catalog build` reads
 results = 3
 keep_audio = false       # never write recordings to disk
-history_days = 30        # 0 keeps no history
+history_days = 30        # 0 keeps no history (and erases what was kept)
+history_text = false     # true: the history keeps your words too, not only what they asked for
 
 [audio]
 # input_device = "USB"   # a name (part of it) or index from `voicerec devices`; default: the system default
