@@ -15,6 +15,15 @@ from voicerec.daemon.control import ControlServer, send_command
 from voicerec.errors import VoicerecError
 
 
+def answers(path: Path, reply: str) -> None:
+    """A daemon started on `path` answers `reply`, then closes."""
+    srv = ControlServer(path, lambda a: reply).start()
+    try:
+        assert send_command(path, "status") == reply
+    finally:
+        srv.close()
+
+
 def test_a_slow_daemon_is_not_taken_for_a_dead_one(tmp_path: Path) -> None:
     path = tmp_path / "run" / "control.sock"
 
@@ -31,11 +40,7 @@ def test_a_slow_daemon_is_not_taken_for_a_dead_one(tmp_path: Path) -> None:
     finally:
         first.close()
     assert not path.exists()
-    second = ControlServer(path, lambda a: "second").start()  # once the first is gone, the lock is free
-    try:
-        assert send_command(path, "status") == "second"
-    finally:
-        second.close()
+    answers(path, "second")  # once the first is gone, the lock is free
 
 
 def test_the_lock_alone_refuses_a_second_daemon(tmp_path: Path) -> None:
@@ -55,11 +60,7 @@ def test_a_socket_nothing_listens_on_is_replaced(tmp_path: Path) -> None:
     dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     dead.bind(str(path))
     dead.close()  # a daemon killed with SIGKILL leaves exactly this: the file, no listener
-    srv = ControlServer(path, lambda a: "fresh").start()
-    try:
-        assert send_command(path, "status") == "fresh"
-    finally:
-        srv.close()
+    answers(path, "fresh")
 
 
 def test_a_listener_without_the_lock_is_left_alone(tmp_path: Path) -> None:

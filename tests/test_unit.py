@@ -4,7 +4,6 @@ group and devices, or an LLM server's addresses, only when they are configured."
 
 from __future__ import annotations
 
-import grp
 import os
 import re
 import shutil
@@ -14,19 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from voicerec.daemon.unit import group_exists
+
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = ROOT / "systemd" / "voicerec.service"
 VOICEREC = str(Path(sys.executable).parent / "voicerec")
 ANALYZE = shutil.which("systemd-analyze")
 needs_analyze = pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze is not installed")
-
-
-def has_group(name: str) -> bool:
-    try:
-        grp.getgrnam(name)
-    except KeyError:
-        return False
-    return True
 
 
 def unit_settings() -> dict[str, str]:
@@ -98,7 +91,7 @@ def test_dropin_grants_only_what_is_configured(tmp_path: Path, env: dict[str, st
     lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
     assert lines[0] == "[Service]"
     assert [ln.split("=", 1)[1] for ln in lines if ln.startswith("SupplementaryGroups=")] == \
-        [g for g in groups if has_group(g)]
+        [g for g in groups if group_exists(g)]
     assert [ln.split("=", 1)[1] for ln in lines if ln.startswith("DeviceAllow=")] == devices
     allowed = [a for ln in lines if ln.startswith("IPAddressAllow=") for a in ln.split("=", 1)[1].split()]
     assert allowed == addresses

@@ -24,7 +24,7 @@ HEADER = """\
 """
 
 
-def _group_exists(name: str) -> bool:
+def group_exists(name: str) -> bool:
     try:
         grp.getgrnam(name)
     except KeyError:
@@ -58,7 +58,7 @@ def dropin(settings: Settings) -> tuple[str, list[str]]:
     ptt = settings.ptt
     if ptt.gpio_pin is not None:
         lines.append(f"# GPIO button on pin {ptt.gpio_pin}")
-        if _group_exists("gpio"):
+        if group_exists("gpio"):
             lines.append("SupplementaryGroups=gpio")
         else:
             notes.append("no `gpio` group on this system: the GPIO chips must be readable by voicerec")
@@ -67,7 +67,7 @@ def dropin(settings: Settings) -> tuple[str, list[str]]:
                   "ProcSubset=all"]
     if ptt.evdev_device:
         lines.append(f"# keyboard or remote: {ptt.evdev_device} ({ptt.evdev_key})")
-        if _group_exists("input"):
+        if group_exists("input"):
             lines.append("SupplementaryGroups=input")
         else:
             notes.append("no `input` group on this system: the input device must be readable by voicerec")
