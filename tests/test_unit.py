@@ -103,3 +103,13 @@ def test_dropin_grants_only_what_is_configured(tmp_path: Path, env: dict[str, st
                                  {"VOICEREC_LLM__BASE_URL": "http://192.0.2.10:8080/v1"}])
 def test_unit_with_its_dropin_still_scores_at_most_two(tmp_path: Path, env: dict[str, str]) -> None:
     assert exposure(tmp_path, dropin(tmp_path, **env)) <= 2.0
+
+
+@needs_analyze
+def test_unit_has_no_unknown_or_malformed_setting() -> None:
+    """`systemd-analyze verify`: every directive is known and well-formed (the installed path of the
+    executable does not exist here, which is the one complaint allowed)."""
+    p = subprocess.run([ANALYZE, "verify", str(UNIT)], capture_output=True, text=True, timeout=120)
+    problems = [ln for ln in (p.stdout + p.stderr).splitlines()
+                if ln.strip() and "/opt/voicerec/.venv/bin/voicerec" not in ln]
+    assert not problems, problems
