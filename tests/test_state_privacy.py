@@ -22,6 +22,7 @@ import pytest
 
 from voicerec.config import Settings
 from voicerec.state.history import History
+from voicerec.state.seen import SeenList
 from voicerec.state.sessions import SessionStore
 from voicerec.types import Query, Suggestion
 
@@ -192,14 +193,17 @@ def test_state_files_are_owner_only_from_creation(tmp_path: Path) -> None:
         history.add("s", "x", Query(), [suggestion("A")])
         sessions = SessionStore(state / "sessions.db")
         sessions.save("s", Query(), [suggestion("A")])
+        seen = SeenList(state / "seen.db")
+        seen.add("a", "A")
         files = sorted(state.iterdir())  # while both are open: the -wal and -shm files exist
         names = {f.name for f in files}
-        assert {"history.db-wal", "history.db-shm", "sessions.db-wal", "sessions.db-shm"} <= names, names
+        assert {"history.db-wal", "history.db-shm", "sessions.db-wal", "sessions.db-shm", "seen.db-wal"} <= names, names
         assert stat.S_IMODE(state.stat().st_mode) == 0o700
         for f in files:
             assert stat.S_IMODE(f.stat().st_mode) == 0o600, f"{f.name} {oct(f.stat().st_mode)}"
         history.close()
         sessions.close()
+        seen.close()
     finally:
         os.umask(old)
 

@@ -2,7 +2,7 @@
 
 Nothing here leaves the machine. `voicerec history` shows it, `voicerec history --clear` erases it
 (and any recordings kept with `keep_audio`). By default only the structured query (without its free
-`mood` words) and the titles suggested are kept, not the words said: people tell a recommender how
+words: `mood`, `quiet_words`) and the titles suggested are kept, not the words said: people tell a recommender how
 they feel, and those words are kept only with `history_text = true`.
 
 Retention holds whenever the history is opened or read, not only when something is added: entries
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS history (
 CREATE INDEX IF NOT EXISTS idx_history_at ON history(at);
 """
 DAY_S = 86400
-WORDS = {"mood"}  # the query's free text: the person's own leftover words ("sad cheer up")
+WORDS = {"mood", "quiet_words"}  # the query's free text: the person's own words ("sad", "cheer up")
 
 
 class History:
