@@ -72,6 +72,7 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
                    f"conversations: the last query and results per session, expire after "
                    f"{int(settings.session_idle_s)} s idle"),
         _file_info(state / "audio", _audio_what(settings)),
+        _file_info(state / "listening", "which voicerec network servers run now, and where (gone when they stop)"),
         _file_info(state / "seen.db", "the seen list: titles you said you have watched, until you remove them"),
         _file_info(settings.control_socket, "the push-to-talk control socket (owner only)"),
         _file_info(settings.control_socket.with_name(settings.control_socket.name + ".lock"),

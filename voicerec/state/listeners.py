@@ -11,14 +11,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from voicerec.config import Settings
+from voicerec.state.files import private_dir, private_file
 
 
 @contextmanager
 def listening(settings: Settings, name: str, what: str, address: str) -> Iterator[None]:
     """While inside, `voicerec privacy` lists this process as listening at `address`."""
-    folder = settings.state_dir / "listening"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.json"
+    path = private_file(private_dir(settings.state_dir / "listening") / f"{name}.json")  # 0700 / 0600
     path.write_text(json.dumps({"what": what, "address": address, "pid": os.getpid()}))
     try:
         yield
