@@ -28,7 +28,11 @@ def listening(settings: Settings, name: str, what: str, address: str) -> Iterato
 def active_listeners(settings: Settings) -> list[dict[str, Any]]:
     """The network servers of voicerec running now (a file left by a killed one is ignored)."""
     found = []
-    for path in sorted((settings.state_dir / "listening").glob("*.json")):
+    try:
+        files = sorted((settings.state_dir / "listening").glob("*.json"))
+    except OSError:  # another user's state folder: `privacy` says it cannot look
+        return []
+    for path in files:
         try:
             item = json.loads(path.read_text())
             os.kill(int(item["pid"]), 0)
