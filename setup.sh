@@ -17,7 +17,7 @@ PY=${PYTHON:-python3}
 log() { printf '[setup] %s\n' "$*" >&2; }
 
 RUN_PKGS=(libportaudio2 libasound2-plugins alsa-utils)
-TEST_PKGS=(pulseaudio pulseaudio-utils espeak-ng sox cmake build-essential)
+TEST_PKGS=(pulseaudio pulseaudio-utils espeak-ng sox cmake build-essential systemd rsync)  # systemd-analyze, rsync: the unit and installer tests
 
 apt_install() {
     local missing=()

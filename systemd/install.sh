@@ -10,12 +10,17 @@
 #
 # What it does:
 #   1. Debian packages: PortAudio, ALSA tools, Python venv support
-#   2. the code in /opt/voicerec (copied from this checkout), a venv in /opt/voicerec/.venv
-#      with `pip install -e '.[pi]'` (gpiozero, evdev; lgpio on a Raspberry Pi)
-#   3. a system user `voicerec` in the audio, gpio and input groups
-#   4. /etc/voicerec/config.toml with the defaults (0644, no secrets) unless it exists
+#   2. the code copied to /opt/voicerec, owned by root; a root-owned venv in /opt/voicerec/.venv
+#      with every dependency from systemd/requirements.lock (pinned, sha256-checked by pip), then
+#      voicerec itself (not editable), then the model packages' files checked against
+#      systemd/models.sha256
+#   3. a system user `voicerec` (groups: audio; gpio or input only through the drop-in of step 6)
+#   4. /etc/voicerec/config.toml with the defaults (0644, root, no secrets) unless it exists; an
+#      existing one gets state_dir (so `voicerec history --clear` reaches the daemon's history)
 #   5. the catalogue built into /var/lib/voicerec/catalog.db (when missing or stale)
-#   6. the unit /etc/systemd/system/voicerec.service, enabled and started
+#   6. the unit /etc/systemd/system/voicerec.service and its drop-in voicerec.service.d/local.conf
+#      (`voicerec unit`: the push-to-talk source's group and devices, the LLM server's address),
+#      enabled and started
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 PREFIX=/opt/voicerec
@@ -38,7 +43,7 @@ log() { printf '[voicerec-install] %s\n' "$*" >&2; }
 command -v systemctl >/dev/null || { echo "systemd is required" >&2; exit 1; }
 
 # 1. packages ---------------------------------------------------------------------------------
-PKGS=(python3 python3-venv python3-dev libportaudio2 libasound2-plugins alsa-utils rsync)
+PKGS=(python3 python3-venv python3-dev gcc linux-libc-dev libportaudio2 libasound2-plugins alsa-utils rsync)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -48,33 +53,41 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # 2. code and venv ------------------------------------------------------------------------------
+# Root owns all of it: the service's user can read and run the code, not change it.
 if [ "$SRC" != "$PREFIX" ]; then
     log "copying $SRC to $PREFIX"
-    mkdir -p "$PREFIX"
-    rsync -a --delete --exclude .venv --exclude .git --exclude catalog.db --exclude '__pycache__' \
-        --exclude 'tests/.cache' "$SRC/" "$PREFIX/"
+    "$SRC/systemd/copy-code.sh" "$SRC" "$PREFIX"
+else
+    chown -R root:root "$PREFIX" && chmod -R go-w "$PREFIX"
 fi
 [ -x "$VENV/bin/python" ] || { log "creating $VENV"; python3 -m venv "$VENV"; }
-stamp=$(cat "$PREFIX/pyproject.toml" | sha256sum | cut -c1-16)
-if [ "$(cat "$VENV/.voicerec-installed" 2>/dev/null)" != "$stamp" ]; then
-    log "installing voicerec into $VENV (a few minutes the first time)"
-    "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip
-    "$VENV/bin/pip" install -q --disable-pip-version-check -e "$PREFIX[pi]"
-    if grep -qi raspberry /proc/device-tree/model 2>/dev/null; then
-        "$VENV/bin/pip" install -q --disable-pip-version-check lgpio \
-            || log "lgpio did not install: the GPIO button may not work (keyboard and socket will)"
-    fi
-    echo "$stamp" > "$VENV/.voicerec-installed"
+PIP=("$VENV/bin/pip" install -q --disable-pip-version-check --no-input)
+stamp=$(sha256sum "$PREFIX/systemd/requirements.lock" | cut -c1-16)
+if [ "$(cat "$VENV/.voicerec-lock" 2>/dev/null)" != "$stamp" ]; then
+    log "installing the locked dependencies into $VENV (a few minutes the first time)"
+    lock="$PREFIX/systemd/requirements.lock"
+    # setuptools first, from the lock: evdev comes as source only and is built with it (no build
+    # isolation, which would fetch an unchecked setuptools)
+    awk '/^[^ #]/ { p = /^setuptools==/ } p' "$lock" > "$VENV/setuptools.lock"
+    "${PIP[@]}" --require-hashes --no-deps -r "$VENV/setuptools.lock"
+    "${PIP[@]}" --require-hashes --no-build-isolation -r "$lock"
+    echo "$stamp" > "$VENV/.voicerec-lock"
 fi
+log "installing voicerec into $VENV"
+"${PIP[@]}" --no-deps --no-build-isolation --no-index --force-reinstall "$PREFIX"
+rm -rf "$PREFIX/build" "$PREFIX"/*.egg-info
+SITE=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+"$PREFIX/systemd/check-models.sh" "$SITE" || { log "refusing to go on: the model files are not the ones locked"; exit 1; }
+chown -R root:root "$VENV"
+chmod -R go-w "$VENV"
 
 # 3. the user ---------------------------------------------------------------------------------
 if ! id "$USER_NAME" >/dev/null 2>&1; then
     log "creating the system user $USER_NAME"
     useradd --system --home-dir "$STATE" --no-create-home --shell /usr/sbin/nologin "$USER_NAME"
 fi
-for g in audio gpio input; do
-    if getent group "$g" >/dev/null; then usermod -aG "$g" "$USER_NAME"; fi
-done
+# no group memberships: the unit gives the service `audio`, and the drop-in `gpio` or `input` only
+# when that push-to-talk source is configured (SupplementaryGroups=)
 
 # 4. config -------------------------------------------------------------------------------------
 install -d -m 0755 "$ETC"
@@ -82,12 +95,17 @@ if [ ! -f "$ETC/config.toml" ]; then
     log "writing $ETC/config.toml"
     install -m 0644 /dev/stdin "$ETC/config.toml" <<'TOML'
 # voicerec settings (defaults shown). Environment variables VOICEREC_<SECTION>__<FIELD> override.
-# Reload after editing: sudo systemctl reload voicerec
-# An [llm] api_key makes this file secret: then chmod 600 it and chown voicerec.
+# Reload after editing: sudo systemctl reload voicerec; after changing [ptt] or [llm] base_url,
+# run systemd/install.sh again (the service's devices and network allow-list follow them).
+# Unknown keys are refused. An [llm] api_key makes this file secret: then
+# chown voicerec /etc/voicerec/config.toml && chmod 600 /etc/voicerec/config.toml
+state_dir = "/var/lib/voicerec"                  # history, conversations, the control socket
 catalog_path = "/var/lib/voicerec/catalog.db"
+data_dir = "/opt/voicerec/data/catalog"          # what `voicerec catalog build` reads
 results = 3
 keep_audio = false       # never write recordings to disk
-history_days = 30        # 0 keeps no history
+history_days = 30        # 0 keeps no history (and erases what was kept)
+history_text = false     # true: the history keeps your words too, not only what they asked for
 
 [audio]
 # input_device = "USB"   # a name (part of it) or index from `voicerec devices`; default: the system default
@@ -111,6 +129,7 @@ model = "bundled"        # Whisper tiny.en, shipped with the package
 
 [tts]
 voice = "joe"            # the bundled Piper voice
+voices_dir = "/opt/voicerec/voices"
 
 [wyoming]                # `voicerec wyoming` (install.sh --wyoming): Home Assistant's Assist
 uri = "tcp://127.0.0.1:10700"   # this machine only; Home Assistant elsewhere: tcp://0.0.0.0:10700
@@ -120,18 +139,29 @@ zeroconf = false         # true: Home Assistant discovers it (needs allow_lan an
 # [llm]                  # optional: any OpenAI-compatible server for harder requests
 # base_url = "http://192.168.1.20:8080/v1"
 TOML
+elif ! grep -Eq '^[[:space:]]*state_dir[[:space:]]*=' "$ETC/config.toml"; then
+    log "adding state_dir = \"$STATE\" to $ETC/config.toml (the CLI and the daemon share one folder)"
+    sed -i "1i state_dir = \"$STATE\"    # history, conversations, the control socket" "$ETC/config.toml"
 fi
+chmod go-w "$ETC" "$ETC/config.toml"
 
 # 5. state and catalogue ------------------------------------------------------------------------
 install -d -m 0700 -o "$USER_NAME" -g "$USER_NAME" "$STATE"
+as_voicerec() {
+    runuser -u "$USER_NAME" -- env VOICEREC_STATE_DIR="$STATE" VOICEREC_CATALOG_PATH="$STATE/catalog.db" \
+        VOICEREC_DATA_DIR="$PREFIX/data/catalog" HOME="$STATE" XDG_CACHE_HOME="$STATE/cache" "$@"
+}
 log "building the catalogue in $STATE (if missing or stale)"
-runuser -u "$USER_NAME" -- env VOICEREC_STATE_DIR="$STATE" VOICEREC_CATALOG_PATH="$STATE/catalog.db" \
-    VOICEREC_DATA_DIR="$PREFIX/data/catalog" HOME="$STATE" XDG_CACHE_HOME="$STATE/cache" \
-    "$VENV/bin/voicerec" catalog build --if-stale >/dev/null
+# from the root-owned source copy, whose data/vectors saves embedding every title again
+as_voicerec PYTHONPATH="$PREFIX" "$VENV/bin/voicerec" catalog build --if-stale >/dev/null
 
 # 6. the unit -----------------------------------------------------------------------------------
 [ "$WYOMING" -eq 1 ] && exec "$PREFIX/systemd/install-wyoming.sh" "$START"
 install -m 0644 "$PREFIX/systemd/voicerec.service" /etc/systemd/system/voicerec.service
+install -d -m 0755 /etc/systemd/system/voicerec.service.d
+as_voicerec "$VENV/bin/voicerec" unit > /etc/systemd/system/voicerec.service.d/local.conf.new
+mv /etc/systemd/system/voicerec.service.d/local.conf.new /etc/systemd/system/voicerec.service.d/local.conf
+chmod 0644 /etc/systemd/system/voicerec.service.d/local.conf
 systemctl daemon-reload
 if [ "$START" -eq 1 ]; then
     systemctl enable voicerec.service >/dev/null

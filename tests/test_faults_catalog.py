@@ -136,7 +136,8 @@ def test_privacy_matches_disk(tmp_path: Path, catalog_path: Path) -> None:
     assert report["sent"] == [] and "Nothing leaves" in report["summary"]
     assert not list(state.rglob("*.wav")), "no audio is kept by default"
     history = subprocess.run([VOICEREC, "history", "--json"], check=True, env=env, capture_output=True, text=True)
-    assert "korean thriller" in history.stdout
+    assert "thriller" in history.stdout and "KR" in history.stdout  # the query kept, not the words (history_text)
+    assert "korean thriller" not in history.stdout
     subprocess.run([VOICEREC, "history", "--clear"], check=True, env=env, capture_output=True)
     history = subprocess.run([VOICEREC, "history", "--json"], check=True, env=env, capture_output=True, text=True)
     assert json.loads(history.stdout) == []

@@ -79,7 +79,9 @@ class Assistant:
     @property
     def history(self) -> History:
         if self._history is None:
-            self._history = History(self.settings.state_dir / "history.db", self.settings.history_days)
+            state = self.settings.state_dir
+            self._history = History(state / "history.db", self.settings.history_days,
+                                    keep_text=self.settings.history_text, audio_dir=state / "audio")
         return self._history
 
     @property

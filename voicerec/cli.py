@@ -61,11 +61,22 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp = sub.add_parser("privacy", help="what is stored where, and what is sent where")
     sp.add_argument("--json", action="store_true")
+    sub.add_parser("unit", help="the systemd drop-in these settings need (systemd/install.sh writes it)")
     return p
+
+
+def _utf8(value: str) -> str:
+    """An argument whose bytes were not UTF-8 (Python keeps them as lone surrogates), with U+FFFD
+    in their place: a request or a session name is text, whatever the terminal sent."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if getattr(args, "text", None):
+        args.text = [_utf8(t) for t in args.text]
+    if getattr(args, "session", None):
+        args.session = _utf8(args.session)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -220,22 +231,18 @@ def cmd_devices(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    from voicerec.state.history import History
-    from voicerec.state.sessions import SessionStore
+    from voicerec.privacy import erase, read_history
 
-    history = History(settings.state_dir / "history.db", settings.history_days)
     if args.clear:
-        n = history.clear()
-        if (settings.state_dir / "sessions.db").exists():
-            SessionStore(settings.state_dir / "sessions.db").forget()
-        print(f"erased {n} history entries and all conversations")
+        print(erase(settings))
         return 0
-    entries = history.entries()
+    entries = read_history(settings)
     if args.json:
-        print(json.dumps(entries, indent=2))
+        print(json.dumps(entries, indent=2, ensure_ascii=False))
     else:
         for e in entries:
-            print(f"{e['at']}  {e['request']!r} → {', '.join(e['results']) or '(nothing)'}")
+            asked = repr(e["request"]) if e["request"] else json.dumps(e["query"], ensure_ascii=False)
+            print(f"{e['at']}  {asked} → {', '.join(e['results']) or '(nothing)'}")
     return 0
 
 
@@ -247,9 +254,20 @@ def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.daemon.unit import dropin
+
+    text, notes = dropin(settings)
+    for note in notes:
+        print(f"voicerec: {note}", file=sys.stderr)
+    print(text, end="")
+    return 0
+
+
 COMMANDS = {
     "ask": cmd_ask, "listen": cmd_listen, "run": cmd_run, "wyoming": cmd_wyoming, "ptt": cmd_ptt, "catalog": cmd_catalog,
     "voices": cmd_voices, "devices": cmd_devices, "history": cmd_history, "privacy": cmd_privacy,
+    "unit": cmd_unit,
 }
 
 if __name__ == "__main__":

@@ -1,31 +1,47 @@
-"""Settings: one typed object, read from defaults, then files, then the environment.
+"""Settings: one typed, frozen object, read from defaults, then files, then the environment.
 
 Order (later wins): built-in defaults → /etc/voicerec/config.toml → ~/.config/voicerec/config.toml →
 --config FILE → VOICEREC_* environment variables (nested with a double underscore, e.g.
-VOICEREC_LLM__BASE_URL=http://127.0.0.1:8080/v1). With no file at all the embedded defaults apply:
-bundled Whisper tiny.en, the bundled Piper joe voice, the built-in parser, no network.
+VOICEREC_LLM__BASE_URL=http://127.0.0.1:8080/v1). The layering is pydantic-settings' (a TOML
+source and the environment source); this module keeps only our fields and our checks on the files:
+an unknown key is an error naming its line ("did you mean history_days?"), a file others can write
+or that belongs to someone else is refused, and so is a file holding a secret that others can read.
+
+`Settings.load()` reads all of that; `Settings(...)` is just the defaults and what is passed in.
+With no file at all the embedded defaults apply: bundled Whisper tiny.en, the bundled Piper joe
+voice, the built-in parser, no network.
 """
 
 from __future__ import annotations
 
+import difflib
+import ipaddress
 import json
-import logging
 import os
+import re
 import stat
 import tomllib
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from voicerec.errors import ConfigError
 from voicerec.vocab.places import SERVICES, service_of
 
-log = logging.getLogger(__name__)
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_CONFIG = Path("/etc/voicerec/config.toml")
 ENV_PREFIX = "VOICEREC_"
+
+_SECTION = ConfigDict(frozen=True, extra="forbid")
 
 
 def _user_config() -> Path:
@@ -50,6 +66,7 @@ def default_catalog_path() -> Path:
 
 
 class STTSettings(BaseModel):
+    model_config = _SECTION
     model: str = Field("bundled", description="'bundled' (tiny.en), a CTranslate2 model folder, or a model name")
     device: str = "cpu"
     compute_type: str = "int8"
@@ -64,12 +81,14 @@ class STTSettings(BaseModel):
 
 
 class TTSSettings(BaseModel):
+    model_config = _SECTION
     voice: str = Field("joe", description="'joe' (bundled), a voice name in voices/, or a .onnx path")
     voices_dir: Path = PROJECT_ROOT / "voices"
     length_scale: float = Field(1.0, gt=0.2, lt=3.0, description="speech speed: below 1 is faster")
 
 
 class LLMSettings(BaseModel):
+    model_config = _SECTION
     base_url: str | None = Field(None, description="any OpenAI-compatible server; unset = built-in parser only")
     model: str = "default"
     api_key: SecretStr | None = None
@@ -83,6 +102,7 @@ class LLMSettings(BaseModel):
 
 
 class AudioSettings(BaseModel):
+    model_config = _SECTION
     input_device: str | int | None = None
     output_device: str | int | None = None
     sample_rate: int = 16000
@@ -94,6 +114,7 @@ class AudioSettings(BaseModel):
 
 
 class PTTSettings(BaseModel):
+    model_config = _SECTION
     gpio_pin: int | None = Field(None, description="BCM pin of a button to GND, e.g. 17")
     gpio_pull_up: bool = True
     gpio_bounce_ms: int = 30
@@ -105,7 +126,7 @@ class PTTSettings(BaseModel):
 class WyomingSettings(BaseModel):
     """`voicerec wyoming`: the server Home Assistant's Assist pipeline talks to (docs in README)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _SECTION
 
     uri: str = Field("tcp://127.0.0.1:10700", description="tcp://HOST:PORT or unix://PATH to listen on")
     allow_lan: bool = Field(False, description="Wyoming has no authentication: only with this set may the "
@@ -123,7 +144,16 @@ class WyomingSettings(BaseModel):
     max_payload_bytes: int = Field(1 << 20, ge=4096, le=64 << 20, description="largest audio chunk")
 
 
-class Settings(BaseModel):
+# The files Settings.load() layers, oldest first; None while Settings(...) is built directly.
+_FILES: ContextVar[tuple[Path, ...] | None] = ContextVar("voicerec_config_files", default=None)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True,
+        case_sensitive=False,
+    )
+
     catalog_path: Path = Field(default_factory=default_catalog_path)
     data_dir: Path = PROJECT_ROOT / "data" / "catalog"
     state_dir: Path = Field(default_factory=default_state_dir)
@@ -146,7 +176,9 @@ class Settings(BaseModel):
         return list(dict.fromkeys(out))
     session_idle_s: float = Field(300.0, gt=0)
     keep_audio: bool = False
-    history_days: int = Field(30, ge=0, description="0 keeps no history")
+    history_days: int = Field(30, ge=0, description="0 keeps no history (and erases what was kept)")
+    history_text: bool = Field(False, description="keep the words of each request in the history too; "
+                               "by default only the structured query and the titles suggested")
     log_level: str = "INFO"
     stt: STTSettings = Field(default_factory=STTSettings)
     tts: TTSSettings = Field(default_factory=TTSSettings)
@@ -155,14 +187,36 @@ class Settings(BaseModel):
     ptt: PTTSettings = Field(default_factory=PTTSettings)
     wyoming: WyomingSettings = Field(default_factory=WyomingSettings)
 
+    @field_validator("llm")
+    @classmethod
+    def _llm_url(cls, llm: LLMSettings) -> LLMSettings:
+        """A bad base_url is found when the settings are read, not at the first request."""
+        if llm.base_url is not None:
+            check_llm_url(llm.base_url)
+        return llm
+
     @property
     def control_socket(self) -> Path:
         return self.ptt.socket_path or self.state_dir / "control.sock"
 
     @classmethod
-    def load(cls, config_file: Path | str | None = None, env: dict[str, str] | None = None) -> Settings:
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        files = _FILES.get()
+        if files is None:
+            return (init_settings,)
+        # one source per file, the last file first: pydantic-settings deep-merges the sources
+        return init_settings, env_settings, *(CheckedToml(settings_cls, f) for f in reversed(files))
+
+    @classmethod
+    def load(cls, config_file: Path | str | None = None) -> Settings:
         """Merge defaults, config files and environment into one validated Settings."""
-        merged: dict[str, Any] = {}
         files = [SYSTEM_CONFIG, _user_config()]
         if config_file:
             path = Path(config_file)
@@ -170,37 +224,100 @@ class Settings(BaseModel):
                 raise ConfigError(f"config file not found: {path}")
             files.append(path)
         for path in files:
-            if path.is_file():
-                _deep_merge(merged, _read_toml(path))
-        _deep_merge(merged, _from_env(os.environ if env is None else env))
+            try:
+                path.is_file()
+            except OSError as e:  # a folder on the way this user may not enter
+                raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+        token = _FILES.set(tuple(files))
         try:
-            return cls.model_validate(merged)
+            return cls()
         except ValidationError as e:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"bad setting {where}: {first['msg']}") from None
+            if first["type"] == "extra_forbidden":
+                env = ENV_PREFIX + "__".join(str(p) for p in first["loc"]).upper()
+                raise ConfigError(f"unknown setting {where} (from {env}?)") from None
+            msg = first["msg"].removeprefix("Value error, ")
+            raise ConfigError(f"bad setting {where}: {msg}") from None
+        finally:
+            _FILES.reset(token)
 
     def redacted(self) -> dict[str, Any]:
         """The settings as JSON-safe data, secrets hidden."""
-        return json.loads(self.model_dump_json())
+        data = json.loads(self.model_dump_json())
+        if data["llm"]["base_url"]:
+            data["llm"]["base_url"] = redact_url(data["llm"]["base_url"])
+        return data
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def check_llm_url(url: str) -> None:
+    """http(s)://host[:port]/...: anything else is a ConfigError naming llm.base_url."""
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+        parts = urlsplit(url.strip())
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ConfigError(f"bad setting llm.base_url: {redact_url(url)!r} is not an http:// or https:// URL")
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: this machine."""
+    host = host.strip("[]").lower()
+    if host in ("localhost", "localhost.localdomain"):
+        return True
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path} is not valid TOML: {e}") from None
-    if _has_secret(data):
-        mode = path.stat().st_mode
-        if mode & (stat.S_IROTH | stat.S_IWOTH):
-            raise ConfigError(
-                f"{path} holds an API key and is readable by everyone; run: chmod 600 {path}"
-            )
-    return data
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plaintext_remote(url: str) -> bool:
+    """http:// (not https) to a host that is not this machine: what is sent can be read on the way."""
+    parts = urlsplit(url.strip())
+    return parts.scheme == "http" and not is_loopback_host(parts.hostname or "")
+
+
+def redact_url(url: str) -> str:
+    """The URL with any user:password@ replaced by ***@, fit for a log or a message."""
+    return re.sub(r"(?<=://)[^/@]*@", "***@", url)
+
+
+class CheckedToml(TomlConfigSettingsSource):
+    """pydantic-settings' TOML source, each file checked before it is believed (see the module doc)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls, toml_file=path)
+
+    def _read_file(self, path: Any) -> dict[str, Any]:
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+            st = path.stat()
+        except OSError as e:
+            raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+        try:
+            text = raw.decode("utf-8")
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{path} is not valid TOML: {e}") from None
+        check_file(path, st, data)
+        unknown = unknown_keys(data)
+        if unknown:
+            raise ConfigError(describe_unknown(path, text, unknown[0]))
+        return data
+
+
+def check_file(path: Path, st: os.stat_result, data: dict[str, Any]) -> None:
+    """Refuse a config file that someone else could have written, or a secret others can read."""
+    if st.st_uid not in (0, os.geteuid()):
+        raise ConfigError(f"{path} belongs to uid {st.st_uid}, not to you or root; "
+                          f"run: sudo chown {os.geteuid()} {path} (or remove it)")
+    if _has_secret(data) and st.st_mode & (stat.S_IRGRP | stat.S_IROTH | stat.S_IWGRP | stat.S_IWOTH):
+        raise ConfigError(f"{path} holds an API key and is readable by other users; run: chmod 600 {path}")
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise ConfigError(f"{path} can be changed by other users; run: chmod go-w {path}")
 
 
 def _has_secret(data: dict[str, Any]) -> bool:
@@ -208,25 +325,78 @@ def _has_secret(data: dict[str, Any]) -> bool:
     return isinstance(llm, dict) and bool(llm.get("api_key"))
 
 
-def _from_env(env: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in env.items():
-        if not key.startswith(ENV_PREFIX) or key in ("VOICEREC_CONFIG",):
-            continue
-        parts = key[len(ENV_PREFIX):].lower().split("__")
-        node = out
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                break
-        else:
-            node[parts[-1]] = value
+def _fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
+    """Each field's name, with its settings section class when it is a section."""
+    out: dict[str, type[BaseModel] | None] = {}
+    for name, info in model.model_fields.items():
+        kind = info.annotation
+        out[name] = kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
     return out
 
 
-def _deep_merge(into: dict[str, Any], new: dict[str, Any]) -> None:
-    for key, value in new.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _deep_merge(into[key], value)
-        else:
-            into[key] = value
+def unknown_keys(data: dict[str, Any], model: type[BaseModel] = Settings,
+                 prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every key path in `data` that is not a setting, e.g. [("histroy_days",), ("llm", "apikey")]."""
+    known = _fields(model)
+    out: list[tuple[str, ...]] = []
+    for key, value in data.items():
+        if key not in known:
+            out.append((*prefix, key))
+        elif known[key] is not None and isinstance(value, dict):
+            out += unknown_keys(value, known[key], (*prefix, key))  # type: ignore[arg-type]
+    return out
+
+
+def suggest(key: tuple[str, ...]) -> str | None:
+    """The setting a mistyped key most likely meant, dotted ("history_days", "llm.api_key")."""
+    names: list[tuple[str, ...]] = []
+    for name, section in _fields(Settings).items():
+        names.append((name,))
+        if section is not None:
+            names += [(name, sub) for sub in _fields(section)]
+    wanted = key[-1].lower().replace("-", "_")
+    same_section = {n[-1]: n for n in names if n[:-1] == key[:-1]}
+    anywhere = {n[-1]: n for n in names if len(n) > 1 or not key[:-1]}
+    for pool, cutoff in ((same_section, 0.6), (anywhere, 0.75)):
+        if wanted in pool:
+            return ".".join(pool[wanted])
+        close = difflib.get_close_matches(wanted, list(pool), n=1, cutoff=cutoff)
+        if not close:
+            squashed = {k.replace("_", ""): k for k in pool}
+            close = [squashed[c] for c in difflib.get_close_matches(wanted.replace("_", ""), list(squashed),
+                                                                    n=1, cutoff=cutoff)]
+        if not close:
+            close = [k for k in pool if k.startswith(wanted)][:1] if len(wanted) >= 4 else []
+        if close:
+            return ".".join(pool[close[0]])
+    return None
+
+
+def describe_unknown(path: Path, text: str, key: tuple[str, ...]) -> str:
+    where = f"{path} line {line}" if (line := _line_of(text, key)) else str(path)
+    hint = suggest(key)
+    tip = f" (did you mean {hint}?)" if hint else ""
+    return f"{where}: unknown setting {'.'.join(key)!r}{tip}"
+
+
+_HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+
+
+def _line_of(text: str, key: tuple[str, ...]) -> int | None:
+    """The line that sets `key` (in its [section], or dotted), else the first line naming it."""
+    section: tuple[str, ...] = ()
+    name = re.escape(key[-1])
+    setting = re.compile(rf'^\s*(?:[\w"\'.-]+\.)?["\']?{name}["\']?\s*=')
+    fallback = None
+    for n, line in enumerate(text.splitlines(), 1):
+        if m := _HEADER.match(line):
+            section = tuple(p.strip().strip("\"'") for p in m.group(1).split("."))
+            if section == key:
+                return n
+            continue
+        if setting.match(line):
+            dotted = line.split("=", 1)[0].strip().split(".")
+            if section + tuple(p.strip().strip("\"'") for p in dotted) == key:
+                return n
+            fallback = fallback or n
+    return fallback

@@ -3,50 +3,93 @@
 from __future__ import annotations
 
 import os
+import pwd
+import sqlite3
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
-from voicerec.config import Settings
+from voicerec.config import Settings, is_loopback_host, plaintext_remote, redact_url
+from voicerec.errors import VoicerecError
 from voicerec.state.listeners import active_listeners
-
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
 
 def _file_info(path: Path, what: str) -> dict[str, Any]:
-    info: dict[str, Any] = {"path": str(path), "what": what, "exists": path.exists()}
-    if path.is_file():
-        st = path.stat()
-        info.update(bytes=st.st_size, mode=oct(st.st_mode & 0o777))
-    elif path.is_dir():
-        files = [p for p in path.rglob("*") if p.is_file()]
-        info.update(files=len(files), bytes=sum(p.stat().st_size for p in files))
+    info: dict[str, Any] = {"path": str(path), "what": what}
+    try:
+        info["exists"] = path.exists()
+        if path.is_file():
+            st = path.stat()
+            info.update(bytes=st.st_size, mode=oct(st.st_mode & 0o777))
+        elif path.is_dir():
+            files = [p for p in path.rglob("*") if p.is_file()]
+            info.update(files=len(files), bytes=sum(p.stat().st_size for p in files),
+                        mode=oct(path.stat().st_mode & 0o777))
+    except PermissionError:
+        info["exists"] = None  # not "absent": this user cannot look
+        info["note"] = f"not readable by this user ({_owner(path)} owns it)"
     return info
+
+
+def _owner(path: Path) -> str:
+    for p in (path, *path.parents):
+        try:
+            return pwd.getpwuid(p.stat().st_uid).pw_name
+        except (OSError, KeyError):
+            continue
+    return "another user"
+
+
+def _history_what(settings: Settings) -> str:
+    if settings.history_days <= 0:
+        return "history: none is kept (history_days = 0); anything older is erased when opened"
+    words = ("your words, the structured query and the titles suggested (history_text = true)"
+             if settings.history_text else
+             "the structured query and the titles suggested, not your words (history_text = false)")
+    return f"history: {words}, kept {settings.history_days} days"
+
+
+def _audio_what(settings: Settings) -> str:
+    if not settings.keep_audio:
+        return "recordings: none are kept (keep_audio = false)"
+    if settings.history_days <= 0:
+        return "recordings: none are kept (keep_audio = true, but history_days = 0)"
+    return f"recordings of your requests (keep_audio = true), kept {settings.history_days} days"
 
 
 def privacy_report(settings: Settings) -> dict[str, Any]:
     state = settings.state_dir
+    try:  # retention first, so that what is reported is what the settings allow to be kept
+        if (state / "history.db").exists() or (state / "audio").exists():
+            _history(settings).prune()
+    except (OSError, sqlite3.Error):
+        pass  # not this user's folder: reported as such below
     stored = [
         _file_info(settings.catalog_path, "the title catalogue (public data, no personal data)"),
-        _file_info(state / "history.db",
-                   f"history: your requests and the titles suggested, kept {settings.history_days} days"
-                   if settings.history_days > 0 else "history: disabled (history_days = 0)"),
+        _file_info(state, "the state folder (owner only)"),
+        _file_info(state / "history.db", _history_what(settings)),
         _file_info(state / "sessions.db",
                    f"conversations: the last query and results per session, expire after "
                    f"{int(settings.session_idle_s)} s idle"),
-        _file_info(state / "audio",
-                   "recordings of your requests" if settings.keep_audio
-                   else "recordings: none are kept (keep_audio = false)"),
+        _file_info(state / "audio", _audio_what(settings)),
+        _file_info(state / "listening", "which voicerec network servers run now, and where (gone when they stop)"),
+        _file_info(state / "seen.db", "the seen list: titles you said you have watched, until you remove them"),
         _file_info(settings.control_socket, "the push-to-talk control socket (owner only)"),
+        _file_info(settings.control_socket.with_name(settings.control_socket.name + ".lock"),
+                   "the running daemon's lock (empty)"),
     ]
     sent: list[dict[str, Any]] = []
     if settings.llm.enabled:
-        host = urlparse(settings.llm.base_url or "").hostname or "?"
-        sent.append({
-            "to": settings.llm.base_url,
-            "local": host in LOCAL_HOSTS,
-            "what": "the transcript of each request and the session's previous query (no audio, no history)",
-        })
+        url = settings.llm.base_url or ""
+        item = {
+            "to": redact_url(url),
+            "local": is_loopback_host(urlsplit(url).hostname or ""),
+            "what": "the transcript of each request and the session's previous query (no audio, no history, "
+                    "no details of this machine: the client's X-Stainless-* headers are removed)",
+        }
+        if settings.llm.api_key and plaintext_remote(url):
+            item["warning"] = "the api_key and the requests travel over plain http, readable on the network"
+        sent.append(item)
     return {
         "stored": stored,
         "sent": sent,
@@ -55,6 +98,7 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
             "Nothing leaves this machine." if not sent
             else f"Requests are sent as text to the LLM server at {sent[0]['to']}."
         ),
+        "history_text": settings.history_text,
         "erase": "voicerec history --clear",
         "user": os.environ.get("USER", ""),
     }
@@ -64,13 +108,16 @@ def render(report: dict[str, Any]) -> str:
     lines = [report["summary"], "", "Stored on this machine:"]
     for item in report["stored"]:
         size = f", {item['bytes']} bytes" if "bytes" in item else ""
-        where = item["path"] if item["exists"] else f"{item['path']} (not present)"
+        where = (item["path"] if item["exists"] else f"{item['path']} ({item['note']})" if "note" in item
+                 else f"{item['path']} (not present)")
         lines.append(f"  - {item['what']}: {where}{size}")
     lines.append("")
     if report["sent"]:
         lines.append("Sent elsewhere:")
         for s in report["sent"]:
             lines.append(f"  - to {s['to']} ({'this machine' if s['local'] else 'another machine'}): {s['what']}")
+            if "warning" in s:
+                lines.append(f"    WARNING: {s['warning']}; use https:// or a server on this machine")
     else:
         lines.append("Sent elsewhere: nothing (no LLM server is configured).")
     for item in report["network_listeners"]:
@@ -80,3 +127,50 @@ def render(report: dict[str, Any]) -> str:
         lines.append("No network listener: push-to-talk uses a local Unix socket only.")
     lines.append(f"To erase history and conversations: {report['erase']}")
     return "\n".join(lines)
+
+
+# --- reading and erasing, for `voicerec history` ------------------------------------------------
+
+def _history(settings: Settings) -> Any:
+    from voicerec.state.history import History
+
+    state = settings.state_dir
+    return History(state / "history.db", settings.history_days, keep_text=settings.history_text,
+                   audio_dir=state / "audio")
+
+
+def _cannot(settings: Settings, e: OSError | sqlite3.Error) -> VoicerecError:
+    why = getattr(e, "strerror", None) or str(e)
+    return VoicerecError(f"cannot use {settings.state_dir}: {why}; run as the user it belongs to "
+                         f"({_owner(settings.state_dir)}), e.g. sudo -u voicerec voicerec history ...")
+
+
+def read_history(settings: Settings) -> list[dict[str, Any]]:
+    """The kept history, newest first (retention applied first)."""
+    try:
+        return _history(settings).entries()
+    except (OSError, sqlite3.Error) as e:
+        raise _cannot(settings, e) from None
+
+
+def erase(settings: Settings) -> str:
+    """Erase the history, the conversations and kept recordings in the state folder (the running
+    daemon's too: it uses the same files). Finding nothing there is an error, not a success."""
+    from voicerec.state.sessions import SessionStore
+
+    state = settings.state_dir
+    try:
+        found = [p for p in (state / "history.db", state / "sessions.db", state / "audio") if p.exists()]
+        if not found:
+            raise VoicerecError(
+                f"nothing to erase in {state}: no history, conversations or recordings there. If the daemon "
+                "runs as a service, its folder is state_dir in /etc/voicerec/config.toml: run this as its user "
+                "(sudo -u voicerec voicerec history --clear)")
+        entries, wavs = _history(settings).clear()
+        if (state / "sessions.db").exists():
+            sessions = SessionStore(state / "sessions.db")
+            sessions.forget()
+            sessions.close()
+    except (OSError, sqlite3.Error) as e:
+        raise _cannot(settings, e) from None
+    return f"erased {entries} history entries, {wavs} recordings and all conversations in {state}"

@@ -1,7 +1,10 @@
 """The local control socket: `press`, `release`, `toggle`, `status`, one line each way.
 
 A Unix stream socket, mode 0600, in a directory created 0700: only the daemon's own user (and
-root) can use it, and there is no network listener. `voicerec ptt ACTION`, scripts and home
+root) can use it, and there is no network listener. The daemon holds an flock on `<socket>.lock`
+for its whole life, so a second daemon is refused however slowly the first answers, and a socket
+file is only ever taken over when nothing listens on it (connection refused). Each connection has
+one overall deadline: a client that sends its line a byte at a time cannot hold the socket. `voicerec ptt ACTION`, scripts and home
 automation use it through `send_command`, or directly:
 
     printf 'press\\n' | socat - UNIX-CONNECT:/var/lib/voicerec/control.sock
@@ -9,12 +12,14 @@ automation use it through `send_command`, or directly:
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import socket
 import stat
 import struct
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +29,7 @@ log = logging.getLogger(__name__)
 
 ACTIONS = ("press", "release", "toggle", "status")
 MAX_LINE = 256
+DEADLINE_S = 2.0  # for one whole connection: reading the line, answering, writing the reply
 
 
 class ControlServer:
@@ -36,9 +42,22 @@ class ControlServer:
         self._thread: threading.Thread | None = None
         self._closed = threading.Event()
         self._inode = 0
+        self._lock_fd: int | None = None
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
 
     def start(self) -> ControlServer:
         self._prepare()
+        try:
+            self._bind()
+        except BaseException:
+            self._unlock()
+            raise
+        return self
+
+    def _bind(self) -> None:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old = os.umask(0o177)
         try:
@@ -56,7 +75,6 @@ class ControlServer:
         self._thread = threading.Thread(target=self._serve, name="control-socket", daemon=True)
         self._thread.start()
         log.info("control socket %s", self.path)
-        return self
 
     def _prepare(self) -> None:
         parent = self.path.parent
@@ -65,15 +83,34 @@ class ControlServer:
             os.chmod(parent, 0o700)
         elif parent.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not parent.stat().st_mode & stat.S_ISVTX:
             log.warning("the control socket's folder %s is writable by others", parent)
+        if (self.path.exists() or self.path.is_symlink()) and not stat.S_ISSOCK(self.path.lstat().st_mode):
+            raise VoicerecError(f"{self.path} exists and is not a socket; remove it or set ptt.socket_path")
+        self._lock()
         if self.path.exists() or self.path.is_symlink():
-            if not stat.S_ISSOCK(self.path.lstat().st_mode):
-                raise VoicerecError(f"{self.path} exists and is not a socket; remove it or set ptt.socket_path")
-            try:
-                send_command(self.path, "status", timeout=1.0)
-            except VoicerecError:
-                self.path.unlink()  # left over from a daemon that died
-            else:
+            if _listening(self.path):  # a daemon that holds no lock (an older version) still owns it
+                self._unlock()
                 raise VoicerecError(f"another voicerec daemon is running (control socket {self.path})")
+            self.path.unlink()  # left over from a daemon that died: nothing listens on it
+
+    def _lock(self) -> None:
+        old = os.umask(0o177)
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as e:
+            raise VoicerecError(f"cannot create {self.lock_path}: {e.strerror}") from None
+        finally:
+            os.umask(old)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise VoicerecError(f"another voicerec daemon is running (control socket {self.path})") from None
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing releases the flock; the empty file stays for the next daemon
+            self._lock_fd = None
 
     def close(self) -> None:
         self._closed.set()
@@ -87,6 +124,7 @@ class ControlServer:
                 self.path.unlink()
         except FileNotFoundError:
             pass
+        self._unlock()
 
     def _serve(self) -> None:
         assert self._sock is not None
@@ -106,12 +144,21 @@ class ControlServer:
                     log.debug("control connection failed: %s", e)
 
     def _answer(self, conn: socket.socket) -> None:
-        conn.settimeout(2.0)
+        deadline = time.monotonic() + DEADLINE_S
+
+        def left() -> float:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the client took too long")
+            return remaining
+
+        conn.settimeout(left())
         if not _peer_allowed(conn):
             conn.sendall(b"error: not allowed\n")
             return
         data = b""
         while b"\n" not in data and len(data) < MAX_LINE:
+            conn.settimeout(left())
             chunk = conn.recv(MAX_LINE)
             if not chunk:
                 break
@@ -125,7 +172,22 @@ class ControlServer:
             except Exception as e:  # noqa: BLE001 - the socket must keep serving
                 log.error("control command %s failed: %s", action, e)
                 reply = f"error: {e}"
+        conn.settimeout(left())
         conn.sendall(reply.replace("\n", " ").encode() + b"\n")
+
+
+def _listening(path: Path) -> bool:
+    """Whether something accepts connections on the socket at `path`: only "refused" (or the file
+    gone) means no; a daemon slow to answer is still alive."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(2.0)
+        try:
+            probe.connect(str(path))
+        except (ConnectionRefusedError, FileNotFoundError):
+            return False
+        except OSError:
+            return True  # a full backlog (EAGAIN), a timeout, no permission: someone is there
+    return True
 
 
 def _peer_allowed(conn: socket.socket) -> bool:

@@ -9,7 +9,6 @@ error included, ends in one log line and, when it makes sense, something said ou
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 import time
@@ -22,6 +21,7 @@ import numpy as np
 from voicerec.daemon import malloc
 from voicerec.daemon.mic import Utterance
 from voicerec.errors import VoicerecError
+from voicerec.state.files import private_dir, private_file
 
 log = logging.getLogger("voicerec.daemon")
 
@@ -166,20 +166,22 @@ class RequestWorker:
         if utt is not None:
             parts.append(f"end={utt.reason} audio={utt.seconds:.1f}s")
         parts += [f"{k}={v:.0f}ms" for k, v in job.timings.items()]
-        if results:
-            parts.append(f"results={results!r}")
+        if results:  # how many at INFO; which titles only at DEBUG (the journal outlives history_days)
+            parts.append(f"results={results.count('; ') + 1}")
+            log.debug("request %d suggested: %r", job.n, results)
         log.info(" ".join(parts))
 
     def _keep(self, job: Job, utt: Utterance) -> None:
         """Only with keep_audio: the utterance as a 16 kHz WAV in state_dir/audio (mode 0600)."""
         if not self.settings.keep_audio or not len(utt.samples):
             return
-        folder = self.settings.state_dir / "audio"
+        if self.settings.history_days <= 0:  # kept as long as the history: not at all
+            log.debug("keep_audio with history_days = 0: the recording is not kept")
+            return
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{job.n}.wav"
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
+            folder = private_dir(self.settings.state_dir / "audio")
+            path = private_file(folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{job.n}.wav")
+            with open(path, "wb") as f, wave.open(f, "wb") as w:
                 w.setnchannels(1)
                 w.setsampwidth(2)
                 w.setframerate(16000)

@@ -11,14 +11,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from voicerec.config import Settings
+from voicerec.state.files import private_dir, private_file
 
 
 @contextmanager
 def listening(settings: Settings, name: str, what: str, address: str) -> Iterator[None]:
     """While inside, `voicerec privacy` lists this process as listening at `address`."""
-    folder = settings.state_dir / "listening"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.json"
+    path = private_file(private_dir(settings.state_dir / "listening") / f"{name}.json")  # 0700 / 0600
     path.write_text(json.dumps({"what": what, "address": address, "pid": os.getpid()}))
     try:
         yield
@@ -29,7 +28,11 @@ def listening(settings: Settings, name: str, what: str, address: str) -> Iterato
 def active_listeners(settings: Settings) -> list[dict[str, Any]]:
     """The network servers of voicerec running now (a file left by a killed one is ignored)."""
     found = []
-    for path in sorted((settings.state_dir / "listening").glob("*.json")):
+    try:
+        files = sorted((settings.state_dir / "listening").glob("*.json"))
+    except OSError:  # another user's state folder: `privacy` says it cannot look
+        return []
+    for path in files:
         try:
             item = json.loads(path.read_text())
             os.kill(int(item["pid"]), 0)

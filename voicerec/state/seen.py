@@ -10,6 +10,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from voicerec.state.files import connect
+
 _DDL = """
 CREATE TABLE IF NOT EXISTS seen (
     title_id TEXT PRIMARY KEY,
@@ -27,15 +29,8 @@ class SeenList:
     @property
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA secure_delete=ON")
+            self._conn = connect(self.path)  # 0600, with its -wal and -shm (state/files.py)
             self._conn.executescript(_DDL)
-            try:
-                self.path.chmod(0o600)
-            except OSError:
-                pass
         return self._conn
 
     def add(self, title_id: str, title: str) -> None:

@@ -7,11 +7,11 @@ the query, the ids and a few facts of the results, and every id shown so far in 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from voicerec.state.files import connect
 from voicerec.types import Query, Suggestion
 
 _DDL = """
@@ -49,19 +49,11 @@ class SessionStore:
     def __init__(self, path: Path, idle_s: float = 300.0) -> None:
         self.path = Path(path)
         self.idle_s = idle_s
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA secure_delete=ON")
+        self.conn = connect(self.path)  # 0600, with its -wal and -shm (state/files.py)
         self.conn.executescript(_DDL)
         columns = {r[1] for r in self.conn.execute("PRAGMA table_info(sessions)")}
         if "standing" not in columns:  # a sessions.db from before standing exclusions
             self.conn.execute("ALTER TABLE sessions ADD COLUMN standing TEXT NOT NULL DEFAULT '{}'")
-        try:
-            self.path.chmod(0o600)
-        except OSError:
-            pass
 
     def load(self, name: str, now: float | None = None) -> Turn | None:
         now = time.time() if now is None else now

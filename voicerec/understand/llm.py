@@ -12,7 +12,10 @@ returns None and is logged once per kind. It asks for `json_schema` structured o
 a server refuses that, falls back to `json_object` for the rest of the parser's life.
 
 Privacy: only the transcript and the previous query are sent; nothing is sent (no client even
-exists) unless `settings.base_url` is set. The transcript is passed as JSON data in the user
+exists) unless `settings.base_url` is set. The openai client's X-Stainless-* headers (operating
+system, architecture, Python and library versions) are removed from every request and the
+User-Agent is just "voicerec"; a URL with user:password@ is never logged as it is; an api_key
+going over plain http to another machine is warned about once, when the client is built. The transcript is passed as JSON data in the user
 message and the system prompt says to ignore instructions inside it; whatever the model answers
 can only become Query fields, clamped to the catalogue's vocabulary (llm_schema.to_query).
 """
@@ -26,9 +29,8 @@ import ssl
 import threading
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from voicerec.config import LLMSettings
+from voicerec.config import LLMSettings, check_llm_url, plaintext_remote, redact_url
 from voicerec.errors import ConfigError
 from voicerec.types import GENRES, SERVICES, Query
 from voicerec.understand import llm_schema
@@ -66,8 +68,9 @@ class LLMParser:
     def __init__(self, settings: LLMSettings) -> None:
         if not settings.enabled:
             raise ValueError("no LLM configured (llm.base_url is unset): nothing may be sent")
-        _check_url(str(settings.base_url))
+        check_llm_url(str(settings.base_url))
         self.settings = settings
+        self.where = redact_url(str(settings.base_url))  # what the logs may say
         self.mode = "json_schema"  # then "json_object", then "text", as a server refuses each
         self._params: dict[str, Any] = {"max_tokens": settings.max_tokens, "temperature": 0}
         self._schema = {"name": "query", "schema": llm_schema.json_schema(), "strict": False}
@@ -76,7 +79,10 @@ class LLMParser:
         try:
             self._client: openai.OpenAI | None = self._new_client()
         except Exception as e:  # noqa: BLE001 - whatever the client rejects is a settings error
-            raise ConfigError(f"bad setting llm.base_url: {e}") from None
+            raise ConfigError(f"bad setting llm.base_url: {redact_url(str(e))}") from None
+        if settings.api_key and plaintext_remote(str(settings.base_url)):
+            log.warning("LLM parser: the api_key goes to %s over plain http, readable on the network; "
+                        "use https:// or a server on this machine", self.where)
         _ = self._client.chat.completions  # its lazy imports take ~1 s: pay them here, not in parse
 
     @classmethod
@@ -93,6 +99,7 @@ class LLMParser:
         http = openai.DefaultHttpxClient(
             verify=_tls_context() if url.lower().startswith("https:") else False,
             follow_redirects=False,
+            event_hooks={"request": [_strip_fingerprint]},
         )
         return openai.OpenAI(
             base_url=url, api_key=key or NO_KEY, http_client=http,
@@ -228,11 +235,11 @@ class LLMParser:
         if isinstance(e, openai.APITimeoutError | TimeoutError):
             self._failed("timeout", f"no answer within {self.settings.timeout:g} s")
         elif isinstance(e, openai.APIConnectionError):
-            self._failed("connection", f"cannot reach {self.settings.base_url}")
+            self._failed("connection", f"cannot reach {self.where}")
         elif isinstance(e, openai.APIStatusError):
             code = e.status_code
             kind = "http_429" if code == 429 else f"http_{code // 100}xx"
-            self._failed(kind, f"HTTP {code} from {self.settings.base_url}")
+            self._failed(kind, f"HTTP {code} from {self.where}")
         elif isinstance(e, openai.OpenAIError | ValueError | TypeError | KeyError | AttributeError):
             self._failed("bad_answer", f"{type(e).__name__}: {str(e)[:120]}")
         elif isinstance(e, Exception):
@@ -258,14 +265,11 @@ class LLMParser:
         threading.Thread(target=_close_quietly, args=(client,), daemon=True).start()
 
 
-def _check_url(url: str) -> None:
-    try:
-        parts = urlsplit(url.strip())
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ConfigError(f"bad setting llm.base_url: {url!r} is not an http:// or https:// URL")
+def _strip_fingerprint(request: Any) -> None:
+    """httpx request hook: what the openai client says about this machine stays here."""
+    for name in [n for n in request.headers if n.lower().startswith("x-stainless")]:
+        del request.headers[name]
+    request.headers["User-Agent"] = "voicerec"
 
 
 @functools.cache
