@@ -145,8 +145,8 @@ def facts(conn: sqlite3.Connection, tid: str) -> dict:
 def checks(form: str, f: dict) -> dict:
     c: dict = {"first_title": [f["title"]], "min_results": 1}
     form, _, service = form.partition(":")
-    if form == "where":
-        c["reply_any"] = [SERVICE_NAMES[s] for s in f["services"]]
+    if form == "where":  # a title on no service now: the answer says it isn't, and where it was
+        c["reply_any"] = [SERVICE_NAMES[s] for s in f["services"]] or ["isn't on", "was on"]
     elif form == "on_service":
         yes = service in f["services"]
         c["reply_any"] = ["yes"] if yes else ["no"]

@@ -250,8 +250,14 @@ def test_each_form_answers_from_the_catalogue_row(assistant, conn) -> None:
             assert t.title in a.reply and all(s in a.reply for s in said), (text, a.reply)
 
 
+def test_a_title_that_left_its_services_says_where_it_was(assistant, conn) -> None:
+    a = ask(assistant, "where can i watch inception")
+    assert a.results and a.results[0].title == "Inception" and not a.results[0].services
+    assert "isn't on" in a.reply and "it was on" in a.reply and "Netflix" in a.reply
+
+
 def test_is_it_on_a_service_yes_and_no(assistant, conn) -> None:
-    for name in ("inception", "encanto", "the office", "friends"):
+    for name in ("stranger things", "encanto", "the office", "friends"):
         t = facts(assistant, conn, name)
         on, off = t.services[0], next(s for s in SERVICES if s not in t.services)
         yes = ask(assistant, f"is {name} on {SERVICE_NAMES[on]}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import date
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -190,7 +191,9 @@ class Assistant:
         t = self.catalog.title(q.title_id) if q.title_id else None
         if t is None:
             return [], answers.not_found(q.title) if q.title else reply.WHICH_ONE
-        return [Suggestion(**t.model_dump())], answers.answer(q, t)
+        known = self.catalog.availability(t.id)
+        return [Suggestion(**t.model_dump())], answers.answer(
+            q, t, as_of=self.catalog.listing_dates(), today=date.today(), was_on=known.was_on if known else None)
 
     def _mark_seen(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         """"I've seen the second one": remember it, and suggest again without it."""

@@ -25,14 +25,17 @@ def not_found(name: str) -> str:
     return f"Sorry, I couldn't find {name} in the catalogue."
 
 
-def answer(q: Query, t: Title, *, as_of: Mapping[str, date | str] | None = None, today: date | None = None) -> str:
-    """The spoken answer to the question `q` about the title `t`."""
+def answer(q: Query, t: Title, *, as_of: Mapping[str, date | str] | None = None, today: date | None = None,
+           was_on: Mapping[str, str] | None = None) -> str:
+    """The spoken answer to the question `q` about the title `t`. `was_on`: services whose older listings
+    had the title (service → month of the newest listing that had it), for a title no longer on them."""
     when = _listing_age(t.services if q.question != "on_service" else [*q.services, *t.services], as_of, today)
+    earlier = _earlier(t, was_on or {})
     if q.question == "on_service" and q.services:
-        return on_service(t, q.services, when)
+        return on_service(t, q.services, when, earlier)
     return {
-        "where": lambda: where(t, when),
-        "on_service": lambda: where(t, when),
+        "where": lambda: where(t, when, earlier),
+        "on_service": lambda: where(t, when, earlier),
         "director": lambda: director(t),
         "cast": lambda: cast(t),
         "length": lambda: length(t),
@@ -41,13 +44,13 @@ def answer(q: Query, t: Title, *, as_of: Mapping[str, date | str] | None = None,
     }.get(q.question or "about", lambda: about(t))()
 
 
-def where(t: Title, when: str = "") -> str:
+def where(t: Title, when: str = "", earlier: str = "") -> str:
     if not t.services:
-        return f"{t.title} isn't on any of the streaming services I know."
+        return f"{t.title} isn't on any of the streaming services I know{earlier}."
     return f"You can watch {t.title} on {_services(t.services)}{when}."
 
 
-def on_service(t: Title, asked: list[str], when: str = "") -> str:
+def on_service(t: Title, asked: list[str], when: str = "", earlier: str = "") -> str:
     have = [s for s in asked if s in t.services]
     if have:
         others = [s for s in t.services if s not in have]
@@ -55,8 +58,21 @@ def on_service(t: Title, asked: list[str], when: str = "") -> str:
         return f"Yes, {t.title} is on {_services(have)}{when}.{also}"
     said = _services(asked, conjunction="or")
     if not t.services:
-        return f"No, {t.title} isn't on {said}, or on any other service I know."
+        return f"No, {t.title} isn't on {said}, or on any other service I know{earlier}."
     return f"No, {t.title} isn't on {said}; you can watch it on {_services(t.services)}{when}."
+
+
+def _earlier(t: Title, was_on: Mapping[str, str]) -> str:
+    """'; it was on Netflix until its listing of March 2022' for a title that left its services."""
+    if t.services or not was_on:
+        return ""
+    last = max(was_on.values())
+    return f" now; it was on {_services(list(was_on))} in listings up to {_month(last)}"
+
+
+def _month(value: str) -> str:
+    d = _date(value)
+    return f"{calendar.month_name[d.month]} {d.year}" if d else value
 
 
 def director(t: Title) -> str:
@@ -130,7 +146,8 @@ def _date(value: date | str | None) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value)[:10]) if value else None
+        text = str(value)[:10] if value else ""
+        return date.fromisoformat(text + "-01" if len(text) == 7 else text) if text else None
     except ValueError:
         return None
 
