@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
