@@ -1,9 +1,12 @@
-"""The daemon's worker thread: one utterance → transcript → answer → speech.
+"""The daemon's request worker: one thread taking each utterance through the pipeline.
 
-`RequestWorker` is the request half of `Daemon` (voicerec/daemon/run.py), kept apart so the
-state machine and the audio/event plumbing stay readable. The worker takes `Job`s from
-`self.jobs`; a job is cancelled when a press interrupts it (barge-in), and every outcome,
-error included, ends in one log line and, when it makes sense, something said out loud.
+    Job ─► Assistant.hear (the hearing begun at the press) ─► answer ─► speak ─► the player
+
+The daemon (voicerec/daemon/run.py) owns one `RequestWorker` and the state machine. The worker
+reaches the pipeline only through `Assistant`'s public methods and reports back through the two
+callbacks it is given: `set_state(state, why, job)` (refused once the job is cancelled or
+superseded) and `done(job)`. A job is cancelled when a press interrupts it (barge-in); every
+outcome, error included, ends in one log line and, when it makes sense, something said out loud.
 """
 
 from __future__ import annotations
@@ -14,14 +17,20 @@ import queue
 import threading
 import time
 import wave
+from collections.abc import Callable, Iterator
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from voicerec.daemon import malloc
 from voicerec.daemon.mic import Utterance
 from voicerec.errors import VoicerecError
+
+if TYPE_CHECKING:
+    from voicerec.assistant import Assistant
+    from voicerec.config import Settings
+    from voicerec.speech.playback import Player
 
 log = logging.getLogger("voicerec.daemon")
 
@@ -50,25 +59,47 @@ class Job:
         self.started_at = 0.0
         self.timings: dict[str, float] = {}
 
+    def cancel(self) -> None:
+        self.cancelled.set()
+
 
 class RequestWorker:
-    """Runs each request on the worker thread (mixed into `Daemon`, which owns these attributes)."""
+    """Runs each request on its own thread, so the daemon's main thread stays free for presses."""
 
-    settings: Any
-    assistant: Any
-    player: Any
-    state: State
-    jobs: queue.Queue[Job | None]
-    _current: Job | None
-    _state_lock: threading.Lock
-    _output_problem: str
+    def __init__(self, settings: Settings, assistant: Assistant, player: Player, *,
+                 set_state: Callable[[State, str, Job], bool], done: Callable[[Job], None]) -> None:
+        self.settings = settings    # the daemon swaps these three after a reload, between requests
+        self.assistant = assistant
+        self.player = player
+        self._set_state = set_state
+        self._done = done
+        self.output_problem = ""     # the last audio output error, "" while output works
+        self._jobs: queue.Queue[Job | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
 
-    def _set_state(self, state: State, why: str = "", job: Job | None = None) -> bool:
-        raise NotImplementedError
+    def start(self) -> RequestWorker:
+        self._thread = threading.Thread(target=self._work, name="request-worker", daemon=True)
+        self._thread.start()
+        return self
 
+    def submit(self, job: Job) -> None:
+        self._jobs.put(job)
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Stop after the current job (cancel it first to make that quick)."""
+        self._jobs.put(None)
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+
+    def output_failed(self, e: VoicerecError) -> None:
+        if e.message != self.output_problem:
+            log.error("%s; will retry on the next reply", e.message)
+            self.output_problem = e.message
+
+    # -- the worker thread -----------------------------------------------------------------
     def _work(self) -> None:
         while True:
-            job = self.jobs.get()
+            job = self._jobs.get()
             if job is None:
                 return
             job.started_at = time.monotonic()
@@ -79,11 +110,7 @@ class RequestWorker:
                 self._speak(job, SORRY)
             finally:
                 malloc.trim()  # hand this request's buffers back before saying we are idle
-                with self._state_lock:
-                    if self._current is job:
-                        self._current = None
-                        if self.state not in (State.LISTENING, State.STOPPING):
-                            self.state = State.IDLE
+                self._done(job)
 
     def _handle(self, job: Job) -> None:
         outcome, results = "answered", ""
@@ -127,7 +154,7 @@ class RequestWorker:
         end = job.utterance.ended_at if job.utterance else time.monotonic()
         t0 = time.perf_counter()
 
-        def chunks() -> Any:
+        def chunks() -> Iterator[np.ndarray]:
             for i, chunk in enumerate(self.assistant.speak(text)):
                 if job.cancelled.is_set():
                     return
@@ -139,26 +166,21 @@ class RequestWorker:
         try:
             done = self.player.play(chunks(), self.assistant.speak_rate)
         except VoicerecError as e:
-            self._output_failed(e)
+            self.output_failed(e)
             self.player.close()  # a dead stream (device gone, sound server restarted): reopen next time
             if job.cancelled.is_set():
                 return False
             try:  # one more try, from the start of the reply, on a freshly opened stream
                 done = self.player.play(chunks(), self.assistant.speak_rate)
             except VoicerecError as e2:
-                self._output_failed(e2)
+                self.output_failed(e2)
                 self.player.close()
                 return False
         job.timings["speak"] = (time.perf_counter() - t0) * 1000
-        if self._output_problem:
+        if self.output_problem:
             log.warning("audio output is back")
-            self._output_problem = ""
+            self.output_problem = ""
         return done and not job.cancelled.is_set()
-
-    def _output_failed(self, e: VoicerecError) -> None:
-        if e.message != self._output_problem:
-            log.error("%s; will retry on the next reply", e.message)
-            self._output_problem = e.message
 
     def _log_request(self, job: Job, outcome: str, results: str) -> None:
         utt = job.utterance
@@ -186,3 +208,5 @@ class RequestWorker:
                 w.writeframes((np.clip(utt.samples, -1, 1) * 32767).astype(np.int16).tobytes())
         except OSError as e:
             log.warning("could not keep the recording: %s", e.strerror or e)
+
+
