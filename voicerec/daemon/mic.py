@@ -25,6 +25,7 @@ import numpy as np
 
 from voicerec.config import AudioSettings
 from voicerec.errors import DeviceError
+from voicerec.speech.decode import resample
 
 log = logging.getLogger(__name__)
 
@@ -58,23 +59,6 @@ def _as_device(value: str | int | None) -> str | int | None:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     return value if value not in ("", None) else None
-
-
-def resample(audio: np.ndarray, src: int, dst: int = RATE) -> np.ndarray:
-    """float32 mono from `src` Hz to `dst` Hz (polyphase with scipy, else linear)."""
-    if src == dst or len(audio) == 0:
-        return audio.astype(np.float32, copy=False)
-    try:
-        from math import gcd
-
-        from scipy.signal import resample_poly
-
-        g = gcd(src, dst)
-        out = resample_poly(audio, dst // g, src // g)
-    except ImportError:
-        n = int(round(len(audio) * dst / src))
-        out = np.interp(np.linspace(0, len(audio) - 1, n), np.arange(len(audio)), audio)
-    return out.astype(np.float32)
 
 
 class EnergyVAD:
