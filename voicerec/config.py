@@ -60,6 +60,8 @@ class STTSettings(BaseModel):
                           "decodes a 3 s request in 0.35 s; 20 is more accurate (0.5 s); 30 = faster-whisper's own")
     max_seconds: float = Field(30.0, gt=0, description="longer recordings are cut here, with a message")
     bias: bool = Field(True, description="bias decoding toward catalogue words and snap near-misses")
+    incremental: bool = Field(True, description="decode while the button is held (at pauses, every second of "
+                              "speech) and keep what stays the same, so little is left to decode at the release")
 
 
 class TTSSettings(BaseModel):
