@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from voicerec.daemon.notify import Notifier
 from voicerec.daemon.ptt import PTTEvent, close_sources, open_sources
 from voicerec.daemon.worker import Job, RequestWorker, State
 from voicerec.errors import DeviceError, VoicerecError
+
+if TYPE_CHECKING:
+    from voicerec.speech.hearing import Hearing
 
 log = logging.getLogger("voicerec.daemon")
 
@@ -54,6 +57,7 @@ class Daemon:
         self.state = State.STARTING
         self._state_lock = threading.Lock()
         self._current: Job | None = None
+        self._hearing: Hearing | None = None  # the utterance being heard while the button is held
         self._count = 0
         self._stopping = threading.Event()
         self._reload_pending = False
@@ -157,6 +161,8 @@ class Daemon:
         job = self._current
         if job is not None:
             job.cancel()
+        if self._hearing is not None:
+            self._hearing.cancel()
         if self.player is not None:
             self.player.stop()
         close_sources(self.sources)
@@ -198,26 +204,34 @@ class Daemon:
                         self.mic.status if self.mic else "not started")
             self._submit(None, say=DeviceError.spoken)
             return
-        self.mic.begin()
+        self._hearing = self.assistant.hearing()
+        self.mic.begin(tap=self._hearing.feed)
         self._set_state(State.LISTENING, source)
         self._beep(earcon.start_tone)
 
     def _end_listening(self, reason: str) -> None:
         assert self.mic is not None
+        released = time.process_time()
         utterance = self.mic.end(reason)
+        hearing, self._hearing = self._hearing, None
         self._set_state(State.TRANSCRIBING, reason)
         self._beep(earcon.end_tone)
         if reason == "mic_lost":
+            if hearing is not None:
+                hearing.cancel()
             self._submit(None, say=DeviceError.spoken)
         else:
-            self._submit(utterance)
+            self._submit(utterance, hearing=hearing, released_cpu=released)
 
     def _auto_end(self, reason: str) -> None:  # from the audio thread
         self.events.put(PTTEvent("auto_end", "mic", reason))
 
-    def _submit(self, utterance: Utterance | None, say: str | None = None) -> None:
+    def _submit(self, utterance: Utterance | None, say: str | None = None, *, hearing: Hearing | None = None,
+                released_cpu: float | None = None) -> None:
         self._count += 1
-        job = Job(self._count, utterance, say)
+        job = Job(self._count, utterance, say, hearing=hearing)
+        if released_cpu is not None:
+            job.released_cpu = released_cpu
         self._current = job
         assert self.worker is not None
         self.worker.submit(job)

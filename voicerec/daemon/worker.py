@@ -1,6 +1,12 @@
 """The daemon's request worker: one thread taking each utterance through the pipeline.
 
-    Job ─► Assistant.hear (the hearing begun at the press) ─► answer ─► speak ─► the player
+    Job ─► the hearing begun at the press (Assistant.hearing) ─► answer ─► speak ─► the player
+
+The hearing has been decoding while the button was held, so at the release it usually has the
+transcript already (speech/hearing.py). Each request's log line says how it was heard
+(hear=reused|tail|whole/decodes while held), `cpu=`: the CPU time the whole process spent from the
+release until the reply was ready to speak (the figure that carries over to a slower board), and
+`cpu_all=` the same until the reply had been spoken.
 
 The daemon (voicerec/daemon/run.py) owns one `RequestWorker` and the state machine. The worker
 reaches the pipeline only through `Assistant`'s public methods and reports back through the two
@@ -30,6 +36,7 @@ from voicerec.errors import VoicerecError
 if TYPE_CHECKING:
     from voicerec.assistant import Assistant
     from voicerec.config import Settings
+    from voicerec.speech.hearing import Hearing
     from voicerec.speech.playback import Player
 
 log = logging.getLogger("voicerec.daemon")
@@ -51,16 +58,21 @@ class State(StrEnum):
 class Job:
     """One utterance on its way through the worker; `cancelled` when a press interrupts it."""
 
-    def __init__(self, n: int, utterance: Utterance | None, say: str | None = None) -> None:
+    def __init__(self, n: int, utterance: Utterance | None, say: str | None = None, *,
+                 hearing: Hearing | None = None) -> None:
         self.n = n
         self.utterance = utterance
         self.say = say
+        self.hearing = hearing
         self.cancelled = threading.Event()
         self.started_at = 0.0
+        self.released_cpu = time.process_time()  # the process's CPU time at the release
         self.timings: dict[str, float] = {}
 
     def cancel(self) -> None:
         self.cancelled.set()
+        if self.hearing is not None:
+            self.hearing.cancel()
 
 
 class RequestWorker:
@@ -123,8 +135,13 @@ class RequestWorker:
         t = job.timings
         t["listen"] = (utt.ended_at - utt.started_at) * 1000
         self._keep(job, utt)
+        how = ""
         try:
-            transcript = self.assistant.hear(utt.samples)
+            if job.hearing is not None:
+                transcript = job.hearing.finish()
+                how = f"{job.hearing.how}/{job.hearing.decodes}"
+            else:
+                transcript = self.assistant.hear(utt.samples)
             t.update(transcript.timings_ms)
             log.debug("request %d heard: %r", job.n, transcript.text)
             if job.cancelled.is_set():
@@ -136,6 +153,7 @@ class RequestWorker:
                 self._set_state(State.THINKING, "transcribed", job)
                 answer = self.assistant.answer(transcript.text, session=SESSION, cancel=job.cancelled)
                 t.update({k: v for k, v in answer.timings_ms.items() if k != "total"})
+                t["cpu"] = (time.process_time() - job.released_cpu) * 1000
                 results = "; ".join(r.title for r in answer.results)
                 if job.cancelled.is_set():
                     outcome = "interrupted"
@@ -145,7 +163,8 @@ class RequestWorker:
             outcome = f"error: {e.message}"
             log.warning("request %d: %s", job.n, e.message)
             self._speak(job, e.spoken)
-        self._log_request(job, outcome, results)
+        t["cpu_all"] = (time.process_time() - job.released_cpu) * 1000  # speaking included
+        self._log_request(job, outcome, results, how)
 
     def _speak(self, job: Job, text: str) -> bool:
         """Say `text` unless the job was interrupted; True if it was spoken to the end."""
@@ -182,11 +201,13 @@ class RequestWorker:
             self.output_problem = ""
         return done and not job.cancelled.is_set()
 
-    def _log_request(self, job: Job, outcome: str, results: str) -> None:
+    def _log_request(self, job: Job, outcome: str, results: str, how: str = "") -> None:
         utt = job.utterance
         parts = [f"request {job.n}: {outcome}"]
         if utt is not None:
             parts.append(f"end={utt.reason} audio={utt.seconds:.1f}s")
+        if how:
+            parts.append(f"hear={how}")
         parts += [f"{k}={v:.0f}ms" for k, v in job.timings.items()]
         if results:
             parts.append(f"results={results!r}")
