@@ -181,6 +181,8 @@ class RequestWorker:
                     job.timings["tts_first"] = (time.perf_counter() - t0) * 1000
                     job.timings["first_audio"] = (time.monotonic() - end) * 1000
                 yield chunk
+                if i == 0:  # while the first chunk plays: hand back what hearing and answering freed,
+                    malloc.trim()  # so synthesis starts from a small heap (a lower peak)
 
         try:
             done = self.player.play(chunks(), self.assistant.speak_rate)
