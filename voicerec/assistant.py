@@ -103,7 +103,7 @@ class Assistant:
         self.ranker.warm()
         self.understanding.warm()
         if hear:
-            self.transcriber.load()
+            self.transcriber.warm()
         if speak:
             self.speaker.load()
 

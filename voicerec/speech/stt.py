@@ -89,6 +89,15 @@ class Transcriber:
                     self._model = self._open_model()
                     self.load_seconds = time.perf_counter() - t0
 
+    def warm(self) -> None:
+        """Load the model and run each part of a decode once (VAD, encoder, decoder, alignment), so
+        the first request, and the first decode while someone speaks, is as fast as the rest."""
+        self.load()
+        noise = np.random.default_rng(0).normal(0, 0.05, SAMPLE_RATE).astype(np.float32)
+        speech_chunks(noise)
+        if self.short_window:
+            self.decode_short(noise, words=True)
+
     def _open_model(self) -> Any:
         from faster_whisper import WhisperModel
 
