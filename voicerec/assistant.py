@@ -57,7 +57,7 @@ class Assistant:
         self.catalog = catalog or Catalog(settings.catalog_path)
         self.understanding = Understanding(
             RuleParser(NameMatcher(self.catalog.conn), newest_year=self.catalog.newest_year), settings.llm)
-        self.ranker = Ranker(self.catalog)
+        self.ranker = Ranker(self.catalog, use_vectors=settings.embeddings)
         self._sessions: SessionStore | None = None
         self._history: History | None = None
         self._transcriber: Any = None

@@ -111,6 +111,8 @@ class Settings(BaseModel):
     session_idle_s: float = Field(300.0, gt=0)
     keep_audio: bool = False
     history_days: int = Field(30, ge=0, description="0 keeps no history")
+    embeddings: bool = Field(True, description="rank by meaning too (MiniLM, ~100 MB resident); off for a "
+                             "512 MB board: keywords and quality only (precision@3 0.926 vs 0.944)")
     log_level: str = "INFO"
     stt: STTSettings = Field(default_factory=STTSettings)
     tts: TTSSettings = Field(default_factory=TTSSettings)
