@@ -252,6 +252,7 @@ def test_spoken_request_gets_a_fitting_spoken_answer(daemon, speech, whisper, ca
     stop_recording(rec)
     line = daemon.request_line(n)
     assert "answered" in line and "end=release" in line and "first_audio=" in line
+    assert re.search(r"hear=(reused|tail|whole)/\d+ ", line) and "cpu=" in line  # heard while held
     titles = results_of(line)
     fitting = horror_on_hulu(catalog)
     assert titles and all(t in fitting for t in titles), (titles, line)
@@ -291,6 +292,19 @@ def test_barge_in_stops_speech_and_listens(daemon, speech):
     daemon.wait(lambda s: s["requests"] >= n + 1 and not s["busy"], 60, "the next request")
     assert "interrupted" in daemon.request_line(n)
     assert "barge-in from socket while speaking" in daemon.log()
+
+
+def test_a_press_right_after_the_release_cancels_the_request(daemon, speech):
+    """Pressed again at once: the request still being heard (or answered) is dropped cleanly and
+    the daemon listens to the new one."""
+    n = daemon.ask(speech["comedy"], release=False)
+    daemon.cmd("release")
+    daemon.cmd("press")
+    daemon.wait(lambda s: s["state"] == "listening", 10, "listening again")
+    daemon.cmd("release")
+    daemon.wait(lambda s: s["requests"] >= n + 1 and not s["busy"], 60, "the next request")
+    assert "interrupted" in daemon.request_line(n)
+    assert "Traceback" not in daemon.log()
 
 
 def test_sighup_reloads_settings_and_silence_ends_the_utterance(daemon, speech):
