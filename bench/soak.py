@@ -2,7 +2,8 @@
 
 `voicerec run` as a process on a private PulseAudio server; each cycle presses through the
 control socket, plays one input into the virtual mic, releases and waits for the daemon to be
-idle again. Every 10 cycles it records the daemon's RSS, open file descriptors and threads.
+idle again. Every 10 cycles it records the daemon's RSS (idle), its peak RSS over those 10 cycles
+(VmHWM, reset through /proc/PID/clear_refs after each sample), open file descriptors and threads.
 Per 10 cycles: 5 good requests (varied), 1 silence, 1 noise, 1 clipped request, 1 tap
 (press+release with nothing), 1 barge-in (a press while the reply plays).
 
@@ -53,9 +54,18 @@ def write_wav(path: Path, audio: np.ndarray, rate: int = 16000) -> Path:
 
 
 def proc_stats(pid: int) -> dict[str, int]:
+    """RSS now, its peak since the last call (the high-water mark is reset after reading), fds, threads."""
     status = Path(f"/proc/{pid}/status").read_text()
-    rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-    return {"rss_mb": rss // 1024, "fds": len(list(Path(f"/proc/{pid}/fd").iterdir())),
+
+    def kb(key: str) -> int:
+        return next(int(line.split()[1]) for line in status.splitlines() if line.startswith(key + ":"))
+
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:  # not ours to reset: the peak is then since start
+        pass
+    return {"rss_mb": kb("VmRSS") // 1024, "peak_mb": kb("VmHWM") // 1024,
+            "fds": len(list(Path(f"/proc/{pid}/fd").iterdir())),
             "threads": len(list(Path(f"/proc/{pid}/task").iterdir()))}
 
 
@@ -148,13 +158,15 @@ def main() -> int:
         "noise, a clipped request, a tap, a barge-in"
         + (" (--quick: every reply but each tenth interrupted by the next press 1 s after it starts)." if args.quick else "."),
         "",
-        "| cycle | RSS MB | open fds | threads |",
-        "|---:|---:|---:|---:|",
-        *[f"| {c} | {s['rss_mb']} | {s['fds']} | {s['threads']} |" for c, s in samples],
+        "| cycle | RSS MB (idle) | peak RSS MB since the row before | open fds | threads |",
+        "|---:|---:|---:|---:|---:|",
+        *[f"| {c} | {s['rss_mb']} | {s['peak_mb']} | {s['fds']} | {s['threads']} |" for c, s in samples],
         "",
         f"Outcomes (from the daemon's request lines): {', '.join(f'{k}: {v}' for k, v in sorted(outcomes.items()))}.",
         f"RSS growth after warm-up (cycle {samples[1][0] if len(samples) > 1 else 0} → {samples[-1][0]}): {growth:+.1f}%. "
         f"Daemon alive: {alive}; tracebacks in its log: {tracebacks}. Result: {'PASS' if ok else 'FAIL'}.",
+        f"Idle RSS at the end: {last['rss_mb']} MB; peak RSS during the cycles after warm-up: "
+        f"{max((s['peak_mb'] for c, s in samples if c > 10), default=0)} MB.",
         "",
     ]
     report = "\n".join(lines)

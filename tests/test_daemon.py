@@ -248,6 +248,7 @@ def test_spoken_request_gets_a_fitting_spoken_answer(daemon, speech, whisper, ca
     stop_recording(rec)
     line = daemon.request_line(n)
     assert "answered" in line and "end=release" in line and "first_audio=" in line
+    assert re.search(r"hear=(reused|tail|whole)/\d+ ", line) and "cpu=" in line  # heard while held
     titles = last_titles(daemon.tmp / "state")
     assert re.search(rf"results={len(titles)}\b", line)
     assert not any(t in daemon.log() for t in titles), "suggested titles stay out of the journal at INFO"
@@ -290,6 +291,19 @@ def test_barge_in_stops_speech_and_listens(daemon, speech):
     daemon.wait(lambda s: s["requests"] >= n + 1 and not s["busy"], 60, "the next request")
     assert "interrupted" in daemon.request_line(n)
     assert "barge-in from socket while speaking" in daemon.log()
+
+
+def test_a_press_right_after_the_release_cancels_the_request(daemon, speech):
+    """Pressed again at once: the request still being heard (or answered) is dropped cleanly and
+    the daemon listens to the new one."""
+    n = daemon.ask(speech["comedy"], release=False)
+    daemon.cmd("release")
+    daemon.cmd("press")
+    daemon.wait(lambda s: s["state"] == "listening", 10, "listening again")
+    daemon.cmd("release")
+    daemon.wait(lambda s: s["requests"] >= n + 1 and not s["busy"], 60, "the next request")
+    assert "interrupted" in daemon.request_line(n)
+    assert "Traceback" not in daemon.log()
 
 
 def test_sighup_reloads_settings_and_silence_ends_the_utterance(daemon, speech):

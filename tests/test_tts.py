@@ -13,7 +13,7 @@ from voicerec.config import TTSSettings
 from voicerec.errors import ModelError
 from voicerec.say.speakable import speakable
 from voicerec.speech.playback import resample
-from voicerec.speech.tts import Speaker, split_for_speech
+from voicerec.speech.tts import MAX_PIECE_CHARS, Speaker, split_for_speech
 from voicerec.speech.voices import available_voices
 
 REPLY = (
@@ -58,8 +58,11 @@ def test_titles_with_symbols_are_spoken_as_words(fresh_speaker: Speaker, whisper
 
 def test_stream_is_sentence_by_sentence_and_starts_with_a_short_chunk(speaker: Speaker) -> None:
     chunks = list(speaker.stream(REPLY))
-    # four sentences; the long first one read in two pieces ("Here are three light comedies," ...)
-    assert len(chunks) == len(split_for_speech(speakable(REPLY))) == 5
+    # four sentences; the long first one read in two pieces ("Here are three light comedies," ...),
+    # the two long ones at their commas (no piece over MAX_PIECE_CHARS: Piper's memory)
+    pieces = split_for_speech(speakable(REPLY))
+    assert len(chunks) == len(pieces) == 8
+    assert max(len(p) for p in pieces) <= MAX_PIECE_CHARS < len(speakable(REPLY).split(". ")[1])
     assert all(c.dtype == np.int16 and c.ndim == 1 and len(c) > 0 for c in chunks)
     # The first chunk is one sentence, far less than the whole reply.
     assert len(chunks[0]) < 0.4 * sum(len(c) for c in chunks)
@@ -79,6 +82,21 @@ def test_quick_start_cuts_a_long_first_sentence_at_its_comma() -> None:
     assert split_for_speech("A B C from the two thousands under two hours and more.") == [
         "A B C from the two thousands under two hours and more."
     ]
+
+
+def test_long_sentences_are_read_in_clauses() -> None:
+    """Piper holds a whole piece's audio in memory while it synthesises it: long sentences go in
+    clauses that fit MAX_PIECE_CHARS, whole clauses together when they fit, cut before a preposition
+    or conjunction when one clause alone is too long, never mid-word."""
+    text = ("Third, The Hangover, an hour and forty minutes, rated seven point seven, from two thousand "
+            "nine, on Max and Hulu and Prime Video with ads included for everyone who watches it.")
+    pieces = split_for_speech(text, quick_start=False)
+    assert " ".join(pieces) == text
+    assert all(len(p) <= MAX_PIECE_CHARS for p in pieces)
+    assert pieces[:2] == ["Third, The Hangover, an hour and forty minutes,", "rated seven point seven, from two thousand nine,"]
+    assert pieces[3].startswith("with ")  # one clause too long: cut before a preposition
+    assert split_for_speech("One clause without a place to cut it at all " * 3, quick_start=False) == [
+        ("One clause without a place to cut it at all " * 3).strip()]
 
 
 def test_to_wav_writes_the_whole_reply(speaker: Speaker, tmp_path: Path) -> None:

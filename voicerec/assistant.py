@@ -1,6 +1,8 @@
 """The one pipeline. The CLI, the daemon and the Wyoming server call these methods and nothing below:
 
     hear(audio)                    ─► Transcript   (faster-whisper, catalogue-biased)
+    hearing()                      ─► Hearing: feed(samples, rate) while the person speaks,
+                                      finish() ─► Transcript at the end, cancel() (speech/hearing.py)
     answer(text, session, cancel)  ─► Answer       (understand ─► rank ─► say ─► state)
     speak(text)                    ─► int16 audio chunks (Piper, first sentence first; speak_rate)
 
@@ -19,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -36,6 +38,9 @@ from voicerec.types import SERVICES, Answer, Query, Suggestion, Transcript
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.pipeline import Understanding
 from voicerec.understand.rules import RuleParser
+
+if TYPE_CHECKING:
+    from voicerec.speech.hearing import Hearing
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +60,7 @@ class Assistant:
         self.catalog = catalog or Catalog(settings.catalog_path)
         self.understanding = Understanding(
             RuleParser(NameMatcher(self.catalog.conn), newest_year=self.catalog.newest_year), settings.llm)
-        self.ranker = Ranker(self.catalog)
+        self.ranker = Ranker(self.catalog, use_vectors=settings.embeddings)
         self._sessions: SessionStore | None = None
         self._history: History | None = None
         self._seen: SeenList | None = None
@@ -112,7 +117,7 @@ class Assistant:
         self.ranker.warm()
         self.understanding.warm()
         if hear:
-            self.transcriber.load()
+            self.transcriber.warm()
         if speak:
             self.speaker.load()
 
@@ -129,6 +134,14 @@ class Assistant:
         transcript: Transcript = self.transcriber.transcribe(audio)
         transcript.timings_ms = {"stt": round((time.perf_counter() - t0) * 1000, 1)}
         return transcript
+
+    def hearing(self) -> Hearing:
+        """Speech → text while it is still being spoken: `feed(samples, rate)` as the audio arrives,
+        `finish()` → Transcript once it has all come (usually ready at once), `cancel()` to drop it.
+        With stt.incremental off, `finish()` is `hear` on the whole recording."""
+        from voicerec.speech.hearing import Hearing
+
+        return Hearing(self.transcriber, incremental=self.settings.stt.incremental)
 
     def answer(self, text: str, session: str | None = None, cancel: Cancel | None = None) -> Answer:
         """Words → the answer: results and the reply to speak. A cancelled request answers nothing."""

@@ -78,6 +78,8 @@ class STTSettings(BaseModel):
                           "decodes a 3 s request in 0.35 s; 20 is more accurate (0.5 s); 30 = faster-whisper's own")
     max_seconds: float = Field(30.0, gt=0, description="longer recordings are cut here, with a message")
     bias: bool = Field(True, description="bias decoding toward catalogue words and snap near-misses")
+    incremental: bool = Field(True, description="decode while the button is held (at pauses, every second of "
+                              "speech) and keep what stays the same, so little is left to decode at the release")
 
 
 class TTSSettings(BaseModel):
@@ -179,6 +181,8 @@ class Settings(BaseSettings):
     history_days: int = Field(30, ge=0, description="0 keeps no history (and erases what was kept)")
     history_text: bool = Field(False, description="keep the words of each request in the history too; "
                                "by default only the structured query and the titles suggested")
+    embeddings: bool = Field(True, description="rank by meaning too (MiniLM, ~100 MB resident); off for a "
+                             "512 MB board: keywords and quality only")
     log_level: str = "INFO"
     stt: STTSettings = Field(default_factory=STTSettings)
     tts: TTSSettings = Field(default_factory=TTSSettings)

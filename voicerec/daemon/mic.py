@@ -4,7 +4,9 @@
 errors or disappears (a USB mic pulled, the sound server restarted) it logs once, reopens with
 backoff, and logs again when the mic is back. `begin()` starts an utterance with the last
 `preroll_ms` of audio already in it (so the first syllable is not lost); `end()` returns it as
-16 kHz mono float32, resampled when the device runs at another rate. `on_auto_end(reason)` is
+16 kHz mono float32, resampled when the device runs at another rate. `begin(tap)` also hands
+every block of the utterance, pre-roll first, to `tap(block, rate)` as it arrives (the hearing
+that decodes while the button is held); the tap runs on the audio thread and must not block. `on_auto_end(reason)` is
 called from the audio thread when an utterance should end by itself: `max_length`, `silence`
 (VAD, when `end_on_silence`), `no_speech` or `mic_lost`.
 
@@ -25,6 +27,7 @@ import numpy as np
 
 from voicerec.config import AudioSettings
 from voicerec.errors import DeviceError
+from voicerec.speech.decode import resample
 
 log = logging.getLogger(__name__)
 
@@ -58,23 +61,6 @@ def _as_device(value: str | int | None) -> str | int | None:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     return value if value not in ("", None) else None
-
-
-def resample(audio: np.ndarray, src: int, dst: int = RATE) -> np.ndarray:
-    """float32 mono from `src` Hz to `dst` Hz (polyphase with scipy, else linear)."""
-    if src == dst or len(audio) == 0:
-        return audio.astype(np.float32, copy=False)
-    try:
-        from math import gcd
-
-        from scipy.signal import resample_poly
-
-        g = gcd(src, dst)
-        out = resample_poly(audio, dst // g, src // g)
-    except ImportError:
-        n = int(round(len(audio) * dst / src))
-        out = np.interp(np.linspace(0, len(audio) - 1, n), np.arange(len(audio)), audio)
-    return out.astype(np.float32)
 
 
 class EnergyVAD:
@@ -120,6 +106,7 @@ class AudioInput:
         self._preroll: deque[np.ndarray] = deque()
         self._preroll_len = 0
         self._chunks: list[np.ndarray] | None = None
+        self._tap: Callable[[np.ndarray, int], None] | None = None
         self._recorded = 0
         self._started_at = 0.0
         self._auto_fired = False
@@ -157,7 +144,7 @@ class AudioInput:
     def listening(self) -> bool:
         return self._chunks is not None
 
-    def begin(self) -> None:
+    def begin(self, tap: Callable[[np.ndarray, int], None] | None = None) -> None:
         """Start an utterance; the pre-roll buffer becomes its beginning."""
         with self._lock:
             self._chunks = list(self._preroll)
@@ -165,11 +152,15 @@ class AudioInput:
             self._started_at = time.monotonic()
             self._auto_fired = False
             self._vad.reset()
+            self._tap = tap
+            if tap is not None:
+                for block in self._chunks:
+                    tap(block, self._rate)
 
     def end(self, reason: str = "release") -> Utterance:
         """Stop the utterance and return it (16 kHz mono float32; empty if nothing came in)."""
         with self._lock:
-            chunks, self._chunks = self._chunks or [], None
+            chunks, self._chunks, self._tap = self._chunks or [], None, None
             rate, started = self._rate, self._started_at
         audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
         cap = int(self.settings.max_utterance_s * rate)
@@ -177,7 +168,7 @@ class AudioInput:
 
     def cancel(self) -> None:
         with self._lock:
-            self._chunks = None
+            self._chunks, self._tap = None, None
 
     # -- the audio thread --------------------------------------------------------------------
     def _callback(self, indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
@@ -192,6 +183,8 @@ class AudioInput:
             if self._chunks is not None and not self._auto_fired:
                 self._chunks.append(block)
                 self._recorded += len(block)
+                if self._tap is not None:
+                    self._tap(block, self._rate)
                 fire = self._auto_reason(block)
                 self._auto_fired = fire is not None
         if fire:

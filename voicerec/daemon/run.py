@@ -6,9 +6,9 @@
 
 The main thread owns the state machine: it reads one event queue fed by the push-to-talk
 sources (GPIO, evdev), the control socket, the microphone (VAD / max-length / mic lost) and
-signal handlers, and it pings the systemd watchdog. A worker thread runs each request
-(Assistant.hear → answer → speak, then the speakers: daemon/requests.py), so a press can always
-interrupt it.
+signal handlers, and it pings the systemd watchdog. The daemon owns a `RequestWorker`
+(daemon/worker.py) whose thread runs each request (Assistant.hear → answer → speak, then the
+speakers), so a press can always interrupt it; the worker reports its state changes back here.
 Heavy models load once, before READY=1. An error in one request is logged and apologised for
 out loud; the daemon carries on. SIGTERM/SIGINT stop cleanly (exit 0); SIGHUP reloads settings.
 """
@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,8 +34,11 @@ from voicerec.daemon.control import ControlServer
 from voicerec.daemon.mic import AudioInput, Utterance
 from voicerec.daemon.notify import Notifier
 from voicerec.daemon.ptt import PTTEvent, close_sources, open_sources
-from voicerec.daemon.requests import Job, RequestWorker, State
+from voicerec.daemon.worker import Job, RequestWorker, State
 from voicerec.errors import DeviceError, VoicerecError
+
+if TYPE_CHECKING:
+    from voicerec.speech.hearing import Hearing
 
 log = logging.getLogger("voicerec.daemon")
 
@@ -43,7 +46,7 @@ TICK_S = 0.25
 STUCK_S = 180.0  # a request running longer than this stops the watchdog pings: systemd restarts us
 
 
-class Daemon(RequestWorker):
+class Daemon:
     def __init__(self, settings: Settings, config_file: str | Path | None = None, *,
                  pin_factory: Any = None, notifier: Notifier | None = None) -> None:
         self.settings = settings
@@ -51,10 +54,10 @@ class Daemon(RequestWorker):
         self.pin_factory = pin_factory
         self.notifier = notifier or Notifier()
         self.events: queue.Queue[PTTEvent] = queue.Queue()
-        self.jobs: queue.Queue[Job | None] = queue.Queue()
         self.state = State.STARTING
         self._state_lock = threading.Lock()
         self._current: Job | None = None
+        self._hearing: Hearing | None = None  # the utterance being heard while the button is held
         self._count = 0
         self._stopping = threading.Event()
         self._reload_pending = False
@@ -64,8 +67,8 @@ class Daemon(RequestWorker):
         self.mic: AudioInput | None = None
         self.sources: list[Any] = []
         self.control: ControlServer | None = None
-        self._worker: threading.Thread | None = None
-        self._output_problem = ""
+        self.worker: RequestWorker | None = None
+        self._output_problem = ""  # an output error met before the worker exists (at start-up)
 
     # -- start and stop ------------------------------------------------------------------
     def stop(self) -> None:
@@ -82,8 +85,9 @@ class Daemon(RequestWorker):
             self._load(self.settings)
             self._start_audio(self.settings)
             self.sources = open_sources(self.settings.ptt, self.events, self.pin_factory)
-            self._worker = threading.Thread(target=self._work, name="request-worker", daemon=True)
-            self._worker.start()
+            self.worker = RequestWorker(self.settings, self.assistant, self.player,
+                                        set_state=self._set_state, done=self._job_done).start()
+            self.worker.output_problem = self._output_problem
             self._set_state(State.IDLE, "ready")
             self.notifier.ready(self._status_line())
             log.info("ready: push to talk (%s)", self._sources_text())
@@ -107,7 +111,7 @@ class Daemon(RequestWorker):
             self._stopping.set()
             job = self._current
             if job is not None:
-                job.cancelled.set()
+                job.cancel()
             if self.player is not None:
                 self.player.stop()
             self.events.put(PTTEvent("stop", signal.Signals(signum).name))
@@ -123,6 +127,8 @@ class Daemon(RequestWorker):
         assistant = Assistant(settings)
         assistant.warm(hear=True, speak=True)
         self.assistant = assistant
+        if self.worker is not None:  # a reload, between requests
+            self.worker.assistant = assistant
         malloc.trim()  # loading leaves large freed buffers behind
         log.info("models loaded in %.1f s (RSS %.0f MB)", time.perf_counter() - started, malloc.rss_mb() or 0)
 
@@ -130,10 +136,14 @@ class Daemon(RequestWorker):
         from voicerec.speech.playback import Player
 
         self.player = Player(settings.audio)
+        if self.worker is not None:
+            self.worker.player = self.player
         try:
             self.player.open(self.assistant.speak_rate)  # opening costs ~1 s: once, not per reply
         except DeviceError as e:
             self._output_problem = e.message
+            if self.worker is not None:
+                self.worker.output_problem = e.message
             log.error("%s; replies cannot be heard until it is back", e.message)
         self.mic = AudioInput(settings.audio, self._auto_end, self._before_rescan).start()
         self.mic.wait_open(3.0)
@@ -150,7 +160,9 @@ class Daemon(RequestWorker):
         self.notifier.stopping()
         job = self._current
         if job is not None:
-            job.cancelled.set()
+            job.cancel()
+        if self._hearing is not None:
+            self._hearing.cancel()
         if self.player is not None:
             self.player.stop()
         close_sources(self.sources)
@@ -158,9 +170,8 @@ class Daemon(RequestWorker):
             self.control.close()
         if self.mic is not None:
             self.mic.close()
-        self.jobs.put(None)
-        if self._worker is not None:
-            self._worker.join(timeout=3)
+        if self.worker is not None:
+            self.worker.close(timeout=3)
         if self.player is not None:
             self.player.close()
         log.info("stopped after %d requests", self._count)
@@ -185,7 +196,7 @@ class Daemon(RequestWorker):
             return
         job = self._current
         if job is not None:  # barge-in: stop speaking (or drop the answer still being made)
-            job.cancelled.set()
+            job.cancel()
             self.player.stop()
             log.info("barge-in from %s while %s", source, self.state)
         if self.mic is None or not self.mic.available:
@@ -193,28 +204,37 @@ class Daemon(RequestWorker):
                         self.mic.status if self.mic else "not started")
             self._submit(None, say=DeviceError.spoken)
             return
-        self.mic.begin()
+        self._hearing = self.assistant.hearing()
+        self.mic.begin(tap=self._hearing.feed)
         self._set_state(State.LISTENING, source)
         self._beep(earcon.start_tone)
 
     def _end_listening(self, reason: str) -> None:
         assert self.mic is not None
+        released = time.process_time()
         utterance = self.mic.end(reason)
+        hearing, self._hearing = self._hearing, None
         self._set_state(State.TRANSCRIBING, reason)
         self._beep(earcon.end_tone)
         if reason == "mic_lost":
+            if hearing is not None:
+                hearing.cancel()
             self._submit(None, say=DeviceError.spoken)
         else:
-            self._submit(utterance)
+            self._submit(utterance, hearing=hearing, released_cpu=released)
 
     def _auto_end(self, reason: str) -> None:  # from the audio thread
         self.events.put(PTTEvent("auto_end", "mic", reason))
 
-    def _submit(self, utterance: Utterance | None, say: str | None = None) -> None:
+    def _submit(self, utterance: Utterance | None, say: str | None = None, *, hearing: Hearing | None = None,
+                released_cpu: float | None = None) -> None:
         self._count += 1
-        job = Job(self._count, utterance, say)
+        job = Job(self._count, utterance, say, hearing=hearing)
+        if released_cpu is not None:
+            job.released_cpu = released_cpu
         self._current = job
-        self.jobs.put(job)
+        assert self.worker is not None
+        self.worker.submit(job)
 
     def _beep(self, make: Any) -> None:
         if not self.settings.audio.earcon or self.player is None or self.assistant is None:
@@ -227,9 +247,11 @@ class Daemon(RequestWorker):
         try:
             self.player.play(chunks, rate)
         except VoicerecError as e:
-            self._output_failed(e)
+            if self.worker is not None:
+                self.worker.output_failed(e)
 
     def _set_state(self, state: State, why: str = "", job: Job | None = None) -> bool:
+        """Move the state machine; a cancelled or superseded job's move is refused (False)."""
         with self._state_lock:
             if job is not None and (job.cancelled.is_set() or job is not self._current):
                 return False
@@ -237,6 +259,13 @@ class Daemon(RequestWorker):
                 log.debug("state %s → %s (%s)", self.state, state, why)
                 self.state = state
             return True
+
+    def _job_done(self, job: Job) -> None:  # from the worker thread
+        with self._state_lock:
+            if self._current is job:
+                self._current = None
+                if self.state not in (State.LISTENING, State.STOPPING):
+                    self.state = State.IDLE
 
     def _healthy(self) -> bool:
         job = self._current
@@ -256,10 +285,13 @@ class Daemon(RequestWorker):
         return json.dumps({
             "state": str(self.state), "requests": self._count, "busy": self._current is not None,
             "mic": mic.status if mic else "not started", "mic_device": mic.device_name if mic else "",
-            "mic_failures": mic.failures if mic else 0, "output": self._output_problem or "ok",
+            "mic_failures": mic.failures if mic else 0, "output": self._output_text() or "ok",
             "reloads": self.reloads, "end_on_silence": self.settings.audio.end_on_silence,
             "earcon": self.settings.audio.earcon, "pid": os.getpid(),
         })
+
+    def _output_text(self) -> str:
+        return self.worker.output_problem if self.worker is not None else self._output_problem
 
     def _sources_text(self) -> str:
         names = [s.name for s in self.sources] + [f"socket {self.settings.control_socket}"]
@@ -288,6 +320,8 @@ class Daemon(RequestWorker):
             self.notifier.ready(self._status_line())
             return
         self.settings = new
+        if self.worker is not None:
+            self.worker.settings = new
         if new.audio != old.audio or new.tts != old.tts:
             if self.mic is not None:
                 self.mic.close()

@@ -36,6 +36,23 @@ def load_audio(source: np.ndarray | str | Path, max_seconds: float) -> Audio:
     return _from_file(Path(source), max_seconds)
 
 
+def resample(audio: np.ndarray, src: int, dst: int = SAMPLE_RATE) -> np.ndarray:
+    """float32 mono from `src` Hz to `dst` Hz (polyphase with scipy, else linear)."""
+    if src == dst or len(audio) == 0:
+        return audio.astype(np.float32, copy=False)
+    try:
+        from math import gcd
+
+        from scipy.signal import resample_poly
+
+        g = gcd(src, dst)
+        out = resample_poly(audio, dst // g, src // g)
+    except ImportError:
+        n = int(round(len(audio) * dst / src))
+        out = np.interp(np.linspace(0, len(audio) - 1, n), np.arange(len(audio)), audio)
+    return out.astype(np.float32)
+
+
 def _cap(samples: np.ndarray, max_seconds: float) -> Audio:
     limit = int(max_seconds * SAMPLE_RATE)
     if len(samples) > limit:

@@ -13,7 +13,9 @@ hallucinations ("Thank you.", "You") when they come out with low confidence.
 
 Speed: a short request is encoded on a window of `stt.window_s` seconds (15) instead of Whisper's
 30 s (speech/window.py): 0.34 s instead of 0.75 s for a 3 s request here. Long speech, hotwords
-or a decode that looks failed take faster-whisper's own path.
+or a decode that looks failed take faster-whisper's own path. Hearing speech while it is still
+being spoken (decoding at pauses, keeping what stays the same) is speech/hearing.py, built on the
+pieces here: `speech_chunks`, `decode_short` and `finalize`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +34,7 @@ import numpy as np
 from voicerec.config import STTSettings
 from voicerec.errors import ModelError
 from voicerec.speech.decode import SAMPLE_RATE, Audio, load_audio
-from voicerec.speech.window import ShortWindow
+from voicerec.speech.window import Decoded, ShortWindow
 from voicerec.text import norm
 from voicerec.types import Transcript
 
@@ -86,6 +89,15 @@ class Transcriber:
                     self._model = self._open_model()
                     self.load_seconds = time.perf_counter() - t0
 
+    def warm(self) -> None:
+        """Load the model and run each part of a decode once (VAD, encoder, decoder, alignment), so
+        the first request, and the first decode while someone speaks, is as fast as the rest."""
+        self.load()
+        noise = np.random.default_rng(0).normal(0, 0.05, SAMPLE_RATE).astype(np.float32)
+        speech_chunks(noise)
+        if self.short_window:
+            self.decode_short(noise, words=True)
+
     def _open_model(self) -> Any:
         from faster_whisper import WhisperModel
 
@@ -111,21 +123,40 @@ class Transcriber:
             audio = load_audio(audio, self.settings.max_seconds)
         samples = audio.samples
         base = Transcript(audio_seconds=round(audio.seconds, 3), truncated=audio.truncated)
-        if len(samples) < SAMPLE_RATE // 10 or _rms(samples) < MIN_SPEECH_RMS:
+        if not audible(samples):
             return base
         self.load()
         raw, confidence = self._decode(samples)
+        return self.finalize(base, raw, confidence)
+
+    def finalize(self, base: Transcript, raw: str, confidence: float) -> Transcript:
+        """What Whisper wrote → the transcript: tags dropped, stock hallucinations heard unclearly
+        dropped, names snapped to the catalogue's spelling."""
         raw = " ".join(_TAGS.sub(" ", raw).split())
         if not norm(raw) or (norm(raw) in HALLUCINATIONS and confidence < CLEAR_CONFIDENCE):
             return base
         text = self.vocabulary.snap(raw) if self.vocabulary else raw
         return base.model_copy(update={"text": text, "raw_text": raw, "confidence": round(confidence, 3)})
 
+    @property
+    def short_window(self) -> bool:
+        """Whether short requests take the short-window decode (what incremental hearing needs)."""
+        hotwords = self.vocabulary is not None and self.vocabulary.prompt_mode == "hotwords"
+        return self.settings.window_s < 30 and self.settings.vad and not hotwords
+
+    def decode_short(self, speech: np.ndarray, *, context: str = "", words: bool = False,
+                     proceed: Callable[[], bool] | None = None) -> Decoded | None:
+        """One short-window decode of VAD-trimmed speech (see ShortWindow.decode); thread-safe."""
+        self.load()
+        with self._lock:
+            window = self._window()
+            return window.decode(speech, context=context, words=words, proceed=proceed) if window.usable else None
+
     def _decode(self, samples: np.ndarray) -> tuple[str, float]:
         hotwords = self.vocabulary is not None and self.vocabulary.prompt_mode == "hotwords"
         vad = self.settings.vad
         if self.settings.window_s < 30 and not hotwords:  # hotwords exist only on faster-whisper's path
-            speech = _speech(samples) if vad else samples
+            speech = speech_chunks(samples)[0] if vad else samples
             if not len(speech):
                 return "", 0.0
             with self._lock:
@@ -209,16 +240,22 @@ def _first_line(e: BaseException) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
-def _speech(samples: np.ndarray) -> np.ndarray:
+def speech_chunks(samples: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """The speech in a recording, as faster-whisper's Silero VAD finds it (empty if none): the same
-    options, chunks and concatenation as WhisperModel.transcribe(vad_filter=True)."""
+    options, chunks and concatenation as WhisperModel.transcribe(vad_filter=True); and where each
+    chunk came from, as (start, end) sample positions in `samples`."""
     from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
     stamps = get_speech_timestamps(samples, VadOptions())
     if not stamps:
-        return np.zeros(0, dtype=np.float32)
+        return np.zeros(0, dtype=np.float32), []
     chunks, _ = collect_chunks(samples, stamps)
-    return np.concatenate(chunks).astype(np.float32, copy=False)
+    return np.concatenate(chunks).astype(np.float32, copy=False), [(s["start"], s["end"]) for s in stamps]
+
+
+def audible(samples: np.ndarray) -> bool:
+    """Long and loud enough to hold speech at all (else the transcript is empty, undecoded)."""
+    return len(samples) >= SAMPLE_RATE // 10 and _rms(samples) >= MIN_SPEECH_RMS
 
 
 def _rms(x: np.ndarray) -> float:

@@ -16,12 +16,18 @@ faster-whisper's transcribe. It answers only what it can answer well: longer spe
 multilingual model without a fixed language, or a result that looks like a failed decode
 (repetition, very low log-probability) returns None, and the transcriber falls back to
 faster-whisper's own path with its temperature fallback.
+
+For hearing while the person still speaks (speech/hearing.py) a decode can also return its words
+with their times (Whisper's cross-attention alignment, ~15 ms), take text already heard as
+context (after the catalogue prompt, so only the rest of the speech is decoded), and give up
+between encoder and decoder when `proceed()` says the result is no longer wanted.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,11 +43,22 @@ NO_SPEECH = (0.8, -0.7)    # no_speech_prob above and avg_logprob below: not spe
 
 
 @dataclass(frozen=True)
+class Word:
+    """One word as Whisper wrote it (leading space and punctuation kept), with its time in the
+    decoded speech, in seconds."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class Decoded:
     text: str
     avg_logprob: float
     no_speech_prob: float
     window_s: int
+    words: list[Word] = field(default_factory=list)  # only when asked for (words=True)
 
 
 class ShortWindow:
@@ -59,16 +76,23 @@ class ShortWindow:
         self.tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe",
                                    language=(language or "en") if multilingual else "en")
         tok = self.tokenizer
-        prompt: list[int] = []
-        if initial_prompt and initial_prompt.strip():
-            prompt = tok.encode(" " + initial_prompt.strip())[-(model.max_length // 2 - 1):]
-        self.prompt = ([tok.sot_prev, *prompt] if prompt else []) + list(tok.sot_sequence) + [tok.no_timestamps]
+        self.initial_prompt = (initial_prompt or "").strip()
+        self.prompt = self._prompt("")
         suppress = set(tok.non_speech_tokens) | {tok.transcribe, tok.translate, tok.sot, tok.sot_prev,
                                                  tok.sot_lm, tok.no_speech}
         self.suppress = sorted(suppress)
 
-    def decode(self, speech: np.ndarray) -> Decoded | None:
-        """`speech`: 16 kHz mono float32, already trimmed by VAD. None: use the 30 s path instead."""
+    def _prompt(self, context: str) -> list[int]:
+        """Whisper's prompt: the catalogue prompt and `context` as previous text, then the start."""
+        tok = self.tokenizer
+        previous = " ".join(p for p in (self.initial_prompt, context.strip()) if p)
+        tokens = tok.encode(" " + previous)[-(self.model.max_length // 2 - 1):] if previous else []
+        return ([tok.sot_prev, *tokens] if tokens else []) + list(tok.sot_sequence) + [tok.no_timestamps]
+
+    def decode(self, speech: np.ndarray, *, context: str = "", words: bool = False,
+               proceed: Callable[[], bool] | None = None) -> Decoded | None:
+        """`speech`: 16 kHz mono float32, already trimmed by VAD. None: use the 30 s path instead
+        (or `proceed()` said, after the encoder, that the result is no longer wanted)."""
         seconds = len(speech) / SAMPLE_RATE
         if not self.usable or seconds > MAX_SPEECH_S or len(speech) == 0:
             return None
@@ -77,8 +101,11 @@ class ShortWindow:
         audio[: len(speech)] = speech
         features = self.model.feature_extractor(audio)[:, : window * FRAMES_PER_SECOND]
         encoded = self.model.encode(features)
+        if proceed is not None and not proceed():
+            return None
+        prompt = self.prompt if not context.strip() else self._prompt(context)
         result = self.model.model.generate(
-            encoded, [self.prompt], beam_size=self.beam_size, patience=1.0, length_penalty=1.0,
+            encoded, [prompt], beam_size=self.beam_size, patience=1.0, length_penalty=1.0,
             max_length=self.model.max_length, return_scores=True, return_no_speech_prob=True,
             suppress_blank=True, suppress_tokens=self.suppress,
         )[0]
@@ -91,4 +118,18 @@ class ShortWindow:
             return None  # looks like a failed decode: let the full path (with its fallbacks) try
         if result.no_speech_prob > NO_SPEECH[0] and avg_logprob < NO_SPEECH[1]:
             text = ""
-        return Decoded(text, float(avg_logprob), float(result.no_speech_prob), window)
+        timed = self._words(tokens, encoded, window) if words and text else []
+        return Decoded(text, float(avg_logprob), float(result.no_speech_prob), window, timed)
+
+    def _words(self, tokens: list[int], encoded: Any, window: int) -> list[Word]:
+        """The words of `tokens` with their times; punctuation joins the word before it."""
+        found = self.model.find_alignment(self.tokenizer, [tokens], encoded, window * FRAMES_PER_SECOND)[0]
+        out: list[Word] = []
+        for w in found:
+            text = str(w["word"])
+            if out and not any(c.isalnum() for c in text):
+                last = out[-1]
+                out[-1] = Word(last.text + text, last.start, last.end)
+            elif text.strip():
+                out.append(Word(text, float(w["start"]), float(w["end"])))
+        return out
