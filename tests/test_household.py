@@ -3,6 +3,8 @@ is not in the mood for. Real catalogue, real state files."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from voicerec.assistant import Assistant
@@ -52,3 +54,33 @@ def test_not_in_the_mood_for_lasts_the_conversation(home) -> None:
     assert later.results and not any("horror" in r.genres for r in later.results)
     elsewhere = a.answer("a scary movie from the eighties", session="other")
     assert any("horror" in r.genres for r in elsewhere.results)
+
+
+def test_the_seen_list_from_the_command_line(tmp_path, catalog_path) -> None:
+    """`voicerec seen add|list|remove|clear`, and `history --clear` keeping or clearing it."""
+    from test_ask import run_cli
+
+    state = tmp_path / "state"
+    env = {"VOICEREC_CATALOG_PATH": str(catalog_path)}
+
+    def cli(*args: str):
+        return run_cli(*args, env=env, state=state)
+
+    added = cli("seen", "add", "inseption")  # as typed, misspelt
+    assert added.returncode == 0 and "Inception (2010)" in added.stdout
+    assert cli("seen", "add", "zzqx plorv").returncode == 1
+    listed = json.loads(cli("seen", "list", "--json").stdout)
+    assert [e["title"] for e in listed] == ["Inception"]
+    asked = json.loads(cli("ask", "--json", "--", "a christopher nolan film").stdout)
+    assert asked["results"] and "Inception" not in [r["title"] for r in asked["results"]]
+    kept = cli("history", "--clear")  # not a terminal: the seen list is kept, and it says so
+    assert kept.returncode == 0 and "seen list is kept" in kept.stderr
+    assert json.loads(cli("seen", "list", "--json").stdout)
+    assert cli("seen", "remove", "the matrix").returncode == 1
+    assert cli("seen", "remove", "INCEPTION").returncode == 0
+    assert json.loads(cli("seen", "list", "--json").stdout) == []
+    cli("seen", "add", "the dark knight")
+    cleared = cli("history", "--clear", "--seen")
+    assert cleared.returncode == 0 and "1 titles from the seen list" in cleared.stdout
+    assert json.loads(cli("seen", "list", "--json").stdout) == []
+    assert "voicerec seen clear" in cli("privacy").stdout

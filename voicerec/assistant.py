@@ -220,6 +220,18 @@ class Assistant:
         results, text = self._recommend(again, prev)
         return results, f"Got it, you've seen {t.title}. {text}"
 
+    def mark_seen(self, name: str) -> str | None:
+        """`voicerec seen add NAME`: the title a name says, put on the seen list; its "Title (year)",
+        or None when the catalogue has no such title."""
+        from voicerec.understand.titles import TitleFinder
+
+        found = TitleFinder(self.catalog.conn).find([name])  # near-misses too: "inseption"
+        t = self.catalog.title(found.id) if found else None
+        if t is None:
+            return None
+        self.seen.add(t.id, t.title)
+        return f"{t.title} ({t.year})" if t.year else t.title
+
     def _named(self, phrase: str | None) -> Any:
         names = self.understanding.parser.names
         ref = names.find_title(phrase, cued=True) if names and phrase else None
@@ -250,8 +262,8 @@ class Assistant:
         return q.model_copy(update=update) if update else q
 
     def _seen_ids(self) -> list[str]:
-        try:
-            return self.seen.ids()
+        try:  # an id from an older build of the catalogue is followed to the title's id now
+            return [r for i in self.seen.ids() if (r := self.catalog.resolve(i))]
         except Exception as e:  # noqa: BLE001 - an unreadable seen list must not cost the answer
             log.warning("could not read the seen list: %s", e)
             return []

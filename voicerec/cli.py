@@ -58,7 +58,19 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("devices", help="list audio input and output devices")
     sp = sub.add_parser("history", help="show what was asked and suggested (kept locally)")
     sp.add_argument("--clear", action="store_true", help="erase the history and conversations")
+    keep = sp.add_mutually_exclusive_group()
+    keep.add_argument("--seen", action="store_true", help="with --clear: the seen list too (asked when on a terminal)")
+    keep.add_argument("--keep-seen", action="store_true", help="with --clear: keep the seen list, without asking")
     sp.add_argument("--json", action="store_true")
+    sp = sub.add_parser("seen", help="the titles you have seen, never suggested again")
+    ssub = sp.add_subparsers(dest="seen_command", required=True)
+    s = ssub.add_parser("list", help="the seen list, latest first")
+    s.add_argument("--json", action="store_true")
+    s = ssub.add_parser("add", help="mark a title seen (as you would say it)")
+    s.add_argument("title", nargs="+")
+    s = ssub.add_parser("remove", help="take a title (its name or id) off the seen list")
+    s.add_argument("title", nargs="+")
+    ssub.add_parser("clear", help="empty the seen list")
     sp = sub.add_parser("privacy", help="what is stored where, and what is sent where")
     sp.add_argument("--json", action="store_true")
     sub.add_parser("unit", help="the systemd drop-in these settings need (systemd/install.sh writes it)")
@@ -234,7 +246,14 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     from voicerec.privacy import erase, read_history
 
     if args.clear:
-        print(erase(settings))
+        seen = args.seen
+        if not seen and not args.keep_seen and _exists(settings.state_dir / "seen.db"):
+            if sys.stdin.isatty():
+                seen = input("Clear the seen list too (titles never suggested again)? [y/N] ").strip().lower() \
+                    in ("y", "yes")
+            else:
+                print("voicerec: the seen list is kept (--seen clears it too, or voicerec seen clear)", file=sys.stderr)
+        print(erase(settings, seen=seen))
         return 0
     entries = read_history(settings)
     if args.json:
@@ -243,6 +262,42 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
         for e in entries:
             asked = repr(e["request"]) if e["request"] else json.dumps(e["query"], ensure_ascii=False)
             print(f"{e['at']}  {asked} → {', '.join(e['results']) or '(nothing)'}")
+    return 0
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a folder this user cannot read: erase() says so in one line
+        return False
+
+
+def cmd_seen(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.privacy import seen_clear, seen_entries, seen_remove
+
+    name = " ".join(_utf8(t) for t in getattr(args, "title", []))
+    if args.seen_command == "list":
+        entries = seen_entries(settings)
+        if args.json:
+            print(json.dumps(entries, indent=2, ensure_ascii=False))
+        for e in [] if args.json else entries:
+            print(f"{e['at']}  {e['title']}  ({e['id']})")
+        return 0
+    if args.seen_command == "add":
+        from voicerec.assistant import Assistant
+
+        marked = Assistant(settings).mark_seen(name)
+        if marked is None:
+            raise VoicerecError(f"no title called {name!r} in the catalogue")
+        print(f"seen: {marked}; it will not be suggested again")
+        return 0
+    if args.seen_command == "remove":
+        gone = seen_remove(settings, name)
+        if not gone:
+            raise VoicerecError(f"{name!r} is not on the seen list (voicerec seen list shows it)")
+        print(f"removed from the seen list: {', '.join(gone)}")
+        return 0
+    print(f"cleared the seen list ({seen_clear(settings)} titles)")
     return 0
 
 
@@ -267,6 +322,7 @@ def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
 COMMANDS = {
     "ask": cmd_ask, "listen": cmd_listen, "run": cmd_run, "wyoming": cmd_wyoming, "ptt": cmd_ptt, "catalog": cmd_catalog,
     "voices": cmd_voices, "devices": cmd_devices, "history": cmd_history, "privacy": cmd_privacy,
+    "seen": cmd_seen,
     "unit": cmd_unit,
 }
 

@@ -100,6 +100,7 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
         ),
         "history_text": settings.history_text,
         "erase": "voicerec history --clear",
+        "erase_seen": "voicerec seen clear",
         "user": os.environ.get("USER", ""),
     }
 
@@ -125,7 +126,7 @@ def render(report: dict[str, Any]) -> str:
                      "as text or audio from whoever can reach that address, and keeps no audio.")
     if not report["network_listeners"]:
         lines.append("No network listener: push-to-talk uses a local Unix socket only.")
-    lines.append(f"To erase history and conversations: {report['erase']}")
+    lines.append(f"To erase history and conversations: {report['erase']}; the seen list: {report['erase_seen']}")
     return "\n".join(lines)
 
 
@@ -153,24 +154,65 @@ def read_history(settings: Settings) -> list[dict[str, Any]]:
         raise _cannot(settings, e) from None
 
 
-def erase(settings: Settings) -> str:
+def erase(settings: Settings, *, seen: bool = False) -> str:
     """Erase the history, the conversations and kept recordings in the state folder (the running
-    daemon's too: it uses the same files). Finding nothing there is an error, not a success."""
+    daemon's too: it uses the same files), and with `seen` the seen list. Finding nothing there is
+    an error, not a success."""
     from voicerec.state.sessions import SessionStore
 
     state = settings.state_dir
     try:
         found = [p for p in (state / "history.db", state / "sessions.db", state / "audio") if p.exists()]
-        if not found:
+        titles = seen_clear(settings) if seen and (state / "seen.db").exists() else None
+        if not found and titles is None:
             raise VoicerecError(
                 f"nothing to erase in {state}: no history, conversations or recordings there. If the daemon "
                 "runs as a service, its folder is state_dir in /etc/voicerec/config.toml: run this as its user "
                 "(sudo -u voicerec voicerec history --clear)")
-        entries, wavs = _history(settings).clear()
+        entries, wavs = _history(settings).clear() if found else (0, 0)
         if (state / "sessions.db").exists():
             sessions = SessionStore(state / "sessions.db")
             sessions.forget()
             sessions.close()
     except (OSError, sqlite3.Error) as e:
         raise _cannot(settings, e) from None
-    return f"erased {entries} history entries, {wavs} recordings and all conversations in {state}"
+    done = f"erased {entries} history entries, {wavs} recordings and all conversations in {state}"
+    return done + (f", and {titles} titles from the seen list" if titles is not None else "")
+
+
+# --- the seen list, for `voicerec seen` ---------------------------------------------------------
+
+def _seen_list(settings: Settings) -> Any:
+    from voicerec.state.seen import SeenList
+
+    return SeenList(settings.state_dir / "seen.db")
+
+
+def seen_entries(settings: Settings) -> list[dict[str, Any]]:
+    """The seen list, the latest first."""
+    try:
+        return _seen_list(settings).entries()
+    except (OSError, sqlite3.Error) as e:
+        raise _cannot(settings, e) from None
+
+
+def seen_remove(settings: Settings, name: str) -> list[str]:
+    """Take off the seen list the entries whose title (any case) or id is `name`; their titles."""
+    from voicerec.text import norm
+
+    try:
+        seen = _seen_list(settings)
+        gone = [e for e in seen.entries() if e["id"] == name.strip() or norm(e["title"]) == norm(name)]
+        for e in gone:
+            seen.remove(e["id"])
+        return [e["title"] for e in gone]
+    except (OSError, sqlite3.Error) as e:
+        raise _cannot(settings, e) from None
+
+
+def seen_clear(settings: Settings) -> int:
+    """Empty the seen list; how many titles it had."""
+    try:
+        return _seen_list(settings).clear()
+    except (OSError, sqlite3.Error) as e:
+        raise _cannot(settings, e) from None
