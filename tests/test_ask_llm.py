@@ -63,3 +63,18 @@ def test_real_llama_server_end_to_end(settings, llama_server: LlamaServer) -> No
     # a 135M model's reading is well-formed but not meaningful: check what it may not break
     assert all(1980 <= (r.year or 0) <= 1989 and r.kind == "movie" for r in answer.results)
     assert answer.reply and (not answer.results or answer.results[0].title in answer.reply)
+
+
+AGE_SAID = {"a film for my grandson who is five": 5, "something my granddaughter can watch, she's in kindergarten": 7,
+            "a movie for my nephew who is turning eight next week": 8, "a cartoon the little ones can watch": 7,
+            "something for the twins, they are in first grade": 7, "a show my six-year-old can watch": 6}
+
+
+@pytest.mark.parametrize("mode", ["stall", "http500"])
+def test_an_age_said_still_restricts_when_the_llm_fails(settings, fault_server: FaultServer, mode: str) -> None:
+    """Issue 16 #11: when the LLM times out, a child mentioned is still an age ceiling (restrict, not drop)."""
+    a = assistant_with(settings, fault_server.url(mode))
+    for text, age in AGE_SAID.items():
+        answer = a.answer(text)
+        assert answer.query.max_age is not None and answer.query.max_age <= age, (text, answer.query.max_age)
+        assert answer.results and all(r.min_age is not None and r.min_age <= age for r in answer.results), text

@@ -154,11 +154,19 @@ def test_a_common_word_is_not_a_person(parser: RuleParser, text: str) -> None:
     ("something for my nephew, he's eight", 8), ("a movie for my 10 year old", 10),
     ("my kids are 4 and 9, what can we watch", 4), ("a cartoon for a toddler", 0),
     ("something for my son", 7), ("a show for teenagers", 13),
+    ("something for the twins, they are in first grade", 7), ("a show for my daughter, she's in year 4", 9),
+    ("he's in second grade, a cartoon for him", 8), ("my granddaughter is in kindergarten, a movie for her", 5),
 ])
 def test_the_youngest_age_is_the_ceiling(parser: RuleParser, text: str, age: int) -> None:
     q = parser.parse(text)
     assert q.max_age == age, q
-    assert not {"she", "he", "grandson", "daughter", "son", "kids"} & set(q.mood.split())
+    assert not {"she", "he", "she's", "he's", "grandson", "daughter", "son", "kids", "grade", "year"} & set(q.mood.split())
+
+
+@pytest.mark.parametrize("text", ["a movie set in high school", "a film about a teacher in first grade",
+                                  "a comedy from the year 2000", "a series about kindergarten teachers"])
+def test_a_school_said_of_nobody_is_no_age(parser: RuleParser, text: str) -> None:
+    assert parser.parse(text).max_age is None
 
 
 def test_not_for_kids_sets_no_ceiling(parser: RuleParser) -> None:

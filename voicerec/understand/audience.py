@@ -12,6 +12,7 @@ import re
 
 from voicerec.types import Query
 from voicerec.understand.polarity import Polarity
+from voicerec.vocab.words import ORDINAL_WORDS
 
 _CHILD = (r"(?:grand)?(?:sons?|daughters?|kids?|child(?:ren)?)|grand ?kids|grandchild(?:ren)?|nephews?|nieces?"
           r"|boys?|girls?|little ones?|toddlers?|bab(?:y|ies)|infants?|preschoolers?|youngsters?|tots?"
@@ -24,6 +25,13 @@ _AGE_PATTERNS = (
                r"\s+(?:only\s+|about\s+|around\s+)?(\d{1,2})\b"),
     re.compile(r"\b(?:aged?|ages|turning|turned)\s+(\d{1,2})\b"),
 )
+# a school year says an age too: "she's in first grade" (6-7), "in year 3" (UK, 7-8), "in kindergarten"
+_GRADE_WORDS = {w.lower(): i + 1 for i, w in enumerate(ORDINAL_WORDS)} | {"1st": 1, "2nd": 2, "3rd": 3}
+_SCHOOL = re.compile(r"\b(?:in|at|starting|started|just started)\s+(?:the\s+)?(?:(?P<k>pre[\s-]?k|pre[\s-]?school|nursery|kindergarten|"
+                     r"reception)|(?P<g>\w+)\s+grade|grade\s+(?P<n>\d{1,2})|year\s+(?P<y>\d{1,2})|(?P<s>elementary|primary|"
+                     r"middle|junior high|high)\s+school)\b")
+_PRONOUN = re.compile(r"\b(?:he|she|they)(?:'s|'re| is| are)\b")
+_SCHOOL_AGE = {"elementary": 7, "primary": 7, "middle": 11, "junior high": 12, "high": 14}
 _AND_AGE = re.compile(r"\b(\d{1,2})\s*(?:and|&|to|-)\s*(\d{1,2})\b")
 _GENERIC = (
     (re.compile(r"\b(?:toddlers?|bab(?:y|ies)|infants?|pre[\s-]?school(?:ers?)?|little ones?|tiny tots?|very young)\b"), 0),
@@ -76,6 +84,11 @@ def extract_age(t: str, q: Query, polarity: Polarity) -> str:
             if pair:
                 ages += [int(pair.group(1)), int(pair.group(2))]
             t = t[: m.start()] + " " * (m.end() - m.start()) + t[m.end():]
+    for m in _SCHOOL.finditer(t) if relation or _PRONOUN.search(t) else ():  # not "a film set in high school"
+        age = _school_age(m)
+        if age is not None:
+            ages.append(age)
+            t = t[: m.start()] + " " * (m.end() - m.start()) + t[m.end():]
     ages = [a for a in ages if a < 18]
     if ages:
         _ceiling(q, min(ages))
@@ -89,6 +102,20 @@ def extract_age(t: str, q: Query, polarity: Polarity) -> str:
     if relation:
         t = _RELATION.sub(" ", t)
     return t
+
+
+def _school_age(m: re.Match) -> int | None:
+    """The age of a child in that school year: the older end, so as not to over-restrict."""
+    if m.group("k"):
+        return 5
+    if m.group("s"):
+        return _SCHOOL_AGE[m.group("s")]
+    grade = _GRADE_WORDS.get(m.group("g") or "") or int(m.group("n") or 0) or None
+    if grade:
+        return min(17, grade + 6)
+    if m.group("y"):  # England and Wales: year 1 is 5-6
+        return min(17, int(m.group("y")) + 5)
+    return None
 
 
 def _ceiling(q: Query, age: int) -> None:

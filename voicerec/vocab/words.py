@@ -54,7 +54,7 @@ FILLER: frozenset[str] = frozenset({
     "stream", "streaming", "available", "watching", "watched", "seen", "queue", "stuff",
     "know", "way", "safe", "appropriate", "suitable", "friendly", "channel", "app", "apps", "platform", "service",
     "services", "currently", "moment", "interested", "fancy", "craving",
-    "that's", "thats", "theres", "i've", "ive", "we've", "you've", "i'll", "we're", "you're", "they're",
+    "that's", "thats", "theres", "i've", "ive", "we've", "you've", "i'll", "we're", "you're", "they're", "she's", "he's", "shes", "hes",
     "it'd", "we'd", "decent", "solid", "proper", "name", "names", "list", "title", "titles", "called", "tell",
     "ever", "exist", "exists", "released", "came", "featured", "appear",
 })
