@@ -99,6 +99,29 @@ def test_a_hedged_mood_allows_its_genre_but_prefers_milder(parser: RuleParser) -
     assert "horror" in parser.parse("nothing scary").exclude_genres
 
 
+@pytest.mark.parametrize("text", ["nothing too heavy tonight", "a mystery that's not too dark",
+                                  "something not too grim", "a drama, nothing too dark"])
+def test_a_hedge_on_something_grim_keeps_away_from_the_grimmest(parser: RuleParser, text: str) -> None:
+    q = parser.parse(text)
+    assert {"horror", "war"} <= set(q.avoid_genres) and not q.exclude_genres, q
+
+
+@pytest.mark.parametrize("text, both", [
+    ("something scary and funny", {"horror", "comedy"}), ("a scary comedy", {"horror", "comedy"}),
+    ("a funny and scary movie", {"horror", "comedy"}), ("a sad comedy", {"drama", "comedy"}),
+    ("a documentary that will make me laugh", {"comedy", "documentary"}),
+])
+def test_a_genre_mood_beside_a_genre_is_a_compound(parser: RuleParser, text: str, both: set) -> None:
+    q = parser.parse(text)
+    assert set(q.genres_all) == both and not q.genres, q
+
+
+@pytest.mark.parametrize("text, genres", [("a scary movie", {"horror", "thriller"}), ("something funny", {"comedy"})])
+def test_a_genre_mood_alone_stands_for_its_genres(parser: RuleParser, text: str, genres: set) -> None:
+    q = parser.parse(text)
+    assert set(q.genres) == genres and not q.genres_all, q
+
+
 @pytest.mark.parametrize("text, segs", [
     ("a crime series that isn't about drugs", [("+", "crime series"), ("-", "drugs")]),
     ("a movie about dinosaurs but not for kids", [("+", "dinosaurs"), ("-", "kids")]),
@@ -212,3 +235,18 @@ def test_each_genre_form_is_found(parser: RuleParser) -> None:
     """Every genre the vocabulary knows is reachable by some spoken form."""
     reachable = {g for _, genres in GENRE_FORMS for g in genres}
     assert reachable >= set(GENRE_WORDS) - {"musical"} | {"music", "standup", "kids", "family"}
+
+
+@pytest.mark.parametrize("text, services, runtime_max", [
+    ("a thriller on max", ["hbo"], None), ("what's good on max", ["hbo"], None),
+    ("a comedy, max two hours", [], 120), ("something 90 minutes max", [], 90),
+    ("a movie on max under 90 minutes", ["hbo"], 90),
+])
+def test_max_is_the_service_only_where_a_service_is_said(parser: RuleParser, text: str, services, runtime_max) -> None:
+    q = parser.parse(text)
+    assert (q.services, q.runtime_max) == (services, runtime_max), q
+
+
+@pytest.mark.parametrize("text, bound", [("a half hour show", 35), ("a 90 minute film", 100), ("a 2 hour movie", 130)])
+def test_a_bare_length_allows_a_little_over(parser: RuleParser, text: str, bound: int) -> None:
+    assert parser.parse(text).runtime_max == bound

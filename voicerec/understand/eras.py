@@ -74,7 +74,7 @@ def extract_runtime(t: str, q: Query) -> str:
             elif which == "about":
                 q.runtime_min, q.runtime_max = int(n * 0.9), int(n * 1.1)
             elif q.runtime_max is None and q.runtime_min is None:
-                q.runtime_max = n + 10
+                q.runtime_max = n + min(10, max(5, n // 6))  # "a half hour show": 35; "a 90 minute film": 100
             t = t.replace(m.group(0), " ", 1)
     if q.runtime_max is None and re.search(r"\b(?:quick|short|brief|bite[\s-]?sized)\b", t):
         q.runtime_max = 30 if q.kind == "show" else 95

@@ -130,11 +130,16 @@ def extract_moods(t: str, q: Query, polarity: Polarity) -> str:
             _add(q.avoid_genres, mood.prefer)
             if mood.opposite:
                 _add(q.boost_genres, MOOD_BY_KEY[mood.opposite].prefer)
-        else:  # "not too scary": allowed, but milder
+        else:  # "not too scary", "nothing too heavy": allowed, but milder
             _add(q.avoid_genres, mood.core[:1] or mood.prefer[:1])
+            if mood.opposite == "light":  # a hedge on something grim keeps away from the grimmest
+                _add(q.avoid_genres, [g for g in _GRIMMEST if g not in q.genres])
             q.soft_max_age = 13 if q.soft_max_age is None else min(q.soft_max_age, 13)
         t = rx.sub(" ", t)
     return t
+
+
+_GRIMMEST = ("horror", "war")
 
 
 def _apply_mood(q: Query, mood: Mood) -> None:
@@ -157,6 +162,15 @@ def settle_moods(q: Query) -> None:
     if not asked and not q.topics:
         core = [g for key in q.moods for g in MOOD_BY_KEY[key].core if g not in q.exclude_genres]
         _add(q.genres, core)
+    elif len(q.genres) == 1 and not q.genres_all:
+        # a mood that is a genre in all but name, beside another genre: both ("a scary comedy",
+        # "something scary and funny" = comedy and horror or thriller), as a compound is
+        for key in q.moods:
+            core = [g for g in MOOD_BY_KEY[key].core if g not in q.exclude_genres]
+            if 0 < len(core) <= 2 and not set(core) & asked:
+                q.genres_all = [*q.genres, core[0]]  # its first genre: "scary" is horror, "sad" drama
+                q.genres = []
+                break
 
 
 _A_WORDS = frozenset({"asleep", "awake", "alive", "alone", "afloat", "adrift", "ablaze", "aglow", "afire"})

@@ -16,6 +16,9 @@ SERVICE_FORMS: tuple[tuple[str, str], ...] = (
     (r"disney(?:\s*(?:plus|\+))?", "disney"),
     (r"hulu|who lou", "hulu"),
     (r"hbo(?:\s*max)?|h\.?\s?b\.?\s?o\.?(?:\s*max)?", "hbo"),
+    # HBO Max is "Max" since 2023: "on max", "streaming on max", but not "max two hours", "at max"
+    (r"(?:(?<=\bon )|(?<=\bfrom )|(?<=\bover on )|^)max(?!\s+(?:of|\d|one|two|three|four|five|an?|ninety|hour|hours)\b)",
+     "hbo"),
     (r"paramount(?:\s*(?:plus|\+))?", "paramount"),
     (r"apple(?:\s*tv)?(?:\s*(?:plus|\+))?", "apple"),
 )

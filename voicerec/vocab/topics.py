@@ -78,7 +78,7 @@ TOPICS: tuple[Topic, ...] = (
        "road trip, road, cross-country, drive, journey, trip", "comedy adventure drama",
        "friends on a road trip across the country"),
     _t("coming of age", r"coming[\s-]of[\s-]age|growing up|adolescen\w+|teen(?:age|ager)?s?(?= (?:life|years|dramas?|shows?"
-       r"|movies?|films?|series|comedy|comedies|romance))|teenagers",
+       r"|movies?|films?|flicks?|series|sitcoms?|comedy|comedies|romance|romcoms?|horror|slashers?|thrillers?|musicals?|mystery|mysteries))|teenagers",
        "coming of age, coming-of-age, growing up, teenager, teen, adolescence, high school, teenage",
        "drama comedy", "a teenager growing up and coming of age"),
     _t("high school", r"high[\s-]?school(?:ers)?|prom|teachers?|classrooms?",
