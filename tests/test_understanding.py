@@ -231,6 +231,25 @@ def test_mood_words_never_match_titles(parser: RuleParser) -> None:
     assert {"fall", "asleep", "sleep"} <= set(q.quiet_words) and not q.mood
 
 
+OCCASIONS = ["something uplifting after a funeral", "a movie for a cozy night in with hot chocolate",
+             "something funny for a long car ride", "a feel good movie for when my sister visits",
+             "something scary for a slumber party", "a relaxing show for a snowy evening by the fire",
+             "something exciting for the train home", "a heartwarming film for a quiet night at the cabin"]
+
+
+@pytest.mark.parametrize("text", OCCASIONS)
+def test_the_occasion_of_a_mood_never_picks_titles_by_their_words(assistant, text: str) -> None:
+    """A mood request's other words say when and with whom; no result is there for sharing one."""
+    from voicerec.text import norm
+
+    answer = assistant.answer(text)
+    said = {w for w in norm(text).split() if len(w) >= 4}
+    assert answer.query.moods and answer.results, answer.query
+    for r in answer.results:
+        title = set(norm(r.title).split())
+        assert not {w for w in said for t in title if t == w or (t.startswith(w[:5]) and len(w) >= 5)}, r.title
+
+
 def test_each_genre_form_is_found(parser: RuleParser) -> None:
     """Every genre the vocabulary knows is reachable by some spoken form."""
     reachable = {g for _, genres in GENRE_FORMS for g in genres}

@@ -55,6 +55,11 @@ def extract_seasons(t: str, q: Query) -> str:
     return t
 
 
+# "long" said of the evening, not the film: "for a long car ride", "after a long day", "a long weekend"
+_NOT_FILM = (r"(?!\s+(?:car|drive|ride|flight|plane|trip|journey|day|days|week|weekend|night|evening|haul|commute"
+             r"|train|bus|time|running|winter|summer|shift|wait|layover))")
+
+
 def extract_runtime(t: str, q: Query) -> str:
     le = r"(?:under|less than|shorter than|no longer than|not longer than|nothing longer than|not more than|no more than|at most|max(?:imum)?|up to|within|below|tops|or less|or shorter|nothing over|not over)"
     ge = r"(?:over|more than|longer than|at least|minimum|min|above|no shorter than|nothing shorter than|not shorter than|or more|or longer|plus)"
@@ -79,10 +84,10 @@ def extract_runtime(t: str, q: Query) -> str:
     if q.runtime_max is None and re.search(r"\b(?:quick|short|brief|bite[\s-]?sized)\b", t):
         q.runtime_max = 30 if q.kind == "show" else 95
         t = _sub(r"\b(?:something |a )?(?:quick|short|brief|bite[\s-]?sized)(?: one)?\b", t)
-    if q.runtime_min is None and re.search(r"\b(?:really long|very long|long|lengthy|epic[\s-]length)\b", t) \
+    if q.runtime_min is None and re.search(rf"\b(?:really long|very long|long|lengthy|epic[\s-]length)\b{_NOT_FILM}", t) \
             and q.kind != "show" and not re.search(r"\blong[\s-]running\b", t):
         q.runtime_min = 140
-        t = _sub(r"\b(?:really |very )?(?:long|lengthy|epic[\s-]length)\b", t)
+        t = _sub(rf"\b(?:really |very )?(?:long|lengthy|epic[\s-]length)\b{_NOT_FILM}", t)
     return t
 
 

@@ -101,6 +101,12 @@ class RuleParser:
         said = set(re.findall(r"[a-z]+", t))  # said, less any title or name: occasion and filler words
         quiet = said & (OCCASION_WORDS | QUIET_FILLER) | {w for w in said if w in FILLER and len(w) >= 4
                                                             and w not in _FUNCTION_WORDS}
+        about = {w for topic in q.topics for w in re.findall(r"[a-z]+", topic)}  # what it is about is never quiet
+        if q.moods and not q.title and not q.similar_to:
+            # the rest of a mood request is its occasion ("uplifting after a funeral", "a cozy night
+            # in with hot chocolate"): ranked by meaning, never a title's words
+            quiet |= {w for w in re.findall(r"[a-z]{3,}", q.mood) if w not in _FUNCTION_WORDS}
+        quiet -= about
         q.quiet_words += [w for w in sorted(quiet) if w not in q.quiet_words]
         q.quiet_words += [p for w in list(q.quiet_words) if w not in FILLER for p in self._parts(w) if p not in q.quiet_words]
         self._bare_title(q)

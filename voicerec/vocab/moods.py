@@ -47,6 +47,11 @@ MOODS: tuple[Mood, ...] = (
        r"|(?:make|help) (?:me|us) feel better|feel better|lift my spirits|sick day|home sick|feeling sick|under the weather",
        "comedy family animation romance", "crime thriller war drama", "horror war",
        "an uplifting, funny, feel-good story that cheers you up"),
+    _m("journey", r"(?:for|during|on|in) (?:a |the |my |our |this )?(?:(?:long|short|quick|\d+[\s-]hours?|overnight) )?"
+       r"(?:car ride|car journey|drive|road trip|flight|plane ride|plane|train(?: ride| journey)?|bus(?: ride)?|commute"
+       r"|journey|trip|layover)(?: (?:home|back|there|to \w+))?",
+       "comedy adventure animation family action", "horror", "",
+       "an easy, entertaining, fun adventure or comedy to pass the time"),
     _m("rainy day", r"rain(?:y)?(?: (?:day|days|evening|afternoon|night|weekend))?|storm(?:y)?(?: night)?|snow(?:y|ed in)"
        r"|cold (?:winter )?(?:day|night|evening)|winter (?:night|evening|day)", _LIGHT, "horror war",
        "", "a cozy, heartwarming, comforting feel-good story"),
@@ -78,7 +83,8 @@ MOODS: tuple[Mood, ...] = (
     _m("cozy", r"coz(?:y|ier)|cos(?:y|ier)|comfort(?:ing|able)?|snug(?:gly)?|warm and fuzzy|hygge|curl up|snuggl\w*",
        _LIGHT, "thriller crime war", "horror", "a cozy, comforting, heartwarming feel-good story"),
     _m("feel good", r"feel[\s-]?good|uplifting|heart[\s-]?warming|wholesome|happy|happier|cheerful|hopeful|joyful|joyous"
-       r"|upbeat|positive|sweet|charming|delightful|life[\s-]affirming|put a smile on|smile",
+       r"|upbeat|positive|sweet|charming|delightful|life[\s-]affirming|put a smile on|smile"
+       r"|restores? (?:my |your |our )?faith in (?:humanity|people)|good for the soul|warms? (?:my|your|the) heart",
        _LIGHT, "crime thriller", "horror war", "an uplifting, heartwarming feel-good story"),
     _m("laugh", r"(?:a )?good laugh|make (?:me|us) laugh|laugh out loud|crack (?:me|us) up|lol|silly|goofy|dumb fun"
        r"|stupid funny|ridiculous|absurd", "comedy", "horror war drama", "",
@@ -100,7 +106,8 @@ MOODS: tuple[Mood, ...] = (
        "a gripping, intense, suspenseful thriller that keeps you on the edge of your seat",
        core="thriller action crime mystery horror", opposite="calm"),
     _m("think", r"make (?:me|us) think|thought[\s-]provoking|smart|intelligent|clever|cerebral|philosophical|deep|profound"
-       r"|mind[\s-]?(?:bending|blowing|fuck\w*)|twist(?:y|s|ed ending)?|puzzl\w+|complex|brainy|challenging|makes you think",
+       r"|mind[\s-]?(?:bending|blowing|fuck\w*)|twist(?:y|s|ed ending)?|puzzl\w+|complex|brainy|challenging|makes you think"
+       r"|mess(?:es)? with (?:my|your|our) (?:head|mind)|keeps? (?:me|you) guessing",
        "scifi mystery drama thriller documentary", "kids family reality standup", "",
        "a smart, thought-provoking, mind-bending story with twists",
        core="scifi mystery thriller drama documentary", opposite="light"),
@@ -120,7 +127,7 @@ MOODS: tuple[Mood, ...] = (
        "a calm, relaxing, gentle and soothing story", opposite="thrill"),
     _m("nostalgic", r"nostalgi\w+|throwback|childhood|remind me of being a kid|old favou?rites?",
        "family animation comedy adventure", "", "", "a nostalgic classic from childhood"),
-    _m("quirky", r"weird|quirky|strange|offbeat|bizarre|surreal|unusual|cult|wacky|eccentric",
+    _m("quirky", r"trippy|weird|quirky|strange|offbeat|bizarre|surreal|unusual|cult|wacky|eccentric",
        "comedy fantasy scifi", "", "", "a quirky, offbeat, surreal story"),
     _m("educational", r"educational|learn (?:something|about)|informative|eye[\s-]opening|interesting facts|teach (?:me|us)",
        "documentary history", "", "", "an informative documentary to learn something",

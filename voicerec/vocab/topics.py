@@ -153,7 +153,7 @@ TOPICS: tuple[Topic, ...] = (
        "wall street, stock, banker, finance, financial, broker, money", "drama"),
     _t("hackers", r"hack(?:ers?|ing)|cyber\w*|computers?", "hacker, hackers, hacking, cyber, computer", "thriller"),
     _t("video games", r"video ?games?|gam(?:ers?|ing)|esports", "video game, game, gamer, gaming", ""),
-    _t("cars", r"cars?|muscle cars?|street racing", "car, cars, driver, racing", "action"),
+    _t("cars", r"cars?(?! (?:ride|rides|journey|trip|trips))|muscle cars?|street racing", "car, cars, driver, racing", "action"),
     _t("aviation", r"pilots?|planes?|airplanes?|aviation|fighter jets?|airline",
        "pilot, pilots, plane, airplane, flight, aviation, jet", "action drama"),
     _t("submarines", r"submarines?|u[\s-]?boats?", "submarine, u-boat", "war thriller"),
