@@ -28,6 +28,7 @@ import numpy as np
 from voicerec.config import AudioSettings
 from voicerec.errors import DeviceError
 from voicerec.speech.decode import resample
+from voicerec.speech.playback import usable_format
 
 log = logging.getLogger(__name__)
 
@@ -280,14 +281,10 @@ class AudioInput:
     @staticmethod
     def _pick_format(sd: Any, device: int, info: dict[str, Any]) -> tuple[int, int]:
         native = int(info["default_samplerate"])
-        for rate in (RATE, native, 48000, 44100):
-            for channels in (1, 2):
-                try:
-                    sd.check_input_settings(device=device, samplerate=rate, channels=channels, dtype="float32")
-                except (sd.PortAudioError, ValueError):
-                    continue
-                return rate, channels
-        raise DeviceError(f"microphone {info['name']!r} accepts no usable format")
+        found = usable_format(sd, sd.check_input_settings, device, (RATE, native, 48000, 44100), "float32")
+        if found is None:
+            raise DeviceError(f"microphone {info['name']!r} accepts no usable format")
+        return found
 
     def _close_stream(self) -> None:
         stream, self._stream = self._stream, None

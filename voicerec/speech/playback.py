@@ -136,14 +136,10 @@ class Player:
     @staticmethod
     def _pick_format(sd: Any, device: int, sample_rate: int) -> tuple[int, int]:
         native = int(sd.query_devices(device)["default_samplerate"])
-        for rate in (sample_rate, native, 48000, 44100):
-            for channels in (1, 2):
-                try:
-                    sd.check_output_settings(device=device, samplerate=rate, channels=channels, dtype="int16")
-                except (sd.PortAudioError, ValueError):
-                    continue
-                return rate, channels
-        raise DeviceError(f"audio output device {device} accepts no usable format")
+        found = usable_format(sd, sd.check_output_settings, device, (sample_rate, native, 48000, 44100), "int16")
+        if found is None:
+            raise DeviceError(f"audio output device {device} accepts no usable format")
+        return found
 
     def open(self, sample_rate: int = 22050) -> Player:
         """Open and start the output stream (once) and wait until the device really plays; later
@@ -344,3 +340,16 @@ class Player:
         if self._channels > 1:
             return np.ascontiguousarray(np.repeat(audio[:, None], self._channels, axis=1))
         return audio.reshape(-1, 1)
+
+
+def usable_format(sd: Any, check: Any, device: int, rates: tuple[int, ...], dtype: str) -> tuple[int, int] | None:
+    """The first (rate, channels) a device accepts, mono before stereo, in the order of `rates`;
+    `check` is sounddevice's check_input_settings or check_output_settings."""
+    for rate in rates:
+        for channels in (1, 2):
+            try:
+                check(device=device, samplerate=rate, channels=channels, dtype=dtype)
+            except (sd.PortAudioError, ValueError):
+                continue
+            return rate, channels
+    return None
