@@ -34,6 +34,10 @@ MIN_RATIO = 86.0     # rapidfuzz ratio (0-100) of normal forms for a near miss
 
 GENRE_WORDS = ("comedy, drama, thriller, horror, romance, sci-fi, science fiction, fantasy, documentary, "
                "anime, animation, crime, mystery, action, adventure, western, war, stand-up, kids, family")
+# The prompt ends as a transcript of requests would: chosen on synthetic speech of the bank's tuning
+# requests (Piper take 7 and espeak-ng, six sets: WER 24.5% -> 20.7%), not on the dev requests
+# the tests hold to their bound (BENCHMARKS.md, "Speech in").
+EXAMPLE_REQUESTS = "A comedy from the nineties. A show like Friends on Netflix. Something scary for tonight."
 # Words of a request that are never part of a name unless the name itself has them.
 REQUEST_WORDS = frozenset(
     "movie movies film films show shows series season seasons episode episodes documentary docuseries "
@@ -90,6 +94,8 @@ class Vocabulary:
         parts = [f"A movie or show on {services}.", f"Genres: {GENRE_WORDS}."]
         if names:
             parts.append(", ".join(names) + ".")
+        # then requests as people say them, so the transcript starts like one ("A ...", not "I ...")
+        parts.append(EXAMPLE_REQUESTS)
         return " ".join(parts)
 
     # -- the post-pass -----------------------------------------------------------------------
