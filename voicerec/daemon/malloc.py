@@ -15,7 +15,9 @@ import logging
 
 log = logging.getLogger(__name__)
 
-M_ARENA_MAX = -8  # glibc's mallopt parameter number
+M_ARENA_MAX = -8  # glibc's mallopt parameter numbers
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 128 << 10  # (glibc's initial value, kept) blocks this large or larger are mmap'd, and handed back when freed
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -44,6 +46,10 @@ def limit_arenas(n: int = 2) -> bool:
     if _LIBC is None:
         return False
     ok = bool(_LIBC.mallopt(M_ARENA_MAX, int(n)))
+    # A fixed mmap threshold: glibc otherwise raises it (up to 32 MB) each time a large mmap'd block
+    # is freed, after which a request's large temporary buffers land in the heap and stay resident
+    if not _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD):
+        log.debug("mallopt(M_MMAP_THRESHOLD) refused")
     if not ok:
         log.debug("mallopt(M_ARENA_MAX) refused")
     return ok
