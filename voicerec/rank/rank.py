@@ -75,7 +75,7 @@ class Weights:
 
     # relevance with mood words: chosen by bench/tune_weights.py on bench/data/moods.tune.jsonl (ties to
     # labelled_moods.jsonl), reported on moods.heldout.jsonl (bench/results/weights.md)
-    mood: Profile = field(default_factory=lambda: _profile(meaning=0.30, keywords=0.20, quality=0.15, popularity=0.25))
+    mood: Profile = field(default_factory=lambda: _profile(meaning=0.50, keywords=0.20, quality=0.15, popularity=0.25))
     # relevance with nothing to match ("a movie", "a comedy from the 90s"): the best regarded first
     no_mood: Profile = field(default_factory=lambda: _profile(quality=0.7, popularity=0.3))
     # "the best rated ...": quality first, the mood still counts
@@ -94,7 +94,7 @@ class Weights:
     # "something like X": near X in meaning, sharing its genres
     like: Profile = field(default_factory=lambda: _profile(meaning=0.55, genre_overlap=0.20, quality=0.25,
                                                            popularity=0.10))
-    boost: float = 0.12        # per request: a genre the mood implies (added once if the title has any)
+    boost: float = 0.25        # per request: a genre the mood implies (added once if the title has any)
     avoid: float = 0.45        # a genre the mood argues against (subtracted once)
     named_title: float = 10.0  # the title the user named comes first
     below_floor: float = 0.25  # a mood request: a title rated under the mood's floor (vocab/moods.py)
