@@ -84,3 +84,17 @@ def test_the_seen_list_from_the_command_line(tmp_path, catalog_path) -> None:
     assert cleared.returncode == 0 and "1 titles from the seen list" in cleared.stdout
     assert json.loads(cli("seen", "list", "--json").stdout) == []
     assert "voicerec seen clear" in cli("privacy").stdout
+
+
+def test_titles_that_left_the_services_fill_up_and_are_said_to(home) -> None:
+    """Rather than one title or none: those only older listings have, said as no longer streaming."""
+    a = home()
+    answer = a.answer("a western with clint eastwood")
+    streaming = [r for r in answer.results if r.services]
+    gone = [r for r in answer.results if not r.services]
+    assert len(answer.results) == 3 and gone, answer.results
+    assert answer.results[: len(streaming)] == streaming  # what streams now comes first
+    assert "no longer streaming" in answer.reply
+    assert all("western" in r.genres and "Clint Eastwood" in r.cast + r.directors for r in answer.results)
+    full = a.answer("a comedy")  # enough streams now: nothing that left is suggested
+    assert all(r.services for r in full.results) and "no longer" not in full.reply

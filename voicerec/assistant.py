@@ -189,7 +189,10 @@ class Assistant:
     def _recommend(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         found = suggest(self.catalog, self.ranker, q, self.settings.results)
         results = [_credited(s.model_copy(update={"why": reason(s, q)}), q) for s in found.results]
-        relaxed = reply.Relaxed(found.strict, reply.describe_query(found.loose, 2)) if found.loose else None
+        relaxed = None
+        if found.loose:
+            gone = q.available_on and not found.loose.available_on  # titles that have left the services
+            relaxed = reply.Relaxed(found.strict, reply.describe_query(found.loose, 2) + (" no longer streaming" if gone else ""))
         text = reply.compose(q, results, like_title=found.like_title, verbosity=self.settings.verbosity,
                              relaxed=relaxed)
         return results, text + self._not_yours(q)

@@ -5,6 +5,7 @@ Loosening, in order (each only when it applies; the reply says which was used):
   1. a compound genre keeps its head ("horror comedy" → comedies, horror ranked up)
   2. a topic stops being required and only ranks by meaning ("about lighthouse keepers")
   3. several people together become any of them
+  4. titles only older listings have (no longer streaming), said as such, rather than too few
 Hard limits the person set (kind, era, length, age, services, people, exclusions) never loosen.
 """
 
@@ -52,6 +53,8 @@ def _looser(q: Query) -> Iterator[Query]:
         yield q.model_copy(update={"topics": [], "mood": " ".join([q.mood, *meanings]).strip()})
     if len(q.people) + len(q.directors) > 1:  # "with Danny DeVito and Tom Hanks": together first, then either
         yield q.model_copy(update={"people": [], "directors": [], "people_any": [*q.people_any, *q.people, *q.directors]})
+    if q.available_on and not q.services:  # "films with Drew Barrymore from the 1980s": none streams now
+        yield q.model_copy(update={"available_on": []})
 
 
 def _search(catalog: Catalog, ranker: Ranker, q: Query, n: int) -> Suggestions:
