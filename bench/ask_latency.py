@@ -1,4 +1,5 @@
-"""In-process latency of parse + search + reply (`timings_ms.total` of `ask`) over the dev requests.
+"""In-process latency of parse + search + reply (`timings_ms.total` of `ask`) over the dev requests (both sets) and
+the first turns of the dev conversations (both sets).
 
 Side by side in the same run:
   full      the shipped pipeline: built-in parser, SQL filters, hybrid ranking with embeddings
@@ -33,10 +34,13 @@ def pct(values: list[float], p: float) -> float:
 
 def texts() -> list[str]:
     data = ROOT / "tests" / "data"
-    out = [json.loads(line)["text"] for line in open(data / "dev_requests.jsonl") if line.strip()]
-    for line in open(data / "dev_conversations.jsonl"):
-        if line.strip():
-            out.append(json.loads(line)["turns"][0]["text"])
+    out = []
+    for name in ("dev_requests.jsonl", "dev_requests2.jsonl"):
+        out += [json.loads(line)["text"] for line in open(data / name) if line.strip()]
+    for name in ("dev_conversations.jsonl", "dev_conversations2.jsonl"):
+        for line in open(data / name):
+            if line.strip():
+                out.append(json.loads(line)["turns"][0]["text"])
     return out
 
 
@@ -82,12 +86,12 @@ def main() -> None:
     base = Assistant(settings, catalog=full.catalog)
     base.ranker = Ranker(full.catalog, use_vectors=False)
     r_base = measure(base, requests, args.rounds)
-    p_full = parser_times(full.parser, requests, args.rounds)
+    p_full = parser_times(full.understanding.parser, requests, args.rounds)
     p_base = parser_times(RuleParser(None, newest_year=full.catalog.newest_year), requests, args.rounds)
 
     lines = [
         "# ask latency (in-process, warm)", "",
-        f"{len(requests)} dev requests × {args.rounds} rounds; catalogue of {full.catalog.count()} titles; "
+        f"{len(requests)} dev requests and first turns × {args.rounds} rounds; catalogue of {full.catalog.count()} titles; "
         f"vectors + embedder load once: {warm_ms:.0f} ms.", "",
         "| pipeline | p50 ms | p95 ms | max ms | search p95 ms |", "|---|---|---|---|---|",
         f"| full (SQL + hybrid with embeddings) | {r_full['p50']:.1f} | {r_full['p95']:.1f} | {r_full['max']:.1f} | {r_full['search_p95']:.1f} |",
