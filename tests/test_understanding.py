@@ -269,3 +269,21 @@ def test_max_is_the_service_only_where_a_service_is_said(parser: RuleParser, tex
 @pytest.mark.parametrize("text, bound", [("a half hour show", 35), ("a 90 minute film", 100), ("a 2 hour movie", 130)])
 def test_a_bare_length_allows_a_little_over(parser: RuleParser, text: str, bound: int) -> None:
     assert parser.parse(text).runtime_max == bound
+
+
+@pytest.mark.parametrize("text, mood", [
+    ("a film for when my in laws are over", "parents"), ("something my dad would like", "parents"),
+    ("a movie for my mum and me", "parents"), ("a good date movie", "date night"),
+    ("something my girlfriend would enjoy", "date night"), ("a girls night movie", "girls night"),
+    ("a film for boys night", "friends"), ("something to watch with a few mates", "friends"),
+])
+def test_who_is_watching_is_an_occasion_however_it_is_said(parser: RuleParser, text: str, mood: str) -> None:
+    q = parser.parse(text)
+    assert mood in q.moods
+    assert not q.topics and not q.people  # nobody is searched for by name or as a subject
+
+
+@pytest.mark.parametrize("text", ["a girls night movie", "a movie for boys night out", "ladies night film"])
+def test_a_night_with_the_girls_or_boys_is_no_childs_age(parser: RuleParser, text: str) -> None:
+    q = parser.parse(text)
+    assert q.max_age is None and "kids" not in q.boost_genres

@@ -17,7 +17,9 @@ from voicerec.vocab.words import ORDINAL_WORDS
 _CHILD = (r"(?:grand)?(?:sons?|daughters?|kids?|child(?:ren)?)|grand ?kids|grandchild(?:ren)?|nephews?|nieces?"
           r"|boys?|girls?|little ones?|toddlers?|bab(?:y|ies)|infants?|preschoolers?|youngsters?|tots?"
           r"|step ?(?:sons?|daughters?|kids)|twins|brothers?|sisters?|siblings?|cousins?")
-_RELATION = re.compile(rf"\b(?:my|our|the|his|her|their|a|two|three)\s+(?:\w+\s+)?(?:{_CHILD})\b|\b(?:{_CHILD})\b")
+# "a girls' night", "boys night out" are friends, not children
+_RELATION = re.compile(rf"\b(?:my|our|the|his|her|their|a|two|three)\s+(?:\w+\s+)?(?:{_CHILD})\b(?!'?\s*(?:night|nite))"
+                       rf"|\b(?:{_CHILD})\b(?!'?\s*(?:night|nite))")
 _AGE_PATTERNS = (
     re.compile(r"\b(\d{1,2})[\s-]*(?:(?:years?|yrs?)[\s-]*olds?|yo|y/o)\b"),
     re.compile(r"\b(?:who|that|which)(?:'s|'re| is| are| are both| just turned| turned| is turning)\s+(?:only\s+)?(\d{1,2})\b"),

@@ -65,18 +65,25 @@ MOODS: tuple[Mood, ...] = (
        "an easy, light, funny sitcom or reality show", kind="show"),
     _m("binge", r"binge(?:[\s-]?(?:worthy|able|watch(?:ing)?))?|bingeable|to binge", "drama crime thriller mystery",
        "", "", "an addictive, gripping series to binge", kind="show"),
-    _m("friends", r"with (?:my |the |some )?(?:friends|mates|buddies|pals|the guys|the girls|the gang|roommates"
-       r"|flatmates|housemates|crew)|girls'? night|guys'? night|boys'? night|party|sleepover|game night|group of (?:us|friends)",
+    _m("friends", r"(?:with|for|and) (?:my |the |some |a few )?(?:friends|mates|buddies|pals|the guys|the gang"
+       r"|roommates|flatmates|housemates|crew)|(?:my|our) (?:friends|mates|buddies|pals|roommates|flatmates|housemates)"
+       r"|(?:guys|boys|lads)'? (?:night|nite)(?: in| out)?|party|sleepover|game night|group of (?:us|friends)",
        "comedy horror action", "documentary drama", "", "a fun, crowd-pleasing, exciting and funny film"),
     _m("family night", r"family (?:movie |film )?night|movie night with the (?:family|kids)|whole family"
        r"|with the (?:family|kids|children)|all ages|family[\s-]friendly|for the family|everyone can watch",
        "family animation comedy adventure", "drama crime war", "horror",
        "a fun animated family adventure for all ages", max_age=7),
-    _m("parents", r"with (?:my |our )?(?:parents|mom|mum|dad|mother|father|grand ?parents|grandma|grandpa|granny|nan|nana"
-       r"|in[\s-]laws|folks|aunt|uncle)", "comedy drama family romance history", "horror", "",
+    _m("girls night", r"(?:girls|ladies|gals)'? (?:night|nite)(?: in| out)?|with (?:the|my) (?:girls|ladies|gals)"
+       r"|chick[\s-]?flicks?", "comedy romance music drama", "war horror documentary", "",
+       "a fun, funny romantic comedy about friendship and love"),
+    # whoever is watching, however it is said: "with my mum", "for when my in laws are over", "my dad would like"
+    _m("parents", r"(?:(?:with|for|and) (?:my |our )?|(?:my|our) )(?:parents|mom|mum|dad|mother|father|grand ?parents"
+       r"|grandma|grandpa|granny|nan|nana|in[\s-]laws|folks|aunt|uncle)", "comedy drama family romance history", "horror", "",
        "a warm, well-made, gentle film about family and life", max_age=13),
-    _m("date night", r"date[\s-]night|(?:on|for) a (?:first )?date|with my (?:girlfriend|boyfriend|wife|husband|partner|date"
-       r"|fianc[eé]e?|spouse|other half|significant other|gf|bf|crush)|romantic (?:evening|night)|valentine'?s",
+    _m("date night", r"date[\s-]night|date (?:movie|film|flick|show)s?|(?:on|for) a (?:first |second )?date"
+       r"|(?:(?:with|for|and) (?:my |our )?|(?:my|our) )(?:girlfriend|boyfriend|wife|husband|partner|date"
+       r"|fianc[eé]e?|spouse|other half|significant other|gf|bf|crush|missus|missis|hubby)"
+       r"|romantic (?:evening|night)|valentine'?s",
        "romance comedy drama", "horror war kids documentary", "",
        "a romantic comedy about falling in love"),
     # moods
