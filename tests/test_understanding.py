@@ -287,3 +287,26 @@ def test_who_is_watching_is_an_occasion_however_it_is_said(parser: RuleParser, t
 def test_a_night_with_the_girls_or_boys_is_no_childs_age(parser: RuleParser, text: str) -> None:
     q = parser.parse(text)
     assert q.max_age is None and "kids" not in q.boost_genres
+
+
+@pytest.mark.parametrize("text, mood, subject", [
+    ("a documentary to have on while i'm painting", "background", "art"),
+    ("i want my heart racing", "thrill", "racing"),
+    ("a movie night with the whole gang", "friends", "mafia"),
+    ("something to watch while we eat", "background", None),
+])
+def test_an_occasion_clause_is_never_a_subject(parser: RuleParser, text: str, mood: str, subject: str | None) -> None:
+    q = parser.parse(text)
+    assert mood in q.moods
+    assert subject not in q.topics
+
+
+@pytest.mark.parametrize("text, subject", [("a documentary about painting", "art"), ("a film about car racing", "racing"),
+                                           ("a gang movie", "mafia")])
+def test_the_same_words_as_a_subject_still_are_one(parser: RuleParser, text: str, subject: str) -> None:
+    assert subject in parser.parse(text).topics
+
+
+def test_a_word_of_degree_is_no_subject(parser: RuleParser) -> None:
+    assert parser.parse("a film with a big twist at the end").topics == []
+    assert parser.parse("a movie with a big dog").topics  # the dog still is one

@@ -143,10 +143,10 @@ class RuleParser:
         t = extract_runtime(t, q) if pol == "+" else soft_length(t, q, pol)
         t = extract_age(t, q, pol)
         t = extract_years(t, q, self.newest_year) if pol == "+" else soft_era(t, q, pol, self.newest_year)
+        t = extract_moods(t, q, pol)  # before subjects: "while i'm painting", "my heart racing" are occasions
         t = extract_topics(t, q, pol)  # before places: "the vietnam war" is a subject, not a country
         t = self._services(t, q, pol)
         t = self._countries(t, q, pol)
-        t = extract_moods(t, q, pol)
         t, mentions = find_genres(t)
         file_genres(t, q, pol, mentions)
         t = free_topic(t, q, pol, self._known)

@@ -103,12 +103,17 @@ _ABOUT = re.compile(r"\b(?:about|involving|featuring|centered on|centred on|revo
                     r"|focus(?:ed|ing)? on|with (?:a|an|some|lots of|plenty of|loads of))\s+((?:[a-z][a-z'-]*\s*){1,3})")
 
 
+# how big or how good, never what about: "with a big twist" is no film about "big"
+_DEGREE = frozenset({"big", "huge", "massive", "small", "tiny", "little", "great", "good", "real", "proper", "major",
+                     "crazy", "nice", "lot", "lots", "total", "whole", "serious", "amazing", "awesome"})
+
+
 def free_topic(t: str, q: Query, polarity: Polarity, known: Callable[[str], bool]) -> str:
     """Subjects no table lists ("about chess players", "set in paris"): their words are the evidence."""
     m = _ABOUT.search(t)
     if not m:
         return t
-    words = [w for w in m.group(1).split() if w not in FILLER and len(w) > 2]
+    words = [w for w in m.group(1).split() if w not in FILLER and w not in _DEGREE and len(w) > 2]
     words = [w for w in words if known(w)]  # in the catalogue, and rare enough to say something
     if words:
         (q.topics if polarity == "+" else q.exclude_topics).append(" ".join(words[:3]))

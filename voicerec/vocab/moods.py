@@ -38,13 +38,13 @@ _LIGHT = "comedy family animation romance"
 MOODS: tuple[Mood, ...] = (
     # occasions first: they contain mood words ("a cozy rainy day")
     _m("sleep", r"(?:fall(?:ing)?|go(?:ing)?|drift(?:ing)?|doz(?:e|ing)|nod(?:ding)?) (?:off|asleep|to sleep)"
-       r"|asleep|sleep(?:y|ing)?|bed ?time|before bed|in bed|wind(?:ing)? down|unwind(?:ing)?",
+       r"|asleep|sleep(?:y|ing)?|bed ?time|before bed|in bed|wind(?:ing)? down",
        "documentary comedy animation family", "action war crime drama", "horror thriller",
        "a calm, gentle, soothing, slow and quiet story"),
     _m("bad day", r"(?:after|had|having) (?:a|such a|one of those) (?:(?:really|very|pretty|super|so) )?(?:bad|rough|long|hard|tough|stressful|crappy|shitty|awful"
-       r"|terrible|horrible) (?:day|week|night)|(?:feeling|i'?m|i am) (?:down|blue|low|sad|stressed|depressed|anxious"
+       r"|terrible|horrible) (?:day|week|night)|(?:feeling|feel|i'?m|i am) (?:(?:a bit|a little|kind of|kinda|pretty|quite|so|really|very|super) )?(?:down|blue|low|sad|stressed|depressed|anxious"
        r"|miserable|lonely|crappy)|cheer (?:me|us) up|pick[\s-]me[\s-]up|need a (?:hug|lift|boost)"
-       r"|(?:make|help) (?:me|us) feel better|feel better|lift my spirits|sick day|home sick|feeling sick|under the weather",
+       r"|(?:make|help) (?:me|us) feel better|feel better|lift (?:my|our) spirits|lift (?:me|us) up|sick day|home sick|feeling sick|under the weather",
        "comedy family animation romance", "crime thriller war drama", "horror war",
        "an uplifting, funny, feel-good story that cheers you up"),
     _m("journey", r"(?:for|during|on|in) (?:a |the |my |our |this )?(?:(?:long|short|quick|\d+[\s-]hours?|overnight) )?"
@@ -59,13 +59,14 @@ MOODS: tuple[Mood, ...] = (
        r"|hung ?over|hangover|recovering|on the couch|veg(?:ging)? out", _LIGHT, "war horror crime",
        "", "an easygoing, light, funny feel-good story"),
     _m("background", r"(?:in|on in|have on in) the background|background (?:noise|watching|viewing|show)"
-       r"|while (?:i(?:'m| am)? )?(?:cook(?:ing)?|clean(?:ing)?|work(?:ing)?|eat(?:ing)?|do(?:ing)? (?:chores|the dishes"
-       r"|laundry)|fold(?:ing)? laundry|knit(?:ting)?)|half[\s-]watch\w*|don'?t (?:have|need) to (?:pay attention|focus)"
+       r"|while (?:i|we)(?:'m| am|'re| are)? (?:\w+ing|cook|clean|work|eat|iron|knit|do (?:the |some |my |our )?\w+)"
+       r"|while (?:cook|clean|work|eat|iron|knitt|fold|paint|tidy|do)(?:ing)?(?: (?:the |some |my |our )?\w+)?|half[\s-]watch\w*|don'?t (?:have|need) to (?:pay attention|focus)"
        r"|easy to follow|put on and forget", "reality comedy documentary", "thriller mystery drama crime", "",
        "an easy, light, funny sitcom or reality show", kind="show"),
     _m("binge", r"binge(?:[\s-]?(?:worthy|able|watch(?:ing)?))?|bingeable|to binge", "drama crime thriller mystery",
        "", "", "an addictive, gripping series to binge", kind="show"),
-    _m("friends", r"(?:with|for|and) (?:my |the |some |a few )?(?:friends|mates|buddies|pals|the guys|the gang"
+    _m("friends", r"(?:with|for|and) (?:my |the |some |a few )?(?:(?:whole|entire|usual) )?(?:friends|mates|buddies|pals"
+       r"|the guys|the lads|the gang|gang"
        r"|roommates|flatmates|housemates|crew)|(?:my|our) (?:friends|mates|buddies|pals|roommates|flatmates|housemates)"
        r"|(?:guys|boys|lads)'? (?:night|nite)(?: in| out)?|party|sleepover|game night|group of (?:us|friends)",
        "comedy horror action", "documentary drama", "", "a fun, crowd-pleasing, exciting and funny film"),
@@ -90,31 +91,31 @@ MOODS: tuple[Mood, ...] = (
     _m("cozy", r"coz(?:y|ier)|cos(?:y|ier)|comfort(?:ing|able)?|snug(?:gly)?|warm and fuzzy|hygge|curl up|snuggl\w*",
        _LIGHT, "thriller crime war", "horror", "a cozy, comforting, heartwarming feel-good story"),
     _m("feel good", r"feel[\s-]?good|uplifting|heart[\s-]?warming|wholesome|happy|happier|cheerful|hopeful|joyful|joyous"
-       r"|upbeat|positive|sweet|charming|delightful|life[\s-]affirming|put a smile on|smile"
+       r"|upbeat|positive|sweet|charming|delightful|heartfelt|life[\s-]affirming|put a smile on|smile"
        r"|restores? (?:my |your |our )?faith in (?:humanity|people)|good for the soul|warms? (?:my|your|the) heart",
        _LIGHT, "crime thriller", "horror war", "an uplifting, heartwarming feel-good story"),
     _m("laugh", r"(?:a )?good laugh|make (?:me|us) laugh|laugh out loud|crack (?:me|us) up|lol|silly|goofy|dumb fun"
        r"|stupid funny|ridiculous|absurd", "comedy", "horror war drama", "",
        "a hilarious, silly comedy that makes you laugh out loud", core="comedy", opposite="think"),
     _m("light", r"light[\s-]?hearted|light|easy[\s-]?going|easy(?: watch(?:ing)?)?|breezy|fun|not too serious|undemanding"
-       r"|mindless|turn (?:my|your|off (?:my|your)) brain(?: off)?|brain ?dead|no[\s-]brainer|popcorn",
+       r"|mindless|brainless|turn (?:my|your|off (?:my|your)) brain(?: off)?|brain ?dead|no[\s-]brainer|popcorn",
        _LIGHT, "drama war horror", "", "a light, fun, easygoing comedy"),
     _m("cry", r"(?:a )?good cry|(?:cry|bawl|sob)(?:bing|ing)? my eyes out|bawl\w*|cry|crying|tear[\s-]?jerk(?:er|ers|ing)|tears"
        r"|sad|weep\w*|emotional|moving|touching"
        r"|heart[\s-]?break(?:ing|er)|bitter[\s-]?sweet|melanchol\w+|sob", "drama romance", "comedy action", "horror",
        "a sad, moving, emotional drama that makes you cry", core="drama romance", opposite="feel good"),
-    _m("scary", r"scar(?:y|iest|e me)|spooky|creepy|terrifying|frightening|chilling|nightmares?|freak (?:me|us) out|jump scares?",
+    _m("scary", r"scar(?:y|iest|e me|e us|ed)|spooky|creepy|terrifying|frightening|chilling|nightmares?|freak (?:me|us) out|jump scares?",
        "horror thriller", "kids family comedy", "", "a terrifying, creepy horror story", core="horror thriller",
        opposite="light"),
     _m("thrill", r"edge of (?:my|your|our|the) seats?|adrenaline|intense|gripping|suspenseful|nail[\s-]?bit(?:er|ing)"
-       r"|heart[\s-]?pounding|pulse[\s-]?pounding|tense|exciting|thrilling|high[\s-]octane|fast[\s-]paced|pumped|rush"
+       r"|heart[\s-]?pounding|pulse[\s-]?pounding|(?:heart|pulse) (?:racing|pounding|pumping)|tense|exciting|thrilling|high[\s-]octane|fast[\s-]paced|pumped|rush"
        r"|non[\s-]?stop(?: action)?|relentless|wall[\s-]to[\s-]wall action|pure action|adrenalin",
        "action thriller crime", "kids family documentary romance", "",
        "a gripping, intense, suspenseful thriller that keeps you on the edge of your seat",
        core="thriller action crime mystery horror", opposite="calm"),
     _m("think", r"make (?:me|us) think|thought[\s-]provoking|smart|intelligent|clever|cerebral|philosophical|deep|profound"
        r"|mind[\s-]?(?:bending|blowing|fuck\w*)|twist(?:y|s|ed ending)?|puzzl\w+|complex|brainy|challenging|makes you think"
-       r"|mess(?:es)? with (?:my|your|our) (?:head|mind)|keeps? (?:me|you) guessing",
+       r"|mess(?:es)? with (?:my|your|our) (?:head|mind)|blows? (?:my|your|our) minds?|keeps? (?:me|you) guessing",
        "scifi mystery drama thriller documentary", "kids family reality standup", "",
        "a smart, thought-provoking, mind-bending story with twists",
        core="scifi mystery thriller drama documentary", opposite="light"),
@@ -130,7 +131,7 @@ MOODS: tuple[Mood, ...] = (
        "adventure fantasy history war scifi", "", "", "an epic adventure on a grand scale",
        core="adventure fantasy history war scifi action"),
     _m("calm", r"relax(?:ing|ed)?|calm(?:ing)?|chill(?:ed|ing)?(?: out)?|soothing|gentle|peaceful|quiet|mellow|low[\s-]key"
-       r"|zone out|de[\s-]?stress", "comedy documentary animation family", "war crime action", "horror thriller",
+       r"|zone out|de[\s-]?stress|unwind(?:ing)?", "comedy documentary animation family", "war crime action", "horror thriller",
        "a calm, relaxing, gentle and soothing story", opposite="thrill"),
     _m("nostalgic", r"nostalgi\w+|throwback|childhood|remind me of being a kid|old favou?rites?",
        "family animation comedy adventure", "", "", "a nostalgic classic from childhood"),
@@ -144,7 +145,8 @@ MOODS: tuple[Mood, ...] = (
     _m("wanderlust", r"wanderlust|(?:makes?|make) (?:me|us) want to travel|travel bug|see the world|far[\s-]?away places"
        r"|exotic (?:places|locations)|armchair travel", "documentary adventure", "horror", "",
        "a journey through beautiful faraway places around the world"),
-    _m("escapism", r"escapis\w+|escape (?:reality|from reality|the world)|take (?:me|us) (?:away|somewhere)|transport (?:me|us)",
+    _m("escapism", r"escapis\w+|escape (?:reality|from reality|the world)|take (?:me|us) (?:away|somewhere)|transport (?:me|us)"
+       r"|(?:to )?(?:another|a different|other) worlds?",
        "fantasy adventure scifi", "", "", "an escapist fantasy adventure to another world"),
 )
 
