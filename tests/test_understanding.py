@@ -7,6 +7,8 @@ family's mechanism on the real catalogue (people, topics, ages, compounds, nonse
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from voicerec.catalog.store import Catalog
@@ -310,3 +312,21 @@ def test_the_same_words_as_a_subject_still_are_one(parser: RuleParser, text: str
 def test_a_word_of_degree_is_no_subject(parser: RuleParser) -> None:
     assert parser.parse("a film with a big twist at the end").topics == []
     assert parser.parse("a movie with a big dog").topics  # the dog still is one
+
+
+@pytest.mark.parametrize("text, mood", [
+    ("work was awful today, i need something to take my mind off it", "bad day"),
+    ("my week has been so stressful", "bad day"), ("we're having some friends over tonight", "friends"),
+    ("something romantic for our anniversary", "date night"), ("a film about beating the odds", "inspiring"),
+    ("something with lots of explosions", "action"), ("something kind hearted", "feel good"),
+])
+def test_a_mood_said_as_a_sentence(parser: RuleParser, text: str, mood: str) -> None:
+    q = parser.parse(text)
+    assert mood in q.moods
+    said = {w for w in re.findall(r"[a-z]+", text) if len(w) > 3} - {"something", "film", "tonight"}
+    assert not set(q.topics) & said and not q.people  # none of its words searched as a subject
+
+
+def test_every_phrase_of_a_mood_is_quiet(parser: RuleParser) -> None:
+    q = parser.parse("something with loads of explosions and big stunts")
+    assert {"explosions", "stunts"} <= set(q.quiet_words)

@@ -103,9 +103,10 @@ _ABOUT = re.compile(r"\b(?:about|involving|featuring|centered on|centred on|revo
                     r"|focus(?:ed|ing)? on|with (?:a|an|some|lots of|plenty of|loads of))\s+((?:[a-z][a-z'-]*\s*){1,3})")
 
 
-# how big or how good, never what about: "with a big twist" is no film about "big"
+# how big or how good, or just somebody, never what about: "with a big twist" is no film about "big"
 _DEGREE = frozenset({"big", "huge", "massive", "small", "tiny", "little", "great", "good", "real", "proper", "major",
-                     "crazy", "nice", "lot", "lots", "total", "whole", "serious", "amazing", "awesome"})
+                     "crazy", "nice", "lot", "lots", "total", "whole", "serious", "amazing", "awesome",
+                     "someone", "somebody", "people", "person", "anyone", "everyone"})
 
 
 def free_topic(t: str, q: Query, polarity: Polarity, known: Callable[[str], bool]) -> str:
@@ -124,10 +125,10 @@ def free_topic(t: str, q: Query, polarity: Polarity, known: Callable[[str], bool
 # --- moods -------------------------------------------------------------------------------------
 def extract_moods(t: str, q: Query, polarity: Polarity) -> str:
     for rx, mood in MOOD_RES:
-        m = rx.search(t)
-        if not m:
+        found = [m.group(0) for m in rx.finditer(t)]
+        if not found:
             continue
-        _add(q.quiet_words, quiet_forms(m.group(0)))
+        _add(q.quiet_words, [w for phrase in found for w in quiet_forms(phrase)])
         if polarity == "+":
             _apply_mood(q, mood)
         elif polarity == "-":  # "nothing scary": not its genres, and what is opposite to it

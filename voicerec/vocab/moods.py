@@ -44,7 +44,9 @@ MOODS: tuple[Mood, ...] = (
     _m("bad day", r"(?:after|had|having) (?:a|such a|one of those) (?:(?:really|very|pretty|super|so) )?(?:bad|rough|long|hard|tough|stressful|crappy|shitty|awful"
        r"|terrible|horrible) (?:day|week|night)|(?:feeling|feel|i'?m|i am) (?:(?:a bit|a little|kind of|kinda|pretty|quite|so|really|very|super) )?(?:down|blue|low|sad|stressed|depressed|anxious"
        r"|miserable|lonely|crappy)|cheer (?:me|us) up|pick[\s-]me[\s-]up|need a (?:hug|lift|boost)"
-       r"|(?:make|help) (?:me|us) feel better|feel better|lift (?:my|our) spirits|lift (?:me|us) up|sick day|home sick|feeling sick|under the weather",
+       r"|(?:day|work|week|today|school|shift|job|life) (?:was|has been|is|'s been) (?:(?:so|really|pretty|very|super|just) )?"
+       r"(?:bad|rough|long|hard|tough|stressful|crappy|shitty|awful|terrible|horrible|exhausting|draining|hell|a nightmare|a disaster)"
+       r"|take (?:my|our) minds? off|(?:make|help) (?:me|us) feel better|feel better|lift (?:my|our) spirits|lift (?:me|us) up|sick day|home sick|feeling sick|under the weather",
        "comedy family animation romance", "crime thriller war drama", "horror war",
        "an uplifting, funny, feel-good story that cheers you up"),
     _m("journey", r"(?:for|during|on|in) (?:a |the |my |our |this )?(?:(?:long|short|quick|\d+[\s-]hours?|overnight) )?"
@@ -68,7 +70,8 @@ MOODS: tuple[Mood, ...] = (
     _m("friends", r"(?:with|for|and) (?:my |the |some |a few )?(?:(?:whole|entire|usual) )?(?:friends|mates|buddies|pals"
        r"|the guys|the lads|the gang|gang"
        r"|roommates|flatmates|housemates|crew)|(?:my|our) (?:friends|mates|buddies|pals|roommates|flatmates|housemates)"
-       r"|(?:guys|boys|lads)'? (?:night|nite)(?: in| out)?|party|sleepover|game night|group of (?:us|friends)",
+       r"|(?:guys|boys|lads)'? (?:night|nite)(?: in| out)?|(?:friends|mates|people|guests|company|the gang) (?:are |is )?(?:coming|come) (?:round|around|over)"
+       r"|having (?:some |a few )?(?:people|friends|mates|guests|folks) (?:round|around|over)|party|sleepover|game night|group of (?:us|friends)",
        "comedy horror action", "documentary drama", "", "a fun, crowd-pleasing, exciting and funny film"),
     _m("family night", r"family (?:movie |film )?night|movie night with the (?:family|kids)|whole family"
        r"|with the (?:family|kids|children)|all ages|family[\s-]friendly|for the family|everyone can watch",
@@ -84,14 +87,14 @@ MOODS: tuple[Mood, ...] = (
     _m("date night", r"date[\s-]night|date (?:movie|film|flick|show)s?|(?:on|for) a (?:first |second )?date"
        r"|(?:(?:with|for|and) (?:my |our )?|(?:my|our) )(?:girlfriend|boyfriend|wife|husband|partner|date"
        r"|fianc[eé]e?|spouse|other half|significant other|gf|bf|crush|missus|missis|hubby)"
-       r"|romantic (?:evening|night)|valentine'?s",
+       r"|romantic (?:evening|night)|valentine'?s|(?:our |an? )?anniversary",
        "romance comedy drama", "horror war kids documentary", "",
        "a romantic comedy about falling in love"),
     # moods
     _m("cozy", r"coz(?:y|ier)|cos(?:y|ier)|comfort(?:ing|able)?|snug(?:gly)?|warm and fuzzy|hygge|curl up|snuggl\w*",
        _LIGHT, "thriller crime war", "horror", "a cozy, comforting, heartwarming feel-good story"),
     _m("feel good", r"feel[\s-]?good|uplifting|heart[\s-]?warming|wholesome|happy|happier|cheerful|hopeful|joyful|joyous"
-       r"|upbeat|positive|sweet|charming|delightful|heartfelt|life[\s-]affirming|put a smile on|smile"
+       r"|upbeat|positive|sweet|charming|delightful|heartfelt|(?:kind|good|big)[\s-]?hearted|life[\s-]affirming|put a smile on|smile"
        r"|restores? (?:my |your |our )?faith in (?:humanity|people)|good for the soul|warms? (?:my|your|the) heart",
        _LIGHT, "crime thriller", "horror war", "an uplifting, heartwarming feel-good story"),
     _m("laugh", r"(?:a )?good laugh|make (?:me|us) laugh|laugh out loud|crack (?:me|us) up|lol|silly|goofy|dumb fun"
@@ -113,6 +116,9 @@ MOODS: tuple[Mood, ...] = (
        "action thriller crime", "kids family documentary romance", "",
        "a gripping, intense, suspenseful thriller that keeps you on the edge of your seat",
        core="thriller action crime mystery horror", opposite="calm"),
+    _m("action", r"(?:loads of |lots of |plenty of |big )?(?:explosions|shoot[\s-]?outs?|gun ?fights?|fight scenes?"
+       r"|stunts|things blowing up|stuff blowing up)", "action adventure thriller", "documentary romance kids", "",
+       "an explosive action film with car chases, fights and big stunts", core="action"),
     _m("think", r"make (?:me|us) think|thought[\s-]provoking|smart|intelligent|clever|cerebral|philosophical|deep|profound"
        r"|mind[\s-]?(?:bending|blowing|fuck\w*)|twist(?:y|s|ed ending)?|puzzl\w+|complex|brainy|challenging|makes you think"
        r"|mess(?:es)? with (?:my|your|our) (?:head|mind)|blows? (?:my|your|our) minds?|keeps? (?:me|you) guessing",
@@ -124,7 +130,8 @@ MOODS: tuple[Mood, ...] = (
        core="crime thriller drama war horror action", opposite="light"),
     _m("heavy", r"heavy|serious|depressing|harrowing|intense drama|hard[\s-]hitting|grim", "drama war history", "comedy",
        "", "a serious, heavy, harrowing drama", core="drama war history", opposite="light"),
-    _m("inspiring", r"inspir(?:ing|ational|e me)|motivat(?:ing|ional|e me)|triumph\w*|underdogs?|empowering",
+    _m("inspiring", r"inspir(?:ing|ational|e me)|motivat(?:ing|ional|e me)|triumph\w*|underdogs?|empowering"
+       r"|(?:overcom\w*|beat\w*|against) (?:all )?(?:the )?(?:odds|adversity|obstacles)|chase (?:my|your|our) dreams",
        "drama sport documentary history", "horror", "", "an inspiring true story of triumph against the odds",
        core="drama documentary sport history"),
     _m("epic", r"epic|sweeping|grand|big[\s-]budget|spectacle|spectacular|blockbuster[\s-]style",
