@@ -330,3 +330,15 @@ def test_a_mood_said_as_a_sentence(parser: RuleParser, text: str, mood: str) -> 
 def test_every_phrase_of_a_mood_is_quiet(parser: RuleParser) -> None:
     q = parser.parse("something with loads of explosions and big stunts")
     assert {"explosions", "stunts"} <= set(q.quiet_words)
+
+
+def test_a_negated_subject_is_a_subject_even_where_a_title_has_its_name(parser: RuleParser) -> None:
+    q = parser.parse("a thriller but nothing with serial killers")
+    assert q.exclude_topics and not q.exclude_ids
+
+
+@pytest.mark.parametrize("text", ["a spy thriller that isn't james bond", "a spy movie but no james bond"])
+def test_negating_part_of_a_wanted_subject_rules_out_only_that_part(parser: RuleParser, text: str) -> None:
+    q = parser.parse(text)
+    assert "spies" in q.topics and "spies" not in q.exclude_topics
+    assert q.exclude_topics == ["james bond"]

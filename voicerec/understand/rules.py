@@ -42,6 +42,7 @@ from voicerec.understand.subjects import (
 from voicerec.vocab.genres import GENRE_RES
 from voicerec.vocab.moods import OCCASION_WORDS
 from voicerec.vocab.places import COUNTRY_RES, SERVICE_RES
+from voicerec.vocab.topics import TOPIC_RES
 from voicerec.vocab.words import FILLER, POLITENESS, QUIET_FILLER
 
 MAX_CHARS = 400
@@ -163,6 +164,8 @@ class RuleParser:
         phrase = " ".join(w for w in re.findall(r"[a-z0-9']+", t) if w not in _POLITE_END)
         if not self.names or len([w for w in phrase.split() if w not in FILLER]) < 2:
             return t
+        if any(rx.search(phrase) for rx, _ in TOPIC_RES):
+            return t  # "nothing with serial killers" is a subject, even where a title is called that
         ref = self.names.find_title(phrase, cued=False)
         if ref is None:
             return t

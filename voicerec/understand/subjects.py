@@ -91,8 +91,8 @@ def extract_topics(t: str, q: Query, polarity: Polarity) -> str:
             _add(q.topics, [topic.key])
             _add(q.boost_genres, [g for g in topic.lean if g not in q.exclude_genres])
             q.mood = f"{q.mood} {m.group(0)}".strip()  # the word said is the most specific evidence ("bakers")
-        elif polarity == "-":
-            _add(q.exclude_topics, [topic.key])
+        elif polarity == "-":  # "a spy thriller that isn't james bond": the words said, when the topic itself is wanted
+            _add(q.exclude_topics, [m.group(0) if topic.key in q.topics else topic.key])
         else:
             _add(q.avoid_genres, topic.lean[:1])
         t = rx.sub(" ", t)
