@@ -342,3 +342,24 @@ def test_negating_part_of_a_wanted_subject_rules_out_only_that_part(parser: Rule
     q = parser.parse(text)
     assert "spies" in q.topics and "spies" not in q.exclude_topics
     assert q.exclude_topics == ["james bond"]
+
+
+def test_in_english_is_the_language_not_england(parser: RuleParser) -> None:
+    assert {"US", "GB"} <= set(parser.parse("something in english please").countries)
+    assert parser.parse("an english comedy").countries == ["GB"]
+
+
+@pytest.mark.parametrize("text", ["a movie that won an oscar", "something that won lots of awards", "an emmy winning show"])
+def test_awards_ask_for_the_best_not_for_a_word(parser: RuleParser, text: str) -> None:
+    q = parser.parse(text)
+    assert q.sort == "rating" and not q.topics and "oscar" not in q.mood
+
+
+@pytest.mark.parametrize("text", ["a scary movie that isn't a slasher", "a horror film but no slashers"])
+def test_negating_a_kind_of_a_genre_keeps_the_genre(parser: RuleParser, text: str) -> None:
+    q = parser.parse(text)
+    assert "horror" in q.genres and "horror" not in q.exclude_genres and q.exclude_topics
+
+
+def test_a_contraction_is_no_subject(parser: RuleParser) -> None:
+    assert parser.parse("a movie about a dog that doesn't die").topics == ["dogs"]

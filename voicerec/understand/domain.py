@@ -55,7 +55,8 @@ COLLECTION: tuple[tuple[str, str, int | None], ...] = (
     (r"what'?s new|new (?:releases?|arrivals?|stuff|ones)|(?:just|recently) (?:came out|released|added)|latest"
      r"|newest|brand[\s-]new|fresh (?:releases?|out)|hot off the press", "newest", 1),
     (r"best(?:[\s-]rated)?|top[\s-]rated|highest[\s-]rated|highly[\s-]rated|well[\s-]rated|acclaimed|critically acclaimed"
-     r"|award[\s-]winning|oscar[\s-]winn(?:ing|ers?)|masterpieces?|must[\s-]see|greatest|well[\s-]reviewed|top \d+"
+     r"|(?:award|oscar|emmy)[\s-]winn(?:ing|ers?)|won (?:an? |the |any |some |lots of |loads of |a few )?(?:oscars?|academy awards?"
+     r"|emmys?|golden globes?|awards?)|masterpieces?|must[\s-]see|greatest|well[\s-]reviewed|top \d+"
      r"|top picks?|the top|top(?=\s+(?:movies?|films?|shows?|series|comedies|dramas|thrillers|documentaries))"
      r"|finest|all[\s-]time greats?|classics of|good reviews|great reviews|rated highly|really good|excellent",
      "rating", None),

@@ -52,6 +52,10 @@ _SHOW = re.compile(r"\b(?:tv shows?|tv series|shows?(?!\s+(?:me|us|them|somethin
                    r"|sitcoms?|docuseries|episodes?|seasons?|tv|telly|k[\s-]?dramas?|anime series|miniseries|programmes?)\b")
 _MOVIE = re.compile(r"\b(?:movies?|films?|flicks?|feature films?|motion pictures?|cinema|documentary films?)\b")
 _ENGLISH = ("US", "GB", "CA", "AU", "IE", "NZ")
+# a kind of a genre, negated, rules out what it is about rather than the whole genre
+_SUBGENRE_SUBJECT = {"slasher": "serial killers", "slashers": "serial killers"}
+_SUBGENRE = re.compile(r"\b(slashers?)(?: (?:movies?|films?|flicks?))?\b")
+_IN_ENGLISH = re.compile(r"\b(?:in english|english[\s-](?:speaking|language))\b")
 _FOREIGN = re.compile(r"\b(?:subtitles?|subtitled|subs|foreign(?: language)?|dubbed|reading)\b")
 _SIMILAR = re.compile(
     r"\b(?:(?:something |anything |one |ones |more )?(?:just |kind of |a bit |sort of )?like"
@@ -138,6 +142,7 @@ class RuleParser:
             q.kind = kinds[0]  # type: ignore[assignment]
         if pol == "-":
             t = self._negated_title(t, q)
+            t = _SUBGENRE.sub(lambda m: _SUBGENRE_SUBJECT[m.group(1)], t)  # "not a slasher": its subject, not all horror
         t = self._people(t, q, pol)
         t = extract_seasons(t, q) if pol == "+" else t
         t = extract_rating(t, q) if pol == "+" else t
@@ -147,6 +152,9 @@ class RuleParser:
         t = extract_moods(t, q, pol)  # before subjects: "while i'm painting", "my heart racing" are occasions
         t = extract_topics(t, q, pol)  # before places: "the vietnam war" is a subject, not a country
         t = self._services(t, q, pol)
+        if pol == "+" and _IN_ENGLISH.search(t):  # the language, not England: "something in english"
+            q.countries += [c for c in _ENGLISH if c not in q.countries]
+            t = _IN_ENGLISH.sub(" ", t)
         t = self._countries(t, q, pol)
         t, mentions = find_genres(t)
         file_genres(t, q, pol, mentions)

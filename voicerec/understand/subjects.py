@@ -114,7 +114,7 @@ def free_topic(t: str, q: Query, polarity: Polarity, known: Callable[[str], bool
     m = _ABOUT.search(t)
     if not m:
         return t
-    words = [w for w in m.group(1).split() if w not in FILLER and w not in _DEGREE and len(w) > 2]
+    words = [w for w in m.group(1).split() if w not in FILLER and w not in _DEGREE and len(w) > 2 and "'" not in w]
     words = [w for w in words if known(w)]  # in the catalogue, and rare enough to say something
     if words:
         (q.topics if polarity == "+" else q.exclude_topics).append(" ".join(words[:3]))
