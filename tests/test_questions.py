@@ -21,6 +21,7 @@ from voicerec.text import norm
 from voicerec.types import SERVICE_NAMES, SERVICES, Query, Title
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.questions import read, recognise
+from voicerec.understand.rules import RuleParser
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = ROOT / "tests" / "bank" / "questions_dev.jsonl"
@@ -331,3 +332,13 @@ def test_the_question_bank(assistant) -> None:
         failures += [f"{c['id']}: {fails}"] if fails else []
     for form, ok in by_form.items():
         assert sum(ok) / len(ok) >= 0.95, (form, failures)
+
+
+@pytest.mark.parametrize("text, title", [("what's the new dune movie about", "Dune"), ("who is in the new batman", "The Batman")])
+def test_the_new_one_is_a_question_about_that_title(names: NameMatcher, text: str, title: str) -> None:
+    q = RuleParser(names).parse(text)
+    assert q.intent == "question" and q.title == title
+
+
+def test_the_new_genre_movie_is_still_a_request(names: NameMatcher) -> None:
+    assert RuleParser(names).parse("what is the new comedy movie about").intent == "recommend"

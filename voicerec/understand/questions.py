@@ -297,7 +297,14 @@ def readings(words: str) -> tuple[list[str], str | None, int | None, str]:
         kind = _KIND_WORDS[m.group(1)]
     undated, year = strip_year(plain)
     phrases = [p for p in dict.fromkeys([words, head, bare, season, plain, undated]) if p.strip()]
+    m = _EDITION.match(undated)  # "the new dune movie": dune, the best-known one
+    if m and undated[m.end():].strip() and not _request_like(undated[m.end():]):
+        phrases.append(undated[m.end():])
+        return phrases, kind, year, undated[m.end():]
     return phrases, kind, year, undated or words
+
+
+_EDITION = re.compile(r"(?:the )?(?:new|newest|latest|recent)\s+")
 
 
 def _request_like(words: str) -> bool:
