@@ -363,3 +363,9 @@ def test_negating_a_kind_of_a_genre_keeps_the_genre(parser: RuleParser, text: st
 
 def test_a_contraction_is_no_subject(parser: RuleParser) -> None:
     assert parser.parse("a movie about a dog that doesn't die").topics == ["dogs"]
+
+
+def test_a_one_word_title_is_ruled_out_beside_its_star(parser: RuleParser) -> None:
+    q = parser.parse("anything with jennifer aniston but not friends")
+    assert q.people == ["Jennifer Aniston"] and len(q.exclude_ids) == 1
+    assert parser.parse("anything but friends").exclude_ids == []  # alone, a word is not a title

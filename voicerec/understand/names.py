@@ -192,6 +192,19 @@ class NameMatcher:
             return TitleRef(*row)
         return self._fuzzy_title(p, self.TITLE_CUED if cued else self.TITLE_BARE, kind)
 
+    def credited_title(self, phrase: str, people: list[str]) -> TitleRef | None:
+        """A title of exactly this name that credits one of these people ("jennifer aniston, but not friends")."""
+        p = norm(phrase)
+        if not p or not people or self._all_filler(p):
+            return None
+        variants = [p, p[4:] if p.startswith("the ") else "the " + p]
+        row = self.conn.execute(
+            "SELECT t.id, t.title, t.kind, t.year FROM titles t JOIN credits c ON c.title_id = t.id "
+            "JOIN people pe ON pe.id = c.person_id WHERE t.norm_title IN (?, ?) "
+            f"AND pe.norm_name IN ({','.join('?' * len(people))}) "
+            "ORDER BY coalesce(t.votes, 0) DESC LIMIT 1", [*variants, *(norm(x) for x in people)]).fetchone()
+        return TitleRef(*row) if row else None
+
     def _fuzzy_title(self, p: str, threshold: float, kind: str | None) -> TitleRef | None:
         """Near-misses ("stranger thing", "the dark night"): the best-known titles sharing a word."""
         words = [w for w in p.split() if w not in FILLER and len(w) > 2][:4]

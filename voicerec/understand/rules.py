@@ -170,7 +170,13 @@ class RuleParser:
     def _negated_title(self, t: str, q: Query) -> str:
         """"A fantasy series other than Game of Thrones": a title of two words or more, ruled out."""
         phrase = " ".join(w for w in re.findall(r"[a-z0-9']+", t) if w not in _POLITE_END)
-        if not self.names or len([w for w in phrase.split() if w not in FILLER]) < 2:
+        if not self.names:
+            return t
+        if len([w for w in phrase.split() if w not in FILLER]) < 2:  # one word names a title only beside its star
+            ref = self.names.credited_title(phrase, q.people + q.directors)
+            if ref is not None:
+                q.exclude_ids.append(ref.id)
+                return " "
             return t
         if any(rx.search(phrase) for rx, _ in TOPIC_RES):
             return t  # "nothing with serial killers" is a subject, even where a title is called that
