@@ -77,3 +77,29 @@ def test_more_like_the_nth() -> None:
 def test_without_a_previous_turn_nothing_changes() -> None:
     for text in ("something shorter", "tell me more about the second one", "on netflix"):
         assert resolve(text, P.parse(text), None) == P.parse(text)
+
+
+@pytest.mark.parametrize("text", ["nah too scary", "too scary", "hmm a bit less scary"])
+def test_too_much_of_something_is_a_milder_version_of_the_last_turn(text: str) -> None:
+    q = follow("a horror movie", text)
+    assert q.genres == ["horror"] and q.kind == "movie"  # still horror films ...
+    assert q.soft_max_age is not None and q.soft_max_age <= 13  # ... but milder
+
+
+def test_too_long_after_a_request_is_a_ceiling_on_length() -> None:
+    q = follow("a thriller", "too long")
+    assert q.genres == ["thriller"] and q.runtime_max is not None and q.runtime_max <= 120
+
+
+@pytest.mark.parametrize("prev, text, gone", [
+    ("something scary", "something funny instead", {"horror", "thriller"}),
+    ("a feel good movie", "make it a thriller", {"horror", "war"}),
+])
+def test_a_new_genre_takes_the_old_moods_leanings_with_it(prev: str, text: str, gone: set) -> None:
+    q = follow(prev, text)
+    assert not q.moods
+    assert not gone & set(q.boost_genres) and not gone & set(q.exclude_genres)
+
+
+def test_what_was_ruled_out_by_name_stays_ruled_out() -> None:
+    assert "horror" in follow("no horror please", "a comedy instead").exclude_genres

@@ -15,6 +15,7 @@ import statistics
 from voicerec.state.sessions import Turn
 from voicerec.types import Query
 from voicerec.understand import questions
+from voicerec.vocab.moods import MOOD_BY_KEY
 from voicerec.vocab.words import ORDINALS
 
 _ORD = r"(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|1|2|3|4|5|one|two|three|middle)"
@@ -172,6 +173,13 @@ def _overlay(base: Query, new: Query) -> Query:
             setattr(q, name, value)
     if new.kind == "movie":
         q.seasons_min = q.seasons_max = None
+    if new.genres or new.genres_all or new.moods:  # "something funny instead": the old mood's leanings go with it
+        old = {g for key in q.moods if key in MOOD_BY_KEY for g in (*MOOD_BY_KEY[key].prefer, *MOOD_BY_KEY[key].avoid)}
+        q.boost_genres = [g for g in q.boost_genres if g not in old]
+        q.avoid_genres = [g for g in q.avoid_genres if g not in old and g not in new.genres + new.genres_all]
+        ruled = {g for key in q.moods if key in MOOD_BY_KEY for g in MOOD_BY_KEY[key].exclude}
+        q.exclude_genres = [g for g in q.exclude_genres if g not in ruled]
+        q.moods = []
     for name in ("exclude_genres", "exclude_services", "exclude_countries", "exclude_people", "exclude_topics",
                  "boost_genres", "avoid_genres", "exclude_ids", "moods", "quiet_words"):
         setattr(q, name, list(dict.fromkeys([*getattr(q, name), *getattr(new, name)])))

@@ -35,6 +35,8 @@ _LEAD = re.compile(r"^(?:\s*(?:a|an|the|any|anything|something|stuff|one|ones|mo
 _HEDGE = re.compile(r"^(?:" + "|".join(re.escape(h) for h in sorted(HEDGE_WORDS, key=len, reverse=True)) + r")\s+")
 _BREAK = re.compile("|".join(re.escape(b) for b in sorted(SCOPE_BREAKS, key=len, reverse=True)))
 _ONE_QUALITY = re.compile(r"[a-z'-]+(?:\s+(?:or|and|nor)\s+(?:too\s+)?[a-z'-]+)*")
+# "too scary", "less violence", "a bit less gory": a limit on one quality, as "not too scary" is
+_SOFT = re.compile(r"(?<![\w'])(?:(?:a (?:bit|little|lot) )?(?:less|fewer)|too|way too)(?=\s+(?!than\b|much\b|many\b)[a-z])")
 _FREE = re.compile(r"\b([a-z]+)[\s-]free\b")  # "gore-free" is "no gore"
 MAX_SCOPE_WORDS = 6
 
@@ -51,6 +53,8 @@ def segments(text: str) -> list[Segment]:
     out: list[Segment] = []
     pos = 0
     cues = [m for m in _CUE.finditer(t) if not _COMPARISON.match(t, m.end()) and not _idiom(t, m)]
+    after_cue = {m.end() + 1 for m in cues}  # "not too scary" is the negation's hedge, read below
+    cues = sorted(cues + [m for m in _SOFT.finditer(t) if m.start() not in after_cue], key=lambda m: m.start())
     for i, cue in enumerate(cues):
         if cue.start() < pos:
             continue
@@ -61,7 +65,7 @@ def segments(text: str) -> list[Segment]:
         lead = _LEAD.match(rest)
         body = rest[lead.end():] if lead else rest
         polarity: Polarity = "-"
-        hedge = _HEDGE.match(body)
+        hedge = re.match("", body) if cue.re is _SOFT else _HEDGE.match(body)
         if hedge:  # a hedge limits one quality ("not too old"), and what follows is wanted again
             polarity, body = "~", body[hedge.end():]
             one = _ONE_QUALITY.match(body)

@@ -33,7 +33,7 @@ FILLER: frozenset[str] = frozenset({
     "want", "wanna", "would", "like", "love", "to", "watch", "see", "please", "can", "could", "you",
     "find", "give", "show", "recommend", "suggest", "get", "play", "put", "on", "for", "with", "and",
     "or", "of", "in", "from", "that", "this", "is", "are", "be", "it", "one", "ones", "good", "great",
-    "nice", "really", "very", "just", "maybe", "perhaps", "um", "uh", "er", "erm", "hmm", "so", "well",
+    "nice", "really", "very", "just", "maybe", "perhaps", "um", "uh", "er", "erm", "hmm", "hm", "nah", "nope", "meh", "eh", "ugh", "yep", "so", "well",
     "okay", "ok", "hey", "hi", "hello", "let's", "lets", "what", "whats", "what's", "should", "do",
     "movie", "movies", "film", "films", "shows", "series", "tv", "feel", "mood", "kind", "sort",
     "type", "any", "into", "tonight", "now", "today", "how", "about", "there", "have", "has", "got",
