@@ -369,3 +369,14 @@ def test_a_one_word_title_is_ruled_out_beside_its_star(parser: RuleParser) -> No
     q = parser.parse("anything with jennifer aniston but not friends")
     assert q.people == ["Jennifer Aniston"] and len(q.exclude_ids) == 1
     assert parser.parse("anything but friends").exclude_ids == []  # alone, a word is not a title
+
+
+def test_a_black_comedy_is_a_dark_one_not_a_word(parser: RuleParser) -> None:
+    q = parser.parse("a black comedy")
+    assert "comedy" in q.genres and "dark" in q.moods and "black" in q.quiet_words
+
+
+@pytest.mark.parametrize("text, word", [("a film about a school", "school"), ("a movie about a boxing match", "boxing")])
+def test_words_that_frame_a_mood_still_say_what_a_film_is_about(parser: RuleParser, text: str, word: str) -> None:
+    q = parser.parse(text)
+    assert word in q.mood or q.topics

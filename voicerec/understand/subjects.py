@@ -193,5 +193,13 @@ def quiet_forms(phrase: str) -> list[str]:
     return out
 
 
+# the words that only frame a mood said as a sentence ("my day was hell", "friends are coming round",
+# "beating the odds"): they may still say what a film is about ("a film about a school", "a car chase")
+_FRAME_WORDS = frozenset({
+    "against", "another", "are", "around", "been", "beat", "blows", "chase", "come", "coming", "company",
+    "different", "dreams", "entire", "few", "fight", "fights", "gun", "has", "iron", "job", "just", "kind", "kinda",
+    "knitt", "little", "loads", "lots", "minds", "outs", "paint", "plenty", "pumping", "quite", "racing", "round",
+    "scenes", "school", "second", "shift", "shoot", "stuff", "things", "tidy", "today", "usual", "was", "worlds",
+    "odds", "obstacles", "adversity", "disaster", "hell", "guests"})
 MOOD_WORDS: frozenset[str] = frozenset(
-    w for _, mood in MOOD_RES for w in re.findall(r"[a-z]{3,}", mood.forms))
+    w for _, mood in MOOD_RES for w in re.findall(r"[a-z]{3,}", mood.forms)) - _FRAME_WORDS

@@ -125,7 +125,7 @@ MOODS: tuple[Mood, ...] = (
        "scifi mystery drama thriller documentary", "kids family reality standup", "",
        "a smart, thought-provoking, mind-bending story with twists",
        core="scifi mystery thriller drama documentary", opposite="light"),
-    _m("dark", r"dark|gritty|bleak|disturbing|grim|brutal|violent|twisted|noir|messed up|edgy",
+    _m("dark", r"dark|black(?= comed)|gritty|bleak|disturbing|grim|brutal|violent|twisted|noir|messed up|edgy",
        "crime thriller drama", "comedy animation", "kids family", "a dark, gritty, violent crime story",
        core="crime thriller drama war horror action", opposite="light"),
     _m("heavy", r"heavy|serious|depressing|harrowing|intense drama|hard[\s-]hitting|grim", "drama war history", "comedy",
