@@ -213,7 +213,8 @@ def test_gibberish_is_not_a_request(parser: RuleParser, text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["call my mom", "turn off the kitchen lights", "set a timer for ten minutes",
-                                  "what's the weather tomorrow", "tell me a joke", "how are you", "thank you"])
+                                  "what's the weather tomorrow", "tell me a joke", "how are you", "thank you",
+                                  "play some music", "can you recommend a podcast", "play me a song"])
 def test_other_assistants_jobs_are_out_of_domain(parser: RuleParser, text: str) -> None:
     assert parser.parse(text).intent == "out_of_domain"
 
@@ -380,3 +381,14 @@ def test_a_black_comedy_is_a_dark_one_not_a_word(parser: RuleParser) -> None:
 def test_words_that_frame_a_mood_still_say_what_a_film_is_about(parser: RuleParser, text: str, word: str) -> None:
     q = parser.parse(text)
     assert word in q.mood or q.topics
+
+
+@pytest.mark.parametrize("text, genres", [("a music documentary", {"music", "documentary"}), ("a scify film", {"scifi"})])
+def test_a_genre_said_for_something_to_watch_is_still_one(parser: RuleParser, text: str, genres: set) -> None:
+    q = parser.parse(text)
+    assert q.intent == "recommend" and genres <= set(q.genres) | set(q.genres_all)
+
+
+def test_boredom_is_a_mood_not_a_title_word(parser: RuleParser) -> None:
+    q = parser.parse("i'm bored")
+    assert q.moods and "bored" in q.quiet_words

@@ -23,7 +23,7 @@ STRONG_DOMAIN = (
 OOD_CUES = (
     r"timer|alarm|remind\w*|weather|temperature|forecast|(?:the|kitchen|bedroom|living room|hall|porch) lights?"
     r"|thermostat|volume|call|phone|text|email|message|what time|the time|date today|news|traffic|shopping list"
-    r"|add to|order|buy|play (?:some )?music|song|spotify|joke|math|calculate|translate|capital of|who is the president"
+    r"|add to|order|buy|play (?:some |me some |me )?(?:music|songs?|tunes)|song|spotify|podcasts?|audio ?books?|joke|math|calculate|translate|capital of|who is the president"
     r"|turn (?:on|off|up|down)|turn (?:the )?\w+ (?:on|off|up|down)|switch (?:on|off)|lock the|unlock|open the|close the"
     r"|set an?|dim|vacuum|doorbell|heating|air con\w*|thermostat|degrees"
     r"|how (?:tall|far|old|big|long ago|much does|many people)|what(?:'s| is) the (?:capital|population|square root|time)"

@@ -18,7 +18,7 @@ GENRE_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"rom[\s-]?coms?|romantic[\s-]comed(?:y|ies)|romcoms?", ("romance", "comedy")),
     (r"dramed(?:y|ies)|comedy[\s-]dramas?|comedic dramas?", ("comedy", "drama")),
     (r"stand[\s-]?up(?: comedy| comedians?| specials?| sets?)?|comedy specials?|comedians?", ("standup",)),
-    (r"science[\s-]?fiction|sci[\s-]?fi|scifi|syfy|skiffy|space operas?", ("scifi",)),
+    (r"science[\s-]?fiction|sci[\s-]?f[iy]|scify|syfy|skiffy|space operas?", ("scifi",)),
     (r"docu[\s-]?series|docu[\s-]?mentar(?:y|ies)|docs?|documentaries", ("documentary",)),
     (r"animes?|japanese animation", ("anime",)),
     (r"animated|animation|cartoons?|toons?", ("animation",)),

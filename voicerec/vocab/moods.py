@@ -101,7 +101,7 @@ MOODS: tuple[Mood, ...] = (
        r"|stupid funny|ridiculous|absurd", "comedy", "horror war drama", "",
        "a hilarious, silly comedy that makes you laugh out loud", core="comedy", opposite="think"),
     _m("light", r"light[\s-]?hearted|light|easy[\s-]?going|easy(?: watch(?:ing)?)?|breezy|fun|not too serious|undemanding"
-       r"|mindless|brainless|turn (?:my|your|off (?:my|your)) brain(?: off)?|brain ?dead|no[\s-]brainer|popcorn",
+       r"|mindless|brainless|(?:i'?m |so |really |getting |a bit )?bored|boredom|turn (?:my|your|off (?:my|your)) brain(?: off)?|brain ?dead|no[\s-]brainer|popcorn",
        _LIGHT, "drama war horror", "", "a light, fun, easygoing comedy"),
     _m("cry", r"(?:a )?good cry|(?:cry|bawl|sob)(?:bing|ing)? my eyes out|bawl\w*|cry|crying|tear[\s-]?jerk(?:er|ers|ing)|tears"
        r"|sad|weep\w*|emotional|moving|touching"
