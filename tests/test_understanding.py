@@ -129,6 +129,9 @@ def test_a_genre_mood_alone_stands_for_its_genres(parser: RuleParser, text: str,
     ("a movie about dinosaurs but not for kids", [("+", "dinosaurs"), ("-", "kids")]),
     ("no horror, something funny", [("-", "horror"), ("+", "funny")]),
     ("not more than 90 minutes", [("+", "90 minutes")]),
+    ("something without swearing for the kids", [("-", "swearing"), ("+", "kids")]),
+    ("not a series, a movie", [("-", "series"), ("+", "movie")]),
+    ("i'd rather not watch anything violent", [("-", "violent")]),
 ])
 def test_negation_scope_ends_at_its_constituent(text: str, segs: list) -> None:
     got = segments(text)
@@ -392,3 +395,14 @@ def test_a_genre_said_for_something_to_watch_is_still_one(parser: RuleParser, te
 def test_boredom_is_a_mood_not_a_title_word(parser: RuleParser) -> None:
     q = parser.parse("i'm bored")
     assert q.moods and "bored" in q.quiet_words
+
+
+@pytest.mark.parametrize("text, kind", [("not a series, a movie", "movie"), ("not a movie", "show"),
+                                        ("a film that is not a series", "movie")])
+def test_a_negated_kind_is_the_other_kind(parser: RuleParser, text: str, kind: str) -> None:
+    assert parser.parse(text).kind == kind
+
+
+def test_who_it_is_for_is_outside_what_is_ruled_out(parser: RuleParser) -> None:
+    q = parser.parse("something without swearing for the kids")
+    assert q.max_age is not None and q.max_age <= 7 and "kids" not in q.exclude_genres

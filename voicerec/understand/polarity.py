@@ -31,7 +31,8 @@ _COMPARISON = re.compile(
     r"|after|past|bigger|smaller|greater|until|til|till|from before|from after|released (?:before|after)|made (?:before|after)"
     r"|than)\b")
 _LEAD = re.compile(r"^(?:\s*(?:a|an|the|any|anything|something|stuff|one|ones|more|of|that|that's|thats|is|are|it|its|it's"
-                   r"|really|kind of|sort of|at all|even|with|want|like|please|movies?|films?|shows?|series)\b)*\s*")
+                   r"|really|kind of|sort of|at all|even|with|want|like|please|watch(?:ing)?|see|seeing|have|to"
+                   r"|movies?|films?|shows?|series)\b)*\s*")
 _HEDGE = re.compile(r"^(?:" + "|".join(re.escape(h) for h in sorted(HEDGE_WORDS, key=len, reverse=True)) + r")\s+")
 _BREAK = re.compile("|".join(re.escape(b) for b in sorted(SCOPE_BREAKS, key=len, reverse=True)))
 _ONE_QUALITY = re.compile(r"[a-z'-]+(?:\s+(?:or|and|nor)\s+(?:too\s+)?[a-z'-]+)*")
@@ -64,6 +65,8 @@ def segments(text: str) -> list[Segment]:
         rest = t[cue.end():rest_end]
         lead = _LEAD.match(rest)
         body = rest[lead.end():] if lead else rest
+        if not body.strip() or _BREAK.match(body):  # "not a series, a movie": the kind is what is negated
+            body = rest.strip()
         polarity: Polarity = "-"
         hedge = re.match("", body) if cue.re is _SOFT else _HEDGE.match(body)
         if hedge:  # a hedge limits one quality ("not too old"), and what follows is wanted again
@@ -71,7 +74,7 @@ def segments(text: str) -> list[Segment]:
             one = _ONE_QUALITY.match(body)
             scope = one.group(0) if one else body
         else:
-            brk = _BREAK.search(" " + body + " ")
+            brk = _BREAK.search(" " + body + " ", 1)  # a break must follow something: "not for kids" negates "for kids"
             scope = body[: max(0, brk.start() - 1)] if brk else body
         words = scope.split()
         if len(words) > MAX_SCOPE_WORDS:

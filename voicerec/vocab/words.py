@@ -75,7 +75,7 @@ NEGATION_CUES: tuple[str, ...] = (
     "had enough of", "fed up with", "can't stand", "cannot stand", "can't stomach", "hate", "dislike",
     "don't like", "do not like", "don't want", "do not want", "don't need", "don't show me",
     "doesn't have", "does not have", "don't include", "without any", "without", "skip the", "skip",
-    "avoid", "minus", "nothing with", "nothing about", "nothing that's", "nothing that is", "nothing",
+    "avoid", "minus", "would rather not", "i'd rather not", "rather not", "prefer not to", "prefer not", "nothing with", "nothing about", "nothing that's", "nothing that is", "nothing",
     "none of", "no", "not", "never", "isn't", "is not", "aren't", "are not", "wasn't", "won't", "shouldn't",
     "neither", "nor", "non", "isnt", "arent", "wasnt", "dont want", "dont like", "doesnt have", "cant stand",
     "shouldnt", "wont", "nothin",
@@ -97,6 +97,9 @@ SCOPE_BREAKS: tuple[str, ...] = (
     " rather ", " preferably ", " ideally ", " maybe ", " and something ", " and anything ", " something ",
     " anything ", " and i ", " and we ", " i want ", " i'd like ", " we want ", " give me ", " make it ",
     " so ", " because ", " since ", " as long as ", " that's ", " which ", " where ", " who ",
+    # who it is for ends what is ruled out: "without swearing for the kids"
+    " for the kids", " for my kids", " for kids", " for the children", " for the family", " for my family",
+    " for my son", " for my daughter", " for the little ones",
 )
 
 # what people call the well-known by ("with the rock"); only used when the catalogue has the person
