@@ -406,3 +406,10 @@ def test_a_negated_kind_is_the_other_kind(parser: RuleParser, text: str, kind: s
 def test_who_it_is_for_is_outside_what_is_ruled_out(parser: RuleParser) -> None:
     q = parser.parse("something without swearing for the kids")
     assert q.max_age is not None and q.max_age <= 7 and "kids" not in q.exclude_genres
+
+
+@pytest.mark.parametrize("text, year_min, year_max", [("something not from the eighties", 1990, None),
+                                                      ("a comedy but nothing from the 2010s", None, 2009)])
+def test_a_negated_era_is_the_side_of_it_people_mean(parser: RuleParser, text: str, year_min, year_max) -> None:
+    q = parser.parse(text)
+    assert (q.year_min, q.year_max) == (year_min, year_max)

@@ -151,6 +151,15 @@ def soft_era(t: str, q: Query, polarity: Polarity, newest_year: int) -> str:
     elif _NEW.search(t) and q.year_max is None:
         q.year_max = newest_year - 3
         t = _NEW.sub(" ", t)
+    elif polarity == "-" and q.year_min is None and q.year_max is None:
+        said = Query()
+        rest = extract_years(t, said, newest_year)
+        if said.year_min is not None and said.year_max is not None:  # "not from the eighties": one side of it,
+            if said.year_max < newest_year - 10:  # the newer side of an old era, the older side of a recent one
+                q.year_min = said.year_max + 1
+            else:
+                q.year_max = said.year_min - 1
+            t = rest
     return t
 
 
