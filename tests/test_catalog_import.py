@@ -185,3 +185,23 @@ def test_cli_import_into_the_full_catalogue(catalog_path: Path, tmp_path: Path) 
             "SELECT count(*) FROM embeddings").fetchone()[0]
     finally:
         c.close()
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("deep_array.json", "[" * 100_000 + "]" * 100_000, 1),
+    ("deep_value.json", '[\n{"service": "netflix", "title": ' + "[" * 100_000 + "]" * 100_000 + "}]", 2),
+    ("deep_lines.jsonl", '{"service": "netflix", "title": "Up", "kind": "movie", "date": "2024-01"}\n'
+     + '{"title": ' + "{\"a\": " * 60_000 + "1" + "}" * 60_000 + "}\n", 2),
+])
+def test_deeply_nested_json_is_one_line_naming_the_file(tmp_path: Path, name: str, text: str, line: int) -> None:
+    """Issue 25, finding 14: nesting deeper than the JSON reader recurses is a bad file like any other
+    (rc 3, one line naming the file and line), not `internal error (RecursionError)`, rc 70."""
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(CatalogError, match=rf"^{name}:{line}: .*nested too deeply"):
+        read_listing(path)
+    db = tmp_path / "catalog.db"
+    p = _cli("import", str(path), db=db)
+    assert p.returncode == 3, (p.returncode, p.stderr)
+    assert p.stderr.startswith(f"voicerec: {name}:{line}: ") and p.stderr.count("\n") == 1, p.stderr
+    assert "Traceback" not in p.stderr and not db.exists()

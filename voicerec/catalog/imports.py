@@ -149,6 +149,8 @@ def _json_items(text: str, name: str):  # -> Iterator[tuple[int, Any]]
             obj, end = dec.raw_decode(text, pos)
         except json.JSONDecodeError as e:
             raise CatalogError(f"{name}:{e.lineno}: not valid JSON ({e.msg})") from None
+        except RecursionError:  # the decoder recurses once per level: [[[[...]]]] runs out of stack
+            raise CatalogError(f"{name}:{line_of(pos)}: not a listing (JSON nested too deeply)") from None
         if not isinstance(obj, dict):
             raise CatalogError(f"{name}:{line_of(pos)}: expected an object with service, title, kind, date")
         yield line_of(pos), obj
