@@ -412,6 +412,24 @@ def test_oversized_events_are_refused_before_they_are_read(server: Server) -> No
     assert Handled.is_type(run(ask(server, "a comedy", "after-abuse")).type)
 
 
+def test_deeply_nested_json_is_answered_and_logged_once(server: Server) -> None:
+    """Issue 25, finding 7: a header (or data block) nested deeper than the JSON reader recurses is
+    answered with an error event and reading goes on; the log gets one line for a burst of them,
+    not a traceback per connection."""
+    deep = b"[" * 30_000 + b"]" * 30_000
+    before = len(server.log())
+    for _ in range(4):
+        events, closed = run(raw(server, b'{"type": "ping", "data": ' + deep + b"}\n", b'{"type": "describe"}\n', read=2))
+        assert [e.type for e in events] == ["error", "info"] and not closed
+        assert errors_in(events)[0].code == "malformed" and "nested" in errors_in(events)[0].text
+    block = b'{"a": ' + deep + b"}"
+    events, closed = run(raw(server, b'{"type": "describe", "data_length": %d}\n' % len(block) + block, read=1))
+    assert errors_in(events)[0].code == "malformed" and not closed
+    log = server.log()[before:]
+    assert "Traceback" not in log and "RecursionError" not in log, log[-2000:]
+    assert 1 <= sum("nested too deeply" in line for line in log.splitlines()) <= 2, log[-2000:]
+
+
 def test_a_client_that_vanishes_mid_audio_costs_nothing(server: Server, spoken: Path) -> None:
     audio = read16k(spoken / "joe" / "name-tom-hanks.wav").tobytes()
     before = len(server.log())

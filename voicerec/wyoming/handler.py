@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import threading
 
 from wyoming.asr import Transcribe, Transcript
@@ -79,6 +80,7 @@ class Connection(AsyncEventHandler):
                 log.info("closing a connection idle for %d s", IDLE_S)  # its slot is free again
                 return
             except ProtocolError as e:
+                self.service.quiet.info(re.sub(r"\d+", "N", str(e)), "bad event: %s", e)
                 await self.write_event(Error(text=str(e), code=e.code).event())
                 bad += 1
                 if e.fatal or bad >= MAX_BAD_LINES:

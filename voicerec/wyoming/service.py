@@ -10,6 +10,7 @@ from wyoming.event import Event
 from voicerec.config import Settings
 from voicerec.wyoming.info import build_info
 from voicerec.wyoming.lanes import Lane
+from voicerec.wyoming.peers import QuietLog
 from voicerec.wyoming.wire import Limits
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Service:
         self.info: Event = build_info(settings).event()
         self.clients = 0
         self.served = 0
+        self.quiet = QuietLog(logging.getLogger("voicerec.wyoming.peers"))  # what peers get wrong, now and then
 
     @property
     def lanes(self) -> tuple[Lane, ...]:

@@ -61,6 +61,8 @@ def _header(line: bytes) -> dict[str, Any]:
         header = json.loads(line)
     except ValueError:
         raise ProtocolError("event header is not JSON", "malformed", fatal=False) from None
+    except RecursionError:  # [[[[...]]]]: the decoder recurses once per level
+        raise ProtocolError("event header is nested too deeply", "malformed", fatal=False) from None
     if not isinstance(header, dict) or not isinstance(header.get("type"), str) or not header["type"]:
         raise ProtocolError("event header needs a 'type'", "malformed", fatal=False)
     return header
@@ -74,6 +76,8 @@ def _data(inline: Any, extra: bytes | None) -> dict[str, Any]:
             more = json.loads(extra)
         except ValueError:
             more = None
+        except RecursionError:
+            raise ProtocolError("event data is nested too deeply", "malformed", fatal=False) from None
         if not isinstance(more, dict):
             raise ProtocolError("event data is not a JSON object", "malformed", fatal=False)
         data = {**data, **more} if isinstance(data, dict) else data
