@@ -33,14 +33,16 @@ apt_install() {
 venv_install() {
     local extras=$1 stamp="$VENV/.voicerec-$1"
     local want
-    want=$(sha256sum pyproject.toml | cut -c1-16)
+    want=$(cat pyproject.toml systemd/requirements.lock | sha256sum | cut -c1-16)
     if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return 0
     fi
     [ -x "$VENV/bin/python" ] || { log "creating $VENV"; "$PY" -m venv "$VENV"; }
     log "installing voicerec into $VENV ($extras)"
     "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip >/dev/null
-    "$VENV/bin/pip" install -q --disable-pip-version-check -e ".[$extras]"
+    # within the lock (its pins, without the hashes): the tests run what systemd/install.sh installs
+    awk '/^[A-Za-z0-9]/ { sub(/[ \\]+$/, ""); print }' systemd/requirements.lock > "$VENV/constraints.txt"
+    "$VENV/bin/pip" install -q --disable-pip-version-check -e ".[$extras]" -c "$VENV/constraints.txt"
     echo "$want" > "$stamp"
 }
 

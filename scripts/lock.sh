@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerate systemd/requirements.lock: every dependency of voicerec[pi] pinned, with the sha256
+# Regenerate systemd/requirements.lock: every dependency of voicerec[pi,zeroconf] pinned, with the sha256
 # of every file PyPI has for that version (x86_64 and aarch64 wheels, the sdist), for Python 3.11+
 # on any platform (uv's universal resolution). systemd/install.sh installs from it with
-# `pip install --require-hashes`. Then refresh systemd/models.sha256 from a venv installed from it:
+# `pip install --require-hashes`, and ./setup.sh installs the test venv within it (so the tests run
+# the versions that are installed). Then refresh systemd/models.sha256 from a venv installed from it:
 #
 #   scripts/lock.sh                  # the lock only
 #   scripts/lock.sh --models VENV    # and the model packages' file hashes from VENV
@@ -13,9 +14,9 @@ cd "$(dirname "$0")/.."
 UV_VENV=${UV_VENV:-$HOME/.cache/voicerec-uv}
 [ -x "$UV_VENV/bin/uv" ] || { python3 -m venv "$UV_VENV" && "$UV_VENV/bin/pip" install -q uv; }
 {
-    echo "# voicerec[pi] for systemd/install.sh: pip install --require-hashes -r systemd/requirements.lock"
+    echo "# voicerec[pi,zeroconf] for systemd/install.sh: pip install --require-hashes -r systemd/requirements.lock"
     echo "# Made by scripts/lock.sh (uv pip compile --universal --generate-hashes); do not edit."
-    "$UV_VENV/bin/uv" pip compile pyproject.toml --extra pi --universal --python-version 3.11 \
+    "$UV_VENV/bin/uv" pip compile pyproject.toml --extra pi --extra zeroconf --universal --python-version 3.11 \
         --generate-hashes --no-header --quiet --index-url https://pypi.org/simple
 } > systemd/requirements.lock
 echo "wrote systemd/requirements.lock" >&2

@@ -134,7 +134,7 @@ voices_dir = "/opt/voicerec/voices"
 [wyoming]                # `voicerec wyoming` (install.sh --wyoming): Home Assistant's Assist
 uri = "tcp://127.0.0.1:10700"   # this machine only; Home Assistant elsewhere: tcp://0.0.0.0:10700
 allow_lan = false        # Wyoming has NO authentication: true lets anyone on your network use it
-zeroconf = false         # true: Home Assistant discovers it (needs allow_lan and pip install zeroconf)
+zeroconf = false         # true: Home Assistant discovers it (needs allow_lan; the zeroconf package is installed)
 
 # [llm]                  # optional: any OpenAI-compatible server for harder requests
 # base_url = "http://192.168.1.20:8080/v1"

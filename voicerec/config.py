@@ -21,6 +21,7 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
@@ -232,6 +233,7 @@ class Settings(BaseSettings):
                 path.is_file()
             except OSError as e:  # a folder on the way this user may not enter
                 raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+        check_environment(os.environ)
         token = _FILES.set(tuple(files))
         try:
             return cls()
@@ -252,6 +254,29 @@ class Settings(BaseSettings):
         if data["llm"]["base_url"]:
             data["llm"]["base_url"] = redact_url(data["llm"]["base_url"])
         return data
+
+
+# VOICEREC_* variables voicerec's own tools read that are not settings (the catalogue's vector cache,
+# the LLM test server's build and models); VOICEREC_TEST_* are the tests' and benchmarks' own
+OTHER_ENV = ("EMBED_CACHE", "CACHE", "BUILD_JOBS", "LLM_GGUF", "LLAMA_SERVER")
+
+
+def check_environment(environ: Mapping[str, str]) -> None:
+    """A VOICEREC_* variable that names no setting is refused (pydantic-settings refuses only a
+    section's unknown keys and would ignore VOICEREC_HISTROY_DAYS), with the likely setting."""
+    fields = _fields(Settings)
+    for var in sorted(environ):
+        if not var.upper().startswith(ENV_PREFIX):
+            continue
+        rest = var[len(ENV_PREFIX):].upper()
+        if rest in OTHER_ENV or rest.startswith("TEST_"):
+            continue
+        top = rest.split("__", 1)[0].lower()
+        if top in fields and (fields[top] is not None or "__" not in rest):
+            continue  # a setting, or a section's key (pydantic-settings checks those)
+        hint = suggest((top,)) if "__" not in rest else None
+        tip = f" (did you mean {ENV_PREFIX}{hint.upper()}?)" if hint and "." not in hint else ""
+        raise ConfigError(f"unknown setting {var}{tip}")
 
 
 def check_llm_url(url: str) -> None:

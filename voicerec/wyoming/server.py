@@ -136,7 +136,8 @@ async def _advertise(settings: Settings, host: str | None, port: int | None):  #
     try:
         from voicerec.wyoming.advertise import Advert
     except ImportError:
-        log.warning("zeroconf: not advertised, the zeroconf package is not installed (pip install zeroconf)")
+        log.warning("zeroconf: not advertised, the zeroconf package is not installed (the voicerec[zeroconf] extra, "
+                    "which systemd/install.sh installs from the lock)")
         return None
     try:
         return await Advert.start(settings.wyoming.zeroconf_name, host, port)
