@@ -239,3 +239,37 @@ def test_history_keeps_the_query_not_the_words_by_default(tmp_path: Path, catalo
     assert run("ask", "--", SAD, env=env).returncode == 0
     assert json.loads(run("history", "--json", env=env).stdout)[0]["request"] == SAD
     assert "your words, the structured query" in run("privacy", env=env).stdout
+
+
+# -- issue 25, finding 3: "no listener" only when it is known -------------------------------------
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to run as another user")
+def test_privacy_says_it_cannot_tell_when_it_cannot_read_the_services_folder(catalog_path: Path) -> None:
+    """A systemd install: the Wyoming server runs as the service's user and says where it listens
+    in its own 0700 state folder. Another user's `voicerec privacy` cannot read that folder, and
+    must say so and how to ask, never "No network listener"."""
+    import tempfile
+
+    from voicerec.state.listeners import listening
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="voicerec-listeners-"))
+    tmp_path.chmod(0o755)
+    state = tmp_path / "state"
+    env = {"VOICEREC_STATE_DIR": str(state), "VOICEREC_CATALOG_PATH": str(catalog_path),
+           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "none")}
+    try:
+        with listening(Settings(state_dir=state), "wyoming", "the Wyoming server (Home Assistant)",
+                       "tcp://127.0.0.1:10700"):
+            owner = json.loads(run("privacy", "--json", env=env).stdout)["network_listeners"]
+            assert [x["address"] for x in owner] == ["tcp://127.0.0.1:10700"]
+            p = run("privacy", env=env, user=65534)
+            if p.returncode != 0 and "Permission denied" in p.stderr and "voicerec" not in p.stderr:
+                pytest.skip(f"this checkout cannot be run by nobody: {p.stderr.strip()[-200:]}")
+            assert p.returncode == 0, p.stderr
+            assert "No network listener" not in p.stdout, p.stdout
+            assert "Could not tell whether a voicerec network server is listening" in p.stdout, p.stdout
+            assert "sudo -u root voicerec privacy" in p.stdout, p.stdout
+            report = json.loads(run("privacy", "--json", env=env, user=65534).stdout)
+            assert report["network_listeners"] is None and "sudo -u root" in report["network_listeners_note"]
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)

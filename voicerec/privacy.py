@@ -90,10 +90,14 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
         if settings.llm.api_key and plaintext_remote(url):
             item["warning"] = "the api_key and the requests travel over plain http, readable on the network"
         sent.append(item)
+    listeners = active_listeners(settings)
     return {
         "stored": stored,
         "sent": sent,
-        "network_listeners": active_listeners(settings),
+        "network_listeners": listeners,  # None: this user cannot tell (network_listeners_note says why)
+        **({} if listeners is not None else {"network_listeners_note": (
+            f"cannot read {settings.state_dir / 'listening'} ({_owner(settings.state_dir)} owns it); "
+            f"ask as that user: sudo -u {_owner(settings.state_dir)} voicerec privacy")}),
         "summary": (
             "Nothing leaves this machine." if not sent
             else f"Requests are sent as text to the LLM server at {sent[0]['to']}."
@@ -121,10 +125,13 @@ def render(report: dict[str, Any]) -> str:
                 lines.append(f"    WARNING: {s['warning']}; use https:// or a server on this machine")
     else:
         lines.append("Sent elsewhere: nothing (no LLM server is configured).")
-    for item in report["network_listeners"]:
+    listeners = report["network_listeners"]
+    for item in listeners or []:
         lines.append(f"Listening: {item['what']} at {item['address']} (pid {item['pid']}): it hears requests "
                      "as text or audio from whoever can reach that address, and keeps no audio.")
-    if not report["network_listeners"]:
+    if listeners is None:
+        lines.append(f"Could not tell whether a voicerec network server is listening: {report['network_listeners_note']}.")
+    elif not listeners:
         lines.append("No network listener: push-to-talk uses a local Unix socket only.")
     lines.append(f"To erase history and conversations: {report['erase']}; the seen list: {report['erase_seen']}")
     return "\n".join(lines)

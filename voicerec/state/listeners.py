@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from voicerec.config import Settings
@@ -25,14 +26,19 @@ def listening(settings: Settings, name: str, what: str, address: str) -> Iterato
         path.unlink(missing_ok=True)
 
 
-def active_listeners(settings: Settings) -> list[dict[str, Any]]:
-    """The network servers of voicerec running now (a file left by a killed one is ignored)."""
-    found = []
+def active_listeners(settings: Settings) -> list[dict[str, Any]] | None:
+    """The network servers of voicerec running now (a file left by a killed one is ignored), or
+    None when this user cannot tell: the folder is another user's (a service's), and glob() would
+    quietly find nothing in a folder it may not read."""
+    folder = settings.state_dir / "listening"
     try:
-        files = sorted((settings.state_dir / "listening").glob("*.json"))
-    except OSError:  # another user's state folder: `privacy` says it cannot look
-        return []
-    for path in files:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return [] if _readable(settings.state_dir) else None
+    except OSError:
+        return None
+    found = []
+    for path in sorted(folder / n for n in names if n.endswith(".json")):
         try:
             item = json.loads(path.read_text())
             os.kill(int(item["pid"]), 0)
@@ -42,3 +48,14 @@ def active_listeners(settings: Settings) -> list[dict[str, Any]]:
             continue
         found.append(item)
     return found
+
+
+def _readable(folder: Path) -> bool:
+    """The folder can be listed (or is absent, with a parent that can be: nothing was ever there)."""
+    try:
+        os.listdir(folder)
+    except FileNotFoundError:
+        return folder.parent != folder and _readable(folder.parent)
+    except OSError:
+        return False
+    return True
