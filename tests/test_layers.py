@@ -32,7 +32,8 @@ FRONT_ENDS = ("voicerec.cli", "voicerec.daemon", "voicerec.wyoming")
 # what a front-end may not import: the stages behind the pipeline
 BEHIND_THE_PIPELINE = ("voicerec.understand", "voicerec.rank", "voicerec.say", "voicerec.speech.stt",
                        "voicerec.speech.tts", "voicerec.catalog.store")
-PUBLIC = {"hear", "hearing", "answer", "mark_seen", "speak", "speak_rate", "listen", "warm", "use_voice", "settings"}
+PUBLIC = {"hear", "hearing", "answer", "mark_seen", "speak", "speak_rate", "listen", "warm", "use_voice", "settings",
+          "tidy"}
 
 
 def _modules() -> dict[str, Path]:

@@ -73,3 +73,34 @@ def test_the_seen_list(tmp_path: Path) -> None:
     assert seen.remove("tm2") and not seen.remove("tm2")
     assert stat.S_IMODE((tmp_path / "state" / "seen.db").stat().st_mode) == 0o600
     assert seen.clear() == 1 and seen.ids() == []
+
+
+def _aged(path: Path, name: str, seconds: float) -> None:
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE sessions SET updated_at = updated_at - ? WHERE name = ?", (seconds, name))
+    con.close()
+
+
+def _names(path: Path) -> list[str]:
+    con = sqlite3.connect(path)
+    try:
+        return sorted(r[0] for r in con.execute("SELECT name FROM sessions"))
+    finally:
+        con.close()
+
+
+def test_idle_conversations_are_deleted_from_disk_when_the_store_opens(tmp_path: Path) -> None:
+    """Issue 25, finding 2: a conversation idle past idle_s is deleted (its words overwritten, the
+    write-ahead log emptied) whenever the store is opened, not only when its own name comes back."""
+    path = tmp_path / "sessions.db"
+    store = SessionStore(path, idle_s=300)
+    store.save("sad", Query(quiet_words=["cheer", "depressed", "losing", "job"]), [sug("a")])
+    store.save("now", Query(genres=["comedy"]), [sug("b")])
+    store.close()
+    _aged(path, "sad", 7 * 86400)
+    store = SessionStore(path, idle_s=300)
+    assert _names(path) == ["now"]
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.glob("sessions.db*"))
+    assert b"depressed" not in on_disk and b"comedy" in on_disk
+    assert store.expire(now=10**12) == 1 and _names(path) == []

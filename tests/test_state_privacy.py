@@ -273,3 +273,78 @@ def test_privacy_says_it_cannot_tell_when_it_cannot_read_the_services_folder(cat
             assert report["network_listeners"] is None and "sudo -u root" in report["network_listeners_note"]
     finally:
         shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+# -- issue 25, finding 2: conversations expire on disk ------------------------------------------
+
+def _session_names(state: Path) -> list[str]:
+    con = sqlite3.connect(state / "sessions.db")
+    try:
+        return sorted(r[0] for r in con.execute("SELECT name FROM sessions"))
+    finally:
+        con.close()
+
+
+def _age_sessions(state: Path, seconds: float) -> None:
+    con = sqlite3.connect(state / "sessions.db")
+    with con:
+        con.execute("UPDATE sessions SET updated_at = updated_at - ?", (seconds,))
+    con.close()
+
+
+@pytest.mark.parametrize("command", [("privacy",), ("history",), ("ask", "--", "a comedy"),
+                                     ("ask", "--session", "other", "--", "a comedy")])
+@pytest.mark.parametrize("days", ["30", "0"])
+def test_a_week_old_conversation_is_gone_after_any_command(tmp_path: Path, catalog_path: Path,
+                                                           command: tuple[str, ...], days: str) -> None:
+    state = tmp_path / "s"
+    env = {"VOICEREC_STATE_DIR": str(state), "VOICEREC_CATALOG_PATH": str(catalog_path),
+           "VOICEREC_HISTORY_DAYS": days}
+    assert run("ask", "--session", "sad", "--", SAD, env=env).returncode == 0
+    assert _session_names(state) == ["sad"]
+    _age_sessions(state, 7 * DAY)
+    p = run(*command, env=env)
+    assert p.returncode == 0, p.stderr
+    assert "sad" not in _session_names(state)
+    on_disk = b"".join(f.read_bytes() for f in state.glob("sessions.db*")).lower()
+    assert b"cheer" not in on_disk and b"sad" not in on_disk
+
+
+def test_conversations_expire_on_the_daemons_and_the_wyoming_servers_timers(tmp_path: Path,
+                                                                            catalog_path: Path) -> None:
+    """Both long-running front-ends tidy on a timer, on the thread that answers requests: a
+    conversation left idle disappears from disk without any further request."""
+    import asyncio
+    import threading
+
+    from voicerec.assistant import Assistant
+    from voicerec.daemon.worker import RequestWorker
+    from voicerec.wyoming.service import Service, housekeeping
+
+    for front_end in ("daemon", "wyoming"):
+        state = tmp_path / front_end
+        settings = Settings(catalog_path=catalog_path, state_dir=state, session_idle_s=1.0)
+        assistant = Assistant(settings)
+        assistant.answer(SAD, session="sad")
+        assert _session_names(state) == ["sad"]
+        if front_end == "daemon":
+            worker = RequestWorker(settings, assistant, None, set_state=lambda *a: True,  # type: ignore[arg-type]
+                                   done=lambda job: None).start()
+            deadline = time.monotonic() + 20
+            while _session_names(state) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            worker.close()
+        else:
+            service = Service(settings, assistant=assistant)
+
+            async def tidy_for_a_while(service: Service, state: Path) -> None:
+                task = asyncio.ensure_future(housekeeping(service))
+                deadline = time.monotonic() + 20
+                while _session_names(state) and time.monotonic() < deadline:
+                    await asyncio.sleep(0.2)
+                task.cancel()
+
+            asyncio.run(tidy_for_a_while(service, state))
+            service.close()
+        assert _session_names(state) == [], front_end
+        assert threading.active_count() < 50

@@ -166,6 +166,16 @@ class Assistant:
             self._remember(session, query, results, prev, text, standing)
         return answer
 
+    def tidy(self) -> None:
+        """Apply the retention now: conversations idle longer than session_idle_s and history older
+        than history_days are deleted. Every request does this; the daemon and the Wyoming server
+        also call it on a timer, on the thread that answers, so nothing is kept because all is quiet."""
+        state = self.settings.state_dir
+        if self._sessions is not None or (state / "sessions.db").exists():
+            self.sessions.expire()
+        if self._history is not None or (state / "history.db").exists() or (state / "audio").is_dir():
+            self.history.prune()
+
     @property
     def speak_rate(self) -> int:
         return self.speaker.sample_rate
@@ -293,6 +303,8 @@ class Assistant:
     def _remember(self, session: str | None, q: Query, results: list[Suggestion], prev: Turn | None,
                   text: str, standing: dict[str, list[str]] | None = None) -> None:
         try:
+            if self._sessions is not None or session or (self.settings.state_dir / "sessions.db").exists():
+                self.sessions.expire()  # every request applies the retention to every conversation
             if session:
                 about_one = q.intent == "describe" or (q.intent == "question" and q.describe_index is not None)
                 self.sessions.save(session, q, results, prev, keep_results=about_one, standing=standing)

@@ -62,6 +62,7 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
     try:  # retention first, so that what is reported is what the settings allow to be kept
         if (state / "history.db").exists() or (state / "audio").exists():
             _history(settings).prune()
+        _expire_sessions(settings)
     except (OSError, sqlite3.Error):
         pass  # not this user's folder: reported as such below
     stored = [
@@ -153,9 +154,18 @@ def _cannot(settings: Settings, e: OSError | sqlite3.Error) -> VoicerecError:
                          f"({_owner(settings.state_dir)}), e.g. sudo -u voicerec voicerec history ...")
 
 
+def _expire_sessions(settings: Settings) -> None:
+    """Conversations idle longer than session_idle_s are deleted (opening the store does it)."""
+    from voicerec.state.sessions import SessionStore
+
+    if (settings.state_dir / "sessions.db").exists():
+        SessionStore(settings.state_dir / "sessions.db", settings.session_idle_s).close()
+
+
 def read_history(settings: Settings) -> list[dict[str, Any]]:
-    """The kept history, newest first (retention applied first)."""
+    """The kept history, newest first (retention applied first, to conversations too)."""
     try:
+        _expire_sessions(settings)
         return _history(settings).entries()
     except (OSError, sqlite3.Error) as e:
         raise _cannot(settings, e) from None

@@ -111,7 +111,11 @@ class RequestWorker:
     # -- the worker thread -----------------------------------------------------------------
     def _work(self) -> None:
         while True:
-            job = self._jobs.get()
+            try:  # idle: apply the retention now and then, so no conversation outlives its idle time
+                job = self._jobs.get(timeout=max(0.5, min(60.0, self.settings.session_idle_s / 2)))
+            except queue.Empty:
+                self._tidy()
+                continue
             if job is None:
                 return
             job.started_at = time.monotonic()
@@ -123,6 +127,12 @@ class RequestWorker:
             finally:
                 malloc.trim()  # hand this request's buffers back before saying we are idle
                 self._done(job)
+
+    def _tidy(self) -> None:
+        try:
+            self.assistant.tidy()
+        except Exception as e:  # noqa: BLE001 - a full disk or a locked file: next time
+            log.warning("could not apply the retention to the conversations and history: %s", e)
 
     def _handle(self, job: Job) -> None:
         outcome, results = "answered", ""

@@ -1,7 +1,10 @@
 """The conversation: the last query and results per session, in a small local SQLite store.
 
-A session expires after `idle_s` seconds without a turn. Only what a follow-up needs is kept:
-the query, the ids and a few facts of the results, and every id shown so far in the session.
+A session expires after `idle_s` seconds without a turn: it is deleted from disk (its words
+overwritten, the write-ahead log emptied) whenever a store is opened and whenever `expire` runs,
+which every request and the daemon's and the Wyoming server's timers do (Assistant.tidy). Only
+what a follow-up needs is kept: the query as said, the ids and a few facts of the results, and
+every id shown so far in the session.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class SessionStore:
         columns = {r[1] for r in self.conn.execute("PRAGMA table_info(sessions)")}
         if "standing" not in columns:  # a sessions.db from before standing exclusions
             self.conn.execute("ALTER TABLE sessions ADD COLUMN standing TEXT NOT NULL DEFAULT '{}'")
+        self.expire()
 
     def load(self, name: str, now: float | None = None) -> Turn | None:
         now = time.time() if now is None else now
@@ -100,9 +104,13 @@ class SessionStore:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def expire(self, now: float | None = None) -> int:
+        """Delete every conversation idle longer than idle_s, from the file and its log; how many."""
         now = time.time() if now is None else now
         with self.conn:
-            return self.conn.execute("DELETE FROM sessions WHERE updated_at < ?", (now - self.idle_s,)).rowcount
+            n = self.conn.execute("DELETE FROM sessions WHERE updated_at < ?", (now - self.idle_s,)).rowcount
+        if n:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the deleted rows' old pages too
+        return n
 
     def close(self) -> None:
         self.conn.close()

@@ -25,7 +25,7 @@ from voicerec.daemon.notify import Notifier
 from voicerec.errors import ConfigError, VoicerecError
 from voicerec.state.listeners import listening
 from voicerec.wyoming.handler import Connection
-from voicerec.wyoming.service import Service
+from voicerec.wyoming.service import Service, housekeeping
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +106,12 @@ async def _serve(settings: Settings, uri: str) -> int:
         log.info("serving %s", uri)
         notifier.ready(f"serving {uri}")
         watchdog = asyncio.create_task(_watchdog(notifier, service, uri))
+        tidy = asyncio.create_task(housekeeping(service))
         await stop.wait()
         notifier.stopping()
         log.info("stopping")
         watchdog.cancel()
+        tidy.cancel()
         if advert is not None:
             await advert.close()
         await server.stop()

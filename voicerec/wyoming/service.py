@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from wyoming.event import Event
 
 from voicerec.config import Settings
 from voicerec.wyoming.info import build_info
-from voicerec.wyoming.lanes import Lane
+from voicerec.wyoming.lanes import Busy, Gone, Lane
 from voicerec.wyoming.peers import QuietLog
 from voicerec.wyoming.wire import Limits
 
@@ -58,3 +60,17 @@ class Service:
         for lane in self.lanes:
             lane.close()
 
+
+
+async def housekeeping(service: Service) -> None:
+    """Until cancelled: the retention applied now and then (Assistant.tidy), on the handle lane, the
+    thread that answers, so that no conversation outlives its idle time while all is quiet."""
+    every = max(0.5, min(60.0, service.settings.session_idle_s / 2))
+    while True:
+        try:
+            await service.handle.run(lambda _cancel: service.assistant.tidy(), threading.Event(), admitted=True)
+        except (Busy, Gone):
+            pass
+        except Exception as e:  # noqa: BLE001 - a full disk or a locked file: next time
+            log.warning("could not apply the retention to the conversations and history: %s", e)
+        await asyncio.sleep(every)
