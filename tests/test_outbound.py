@@ -77,3 +77,26 @@ def test_request_and_session_that_are_not_utf8_are_answered(tmp_path: Path, cata
     con = sqlite3.connect(tmp_path / "s" / "sessions.db")
     assert [r[0] for r in con.execute("SELECT name FROM sessions")] == ["me\ufffd"]
     con.close()
+
+
+def test_the_llm_hears_what_was_said_not_the_households_settings(fault_server: FaultServer, tmp_path: Path,
+                                                                  catalog_path: Path) -> None:
+    """Issue 25, finding 12: the request's `previous` carried the household's settings (available_on
+    = my_services, its max_age), which were applied to the query before the session kept it. Only
+    what the person said is sent; the household is applied in the catalogue query, every turn."""
+    from voicerec.assistant import Assistant
+    from voicerec.config import Settings
+
+    settings = Settings(catalog_path=catalog_path, state_dir=tmp_path / "s", my_services=["netflix", "hulu"],
+                        max_age=12, llm={"base_url": fault_server.url("ok"), "timeout": 10})
+    assistant = Assistant(settings)
+    first = assistant.answer("a korean thriller", session="home")
+    assert first.query.available_on == ["netflix", "hulu"] and first.query.max_age == 12  # applied
+    second = assistant.answer("a family comedy from the nineties", session="home")
+    assert second.query.available_on == ["netflix", "hulu"] and second.query.max_age == 12
+    sent = json.loads(fault_server.requests_for("ok")[-1].body["messages"][-1]["content"])
+    assert sent["transcript"] == "a family comedy from the nineties"
+    previous = sent["previous"]
+    assert "thriller" in previous["genres"] and previous["countries"] == ["KR"], previous
+    assert not {"available_on", "max_age", "exclude_ids"} & set(previous), previous
+    assert "netflix" not in json.dumps(sent) and "hulu" not in json.dumps(sent)

@@ -348,3 +348,35 @@ def test_conversations_expire_on_the_daemons_and_the_wyoming_servers_timers(tmp_
             service.close()
         assert _session_names(state) == [], front_end
         assert threading.active_count() < 50
+
+
+# -- issue 25, finding 11: a cleared seen list leaves no trace ------------------------------------
+
+def _state_bytes(state: Path) -> bytes:
+    return b"".join(f.read_bytes() for f in sorted(state.glob("*.db*")) if not f.name.startswith("seen.db"))
+
+
+@pytest.mark.parametrize("how", [("seen", "clear"), ("seen", "remove", "Inception")])
+def test_a_cleared_seen_title_is_left_in_no_history_entry_or_conversation(tmp_path: Path, catalog_path: Path,
+                                                                          how: tuple[str, ...]) -> None:
+    """The seen list was applied to each query before the history and the conversation kept it, so
+    every entry's exclude_ids listed the household's seen titles, and `seen clear` left them there.
+    The history and the conversations keep the query as said; entries written before that (an
+    older version) are cleaned when the titles leave the seen list."""
+    state = tmp_path / "s"
+    env = {"VOICEREC_STATE_DIR": str(state), "VOICEREC_CATALOG_PATH": str(catalog_path)}
+    assert run("seen", "add", "Inception", env=env).returncode == 0
+    (seen,) = json.loads(run("seen", "list", "--json", env=env).stdout)
+    assert run("ask", "--session", "s", "--", "a science fiction film", env=env).returncode == 0
+    assert run("ask", "--session", "s", "--", "something shorter", env=env).returncode == 0
+    # an entry as an older version wrote it: the seen list inside the query
+    h = History(state / "history.db", 30)
+    h.add("old", "", Query(genres=["scifi"], exclude_ids=[seen["id"], "tm-shown"]), [suggestion("Old")])
+    h.close()
+    assert seen["id"].encode() in _state_bytes(state)
+    p = run(*how, env=env)
+    assert p.returncode == 0, p.stderr
+    assert seen["id"].encode() not in _state_bytes(state)
+    queries = [json.loads(q) for _, q, _ in rows(state / "history.db")]
+    assert len(queries) == 3 and ["tm-shown"] in [q.get("exclude_ids") for q in queries]  # the rest is kept
+    assert run("ask", "--session", "s", "--", "something shorter", env=env).returncode == 0

@@ -148,7 +148,10 @@ class Assistant:
         t0 = time.perf_counter()
         prev = self.sessions.load(session) if session else None
         reading = self.understanding.read(text, prev)
-        query, timings = self._household(reading.query, prev), dict(reading.timings_ms)
+        # the household (its services, age ceiling, seen list) shapes the search, every turn; what is
+        # kept (the conversation, the history) and sent (an LLM's `previous`) is what was said
+        said, timings = reading.query, dict(reading.timings_ms)
+        query = self._household(said, prev)
         standing = self._standing(text, query, prev)
         if cancel is not None and cancel.is_set():
             return Answer(transcript=text, query=query, timings_ms=_rounded(timings))
@@ -163,7 +166,7 @@ class Assistant:
         answer = Answer(transcript=text, query=query, results=results, reply=text_reply,
                         timings_ms=_rounded(timings))
         if query.intent != "empty" and (cancel is None or not cancel.is_set()):
-            self._remember(session, query, results, prev, text, standing)
+            self._remember(session, said, results, prev, text, standing)
         return answer
 
     def tidy(self) -> None:

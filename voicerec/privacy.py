@@ -222,6 +222,7 @@ def seen_remove(settings: Settings, name: str) -> list[str]:
         gone = [e for e in seen.entries() if e["id"] == name.strip() or norm(e["title"]) == norm(name)]
         for e in gone:
             seen.remove(e["id"])
+        _forget_seen(settings, [e["id"] for e in gone])
         return [e["title"] for e in gone]
     except (OSError, sqlite3.Error) as e:
         raise _cannot(settings, e) from None
@@ -230,6 +231,24 @@ def seen_remove(settings: Settings, name: str) -> list[str]:
 def seen_clear(settings: Settings) -> int:
     """Empty the seen list; how many titles it had."""
     try:
-        return _seen_list(settings).clear()
+        seen = _seen_list(settings)
+        ids = seen.ids()
+        n = seen.clear()
+        _forget_seen(settings, ids)
+        return n
     except (OSError, sqlite3.Error) as e:
         raise _cannot(settings, e) from None
+
+
+def _forget_seen(settings: Settings, ids: list[str]) -> None:
+    """Titles that left the seen list leave the history and the conversations too (today's
+    entries keep the query as said; an older version's kept the seen list in each one)."""
+    from voicerec.state.sessions import SessionStore
+
+    state = settings.state_dir
+    if ids and (state / "history.db").exists():
+        _history(settings).forget_ids(ids)
+    if ids and (state / "sessions.db").exists():
+        sessions = SessionStore(state / "sessions.db", settings.session_idle_s)
+        sessions.forget_ids(ids)
+        sessions.close()

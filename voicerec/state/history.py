@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,13 @@ class History:
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return n, wavs
 
+    def forget_ids(self, ids: Collection[str]) -> int:
+        """Take these title ids out of every entry's exclude_ids (titles that have left the seen
+        list, which an older version kept inside each query); how many entries changed."""
+        if not ids or not self.path.exists():
+            return 0
+        return rewrite_queries(self.conn, "history", "id", ids)
+
     def _recordings(self) -> list[Path]:
         if self.audio_dir is None or not self.audio_dir.is_dir():
             return []
@@ -124,3 +132,21 @@ class History:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def rewrite_queries(conn: sqlite3.Connection, table: str, key: str, ids: Collection[str]) -> int:
+    """Every row's `query` (JSON) of `table` without `ids` in its exclude_ids, rewritten in place,
+    the old text overwritten (secure_delete) and the write-ahead log emptied; how many rows changed."""
+    gone = set(ids)
+    changed = []
+    for row_key, text in conn.execute(f"SELECT {key}, query FROM {table}"):  # noqa: S608 - our own names
+        query = json.loads(text)
+        before = query.get("exclude_ids") or []
+        if isinstance(before, list) and gone & set(before):
+            query["exclude_ids"] = [i for i in before if i not in gone]
+            changed.append((json.dumps(query), row_key))
+    if changed:
+        with conn:
+            conn.executemany(f"UPDATE {table} SET query = ? WHERE {key} = ?", changed)  # noqa: S608
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return len(changed)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from voicerec.state.files import connect
+from voicerec.state.history import rewrite_queries
 from voicerec.types import Query, Suggestion
 
 _DDL = """
@@ -111,6 +113,11 @@ class SessionStore:
         if n:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the deleted rows' old pages too
         return n
+
+    def forget_ids(self, ids: Collection[str]) -> int:
+        """Take these title ids out of every conversation's exclude_ids (titles that have left the
+        seen list, which an older version kept inside the query); how many conversations changed."""
+        return rewrite_queries(self.conn, "sessions", "name", ids) if ids else 0
 
     def close(self) -> None:
         self.conn.close()
