@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -524,15 +525,27 @@ def test_clients_beyond_the_limit_are_told_busy(server: Server) -> None:
     assert Handled.is_type(after.type)
 
 
-# -- after every test that compares with in-process answers: "I've seen it" changes the household's ----------
+# -- after every test that compares with in-process answers -------------------------------------------
 
-def test_seen_marks_the_title_of_its_own_conversation(server: Server, assistant) -> None:
+def test_seen_over_the_network_is_refused_and_nothing_is_written(server: Server, assistant) -> None:
+    """Issue 25, finding 4: any peer could add to the household's seen list (which the push-to-talk
+    daemon uses) and every request added a history row. Household changes over Wyoming are off
+    unless `[wyoming] household_changes = true`: the reply says so, and nothing is written."""
     title = answer_in_process(assistant, "a war film").results[0].title
     assert title in run(ask(server, "a war film", "den")).data["text"]
-    elsewhere = run(ask(server, "I've seen the first one", "attic")).data["text"]  # nothing shown here
-    assert title not in elsewhere and not elsewhere.startswith("Got it")
-    assert run(ask(server, "I've seen the first one", "den")).data["text"].startswith(f"Got it, you've seen {title}")
-    assert title not in run(ask(server, "a war film", "hall")).data["text"]  # the household has seen it
+    refused = run(ask(server, "I've seen the first one", "den"))
+    assert Handled.is_type(refused.type), refused
+    assert "at home" in refused.data["text"] and "turned off over the network" in refused.data["text"]
+    assert not refused.data["text"].startswith("Got it") and title not in refused.data["text"]
+    by_name = run(ask(server, f"I've seen {title}", "den")).data["text"]
+    assert "turned off over the network" in by_name
+    assert title in run(ask(server, "a war film", "hall")).data["text"]  # still suggested
+    state = server.tmp / "state"
+    for db, table in (("seen.db", "seen"), ("history.db", "history")):
+        if (state / db).exists():
+            con = sqlite3.connect(state / db)
+            assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), db
+            con.close()
 
 
 # -- last: addresses, and stopping ---------------------------------------------------------------------

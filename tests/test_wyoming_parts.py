@@ -7,6 +7,7 @@ import asyncio
 import socket
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -268,3 +269,46 @@ def test_a_model_that_cannot_load_is_an_error_event_and_the_connection_goes_on(t
     assert "Whisper model folder not found" in stt_error.data["text"] and "\n" not in stt_error.data["text"]
     assert tts_error.type == "error" and "Piper voice not found" in tts_error.data["text"]
     assert Handled.is_type(answer.type)
+
+
+# -- household changes: only where the household allowed them --------------------------------------------
+
+def test_household_changes_over_wyoming_when_the_household_allows_them(tmp_path, catalog_path) -> None:
+    """Issue 25, finding 4, the other side: with `[wyoming] household_changes = true` "I've seen
+    the first one" marks it seen (and history rows are written), as from the household's own
+    front-ends; off (the default), the same request is refused and writes nothing."""
+    import sqlite3
+
+    from voicerec.assistant import Assistant
+    from voicerec.wyoming.service import Service
+
+    def conversation(allowed: bool) -> tuple[str, str, Path]:
+        state = tmp_path / f"allowed-{allowed}"
+        settings = Settings(catalog_path=catalog_path, state_dir=state, wyoming={"household_changes": allowed})
+        service = Service(settings, assistant=Assistant(settings))
+
+        async def go() -> tuple[str, str]:
+            first = await handle.handle(service, Transcript("a war film", context={"conversation_id": "den"}),
+                                        threading.Event())
+            seen = await handle.handle(service, Transcript("I've seen the first one",
+                                                           context={"conversation_id": "den"}),
+                                       threading.Event())
+            return first.data["text"], seen.data["text"]
+
+        first, seen = asyncio.run(go())
+        service.close()
+        return first, seen, state
+
+    first, seen, state = conversation(True)
+    assert seen.startswith("Got it, you've seen"), seen
+    con = sqlite3.connect(state / "seen.db")
+    (title,) = [r[0] for r in con.execute("SELECT title FROM seen")]
+    con.close()
+    assert title in first
+    con = sqlite3.connect(state / "history.db")
+    assert con.execute("SELECT count(*) FROM history").fetchone() == (2,)
+    con.close()
+
+    first, seen, state = conversation(False)
+    assert "turned off over the network" in seen and title in first
+    assert not (state / "seen.db").exists() and not (state / "history.db").exists()

@@ -51,6 +51,13 @@ class Cancel(Protocol):
 
 Handler = Callable[[Query, "Turn | None"], tuple[list[Suggestion], str]]
 
+# Intents that change the household's own state (the seen list; later its taste, its settings), with
+# what doing so is called. A request from outside the household's own front-ends (`answer(...,
+# household=False)`: Wyoming unless `[wyoming] household_changes`) is refused them and writes nothing.
+# A new intent joins by being named here.
+HOUSEHOLD_CHANGES: dict[str, str] = {"seen": "mark titles as seen"}
+NOT_FROM_HERE = "Sorry, I can only {what} at home: that's turned off over the network."
+
 
 class Assistant:
     """One per process. `answer` is thread-compatible (one request at a time per Assistant)."""
@@ -143,8 +150,12 @@ class Assistant:
 
         return Hearing(self.transcriber, incremental=self.settings.stt.incremental)
 
-    def answer(self, text: str, session: str | None = None, cancel: Cancel | None = None) -> Answer:
-        """Words → the answer: results and the reply to speak. A cancelled request answers nothing."""
+    def answer(self, text: str, session: str | None = None, cancel: Cancel | None = None, *,
+               household: bool = True) -> Answer:
+        """Words → the answer: results and the reply to speak. A cancelled request answers nothing.
+        `household=False`: a request from outside the household's own front-ends (a network peer
+        it has not allowed to): intents in HOUSEHOLD_CHANGES are refused with a reason, and no
+        history is written (the conversation still is, for follow-ups)."""
         t0 = time.perf_counter()
         prev = self.sessions.load(session) if session else None
         reading = self.understanding.read(text, prev)
@@ -160,13 +171,17 @@ class Assistant:
             if load > 1:
                 timings["load"] = load
         t1 = time.perf_counter()
-        results, text_reply = self._handlers[query.intent](query, prev)
+        refused = not household and query.intent in HOUSEHOLD_CHANGES
+        if refused:
+            results, text_reply = [], NOT_FROM_HERE.format(what=HOUSEHOLD_CHANGES[query.intent])
+        else:
+            results, text_reply = self._handlers[query.intent](query, prev)
         timings["search"] = (time.perf_counter() - t1) * 1000
         timings["total"] = (time.perf_counter() - t0) * 1000 - timings.get("load", 0.0)
         answer = Answer(transcript=text, query=query, results=results, reply=text_reply,
                         timings_ms=_rounded(timings))
-        if query.intent != "empty" and (cancel is None or not cancel.is_set()):
-            self._remember(session, said, results, prev, text, standing)
+        if query.intent != "empty" and not refused and (cancel is None or not cancel.is_set()):
+            self._remember(session, said, results, prev, text, standing, history=household)
         return answer
 
     def tidy(self) -> None:
@@ -304,14 +319,15 @@ class Assistant:
         return f" Note that {reply.services_phrase(other)} {'is' if len(other) == 1 else 'are'} not one of your services."
 
     def _remember(self, session: str | None, q: Query, results: list[Suggestion], prev: Turn | None,
-                  text: str, standing: dict[str, list[str]] | None = None) -> None:
+                  text: str, standing: dict[str, list[str]] | None = None, history: bool = True) -> None:
         try:
             if self._sessions is not None or session or (self.settings.state_dir / "sessions.db").exists():
                 self.sessions.expire()  # every request applies the retention to every conversation
             if session:
                 about_one = q.intent == "describe" or (q.intent == "question" and q.describe_index is not None)
                 self.sessions.save(session, q, results, prev, keep_results=about_one, standing=standing)
-            self.history.add(session, text, q, results)
+            if history:
+                self.history.add(session, text, q, results)
         except Exception as e:  # a full disk must not cost the user their answer
             log.warning("could not save the conversation: %s", e)
 

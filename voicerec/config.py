@@ -145,6 +145,9 @@ class WyomingSettings(BaseModel):
     max_text_chars: int = Field(1000, ge=10, le=100_000, description="longest request text")
     max_speech_chars: int = Field(5000, ge=10, le=1_000_000, description="longest text to speak")
     max_payload_bytes: int = Field(1 << 20, ge=4096, le=64 << 20, description="largest audio chunk")
+    household_changes: bool = Field(False, description="let requests over Wyoming change the household's state "
+                                    "(\"I've seen it\": the seen list; taste) and add to its history; off, they are "
+                                    "refused with a spoken reason and write nothing")
 
 
 # The files Settings.load() layers, oldest first; None while Settings(...) is built directly.

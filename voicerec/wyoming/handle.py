@@ -56,8 +56,8 @@ async def handle(service: Service, transcript: Transcript, cancel: threading.Eve
     session = SESSION_PREFIX + cid if cid else None
     started = time.perf_counter()
     try:
-        answer = await service.handle.run(
-            lambda cancelled: service.assistant.answer(text, session=session, cancel=cancelled), cancel)
+        answer = await service.handle.run(lambda cancelled: service.assistant.answer(
+            text, session=session, cancel=cancelled, household=service.settings.wyoming.household_changes), cancel)
     except Busy as e:
         log.info("handle: busy (%s)", e)
         return NotHandled(text=BUSY, context=context).event()
