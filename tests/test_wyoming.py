@@ -246,6 +246,33 @@ def test_follow_up_stays_in_its_conversation(server: Server, assistant) -> None:
     assert kitchen_more.startswith(f"Sure. {family.results[1].title} is")
 
 
+async def ask_from(server: Server, source: str, text: str, context: object) -> Event:
+    """A request from another loopback address (127.0.0.2 is this machine too): another peer."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port, local_addr=(source, 0))
+    try:
+        await async_write_event(Transcript(text, context=context).event(), writer)  # type: ignore[arg-type]
+        event = await asyncio.wait_for(async_read_event(reader), READ_TIMEOUT)
+        assert event is not None
+        return event
+    finally:
+        writer.close()
+
+
+def test_a_conversation_belongs_to_its_peer_as_well_as_its_id(server: Server, assistant) -> None:
+    """Issue 25, finding 5: a connection that sent another client's conversation_id continued that
+    client's conversation. A conversation is its peer's address and its id; an id that is not a
+    string is refused."""
+    second = answer_in_process(assistant, "a korean thriller").results[1].title
+    assert Handled.is_type(run(ask_from(server, "127.0.0.1", "a korean thriller", {"conversation_id": "ours"})).type)
+    other = run(ask_from(server, "127.0.0.2", "tell me more about the second one", {"conversation_id": "ours"}))
+    assert second not in other.data["text"] and not other.data["text"].startswith("Sure."), other.data
+    mine = run(ask_from(server, "127.0.0.1", "tell me more about the second one", {"conversation_id": "ours"}))
+    assert Handled.from_event(mine).text.startswith(f"Sure. {second} is")
+    for bad in (42, ["ours"], {"id": "ours"}, 1.5):
+        refused = run(ask_from(server, "127.0.0.1", "a comedy", {"conversation_id": bad}))
+        assert Error.is_type(refused.type) and "conversation_id" in refused.data["text"], refused.data
+
+
 def test_no_conversation_id_means_no_follow_up(server: Server) -> None:
     run(ask(server, "a korean thriller"))
     answer = run(ask(server, "tell me more about the second one"))

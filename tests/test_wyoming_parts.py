@@ -216,11 +216,156 @@ def test_a_full_handle_lane_answers_not_handled_busy(tmp_path, catalog_path, ass
 
 def test_conversation_ids() -> None:
     assert handle.conversation_id({"conversation_id": "01HX"}) == "01HX"
-    assert handle.conversation_id({"conversation_id": 42}) == "42"
     assert handle.conversation_id({"conversation_id": "x" * 500}) == "x" * handle.MAX_ID_CHARS
-    for bad in (None, [], "abc", {}, {"conversation_id": ""}, {"conversation_id": None}, {"conversation_id": True},
-                {"conversation_id": {"a": 1}}):
-        assert handle.conversation_id(bad) is None
+    for none in (None, [], "abc", {}, {"conversation_id": ""}, {"conversation_id": "  "}, {"conversation_id": None}):
+        assert handle.conversation_id(none) is None
+    for bad in (42, True, 1.5, {"a": 1}, ["01HX"]):  # issue 25, finding 5: not a string is refused
+        with pytest.raises(TypeError, match="conversation_id"):
+            handle.conversation_id({"conversation_id": bad})
+
+
+# -- peers (issue 25, findings 5, 6 and 10) ------------------------------------------------------------
+# Addresses below are only classified, never connected to: the policy is a function of the address.
+
+@pytest.mark.parametrize(("peer", "without_lan", "with_lan"), [
+    ("127.0.0.1", True, True), ("127.0.0.2", True, True), ("::1", True, True), ("local", True, True),
+    ("192.168.1.20", False, True), ("10.1.2.3", False, True), ("172.20.0.5", False, True),
+    ("169.254.3.4", False, True), ("fe80::1", False, True), ("fd12:3456::7", False, True),
+    ("203.0.113.5", False, False), ("8.8.8.8", False, False), ("2001:db8::1", False, False),
+    ("100.64.0.1", False, False), ("172.32.0.1", False, False), ("0.0.0.0", False, False),
+    ("not an address", False, False),
+])
+def test_which_peers_may_connect(peer: str, without_lan: bool, with_lan: bool) -> None:
+    from voicerec.wyoming import peers
+
+    assert peers.allowed(peer, allow_lan=False) is without_lan
+    assert peers.allowed(peer, allow_lan=True) is with_lan
+
+
+def test_peer_addresses_are_normalised() -> None:
+    from voicerec.wyoming import peers
+
+    assert peers.address(("127.0.0.1", 5000)) == "127.0.0.1"
+    assert peers.address(("::ffff:192.168.1.20", 5000, 0, 0)) == "192.168.1.20"  # IPv4 on a dual-stack socket
+    assert peers.address(("::ffff:203.0.113.5", 5000, 0, 0)) == "203.0.113.5"
+    assert peers.address(("fe80::1%eth0", 5000, 0, 2)) == "fe80::1"
+    assert peers.address("") == peers.address(None) == peers.LOCAL  # a Unix socket
+
+
+def test_the_server_refuses_a_peer_beyond_what_it_serves(tmp_path, catalog_path, assistant) -> None:
+    """The server's own check, whatever the unit's IP allow-list says: with allow_lan only
+    private and link-local peers, never the internet; without it, this machine only."""
+    from voicerec.wyoming.service import Service
+
+    for allow_lan in (False, True):
+        settings = Settings(catalog_path=catalog_path, state_dir=tmp_path, wyoming={"allow_lan": allow_lan})
+        service = Service(settings, assistant=assistant)
+        assert service.admit("127.0.0.1") is None
+        service.release("127.0.0.1")
+        refused = service.admit("203.0.113.5")
+        assert refused is not None and refused[0] == "forbidden" and "allow_lan" in refused[1]
+        lan = service.admit("192.168.1.20")
+        assert (lan is None) is allow_lan
+        if lan is None:
+            service.release("192.168.1.20")
+        assert service.clients == 0
+        service.close()
+
+
+async def _connect(port: int, source: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    return await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
+
+
+async def _roundtrip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, event) -> object:  # noqa: ANN001
+    from wyoming.event import async_read_event, async_write_event
+
+    await async_write_event(event, writer)
+    return await asyncio.wait_for(async_read_event(reader), 30)
+
+
+def _in_process_server(service):  # noqa: ANN001, ANN202
+    from wyoming.server import AsyncServer
+
+    from voicerec.wyoming.handler import Connection
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = AsyncServer.from_uri(f"tcp://127.0.0.1:{port}")
+    return server, port, lambda: server.start(lambda r, w: Connection(service, r, w))
+
+
+def test_one_peer_cannot_take_every_connection(tmp_path, catalog_path, assistant) -> None:
+    from wyoming.ping import Ping
+
+    from voicerec.wyoming.service import Service
+
+    settings = Settings(catalog_path=catalog_path, state_dir=tmp_path,
+                        wyoming={"max_clients": 10, "max_clients_per_peer": 3})
+    service = Service(settings, assistant=assistant)
+    server, port, start = _in_process_server(service)
+
+    async def go() -> tuple[list, object, object]:
+        await start()
+        held = []
+        try:
+            for _ in range(3):
+                r, w = await _connect(port, "127.0.0.1")
+                assert (await _roundtrip(r, w, Ping().event())).type == "pong"
+                held.append(w)
+            r, w = await _connect(port, "127.0.0.1")
+            fourth = await _roundtrip(r, w, Ping().event())
+            w.close()
+            r2, w2 = await _connect(port, "127.0.0.2")  # another peer still gets in
+            other = await _roundtrip(r2, w2, Ping().event())
+            w2.close()
+            return [service.clients], fourth, other
+        finally:
+            for w in held:
+                w.close()
+            await server.stop()
+
+    (count,), fourth, other = asyncio.run(go())
+    service.close()
+    assert count >= 3
+    assert fourth.type == "error" and fourth.data["code"] == "busy" and "one address" in fourth.data["text"]
+    assert other.type == "pong"
+
+
+def test_pings_do_not_keep_an_idle_connection_open(tmp_path, catalog_path, assistant) -> None:
+    from wyoming.event import async_read_event, async_write_event
+    from wyoming.ping import Ping
+
+    from voicerec.wyoming.service import Service
+
+    settings = Settings(catalog_path=catalog_path, state_dir=tmp_path, wyoming={"idle_s": 1.0})
+    service = Service(settings, assistant=assistant)
+    server, port, start = _in_process_server(service)
+
+    async def go() -> tuple[int, bool]:
+        await start()
+        try:
+            r, w = await _connect(port, "127.0.0.1")
+            pongs, closed = 0, False
+            for _ in range(50):  # 10 s of pings, five a second: closed after about 1 s all the same
+                try:
+                    await async_write_event(Ping().event(), w)
+                    event = await asyncio.wait_for(async_read_event(r), 5)
+                except ConnectionError:
+                    event = None
+                if event is None:
+                    closed = True
+                    break
+                pongs += 1
+                await asyncio.sleep(0.2)
+            w.close()
+            return pongs, closed
+        finally:
+            await server.stop()
+
+    pongs, closed = asyncio.run(go())
+    service.close()
+    assert closed and 1 <= pongs < 25, (pongs, closed)
 
 
 # -- failures become answers ---------------------------------------------------------------------------

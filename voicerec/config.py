@@ -138,6 +138,10 @@ class WyomingSettings(BaseModel):
                            "(needs allow_lan and the zeroconf package)")
     zeroconf_name: str = Field("voicerec", min_length=1, max_length=60)
     max_clients: int = Field(64, ge=1, le=4096, description="connections beyond this are answered 'busy'")
+    max_clients_per_peer: int = Field(16, ge=1, le=4096, description="connections from one address beyond "
+                                      "this are answered 'busy' (Home Assistant opens one per request)")
+    idle_s: float = Field(300.0, gt=0, le=86400, description="a connection that asks for nothing this long is "
+                          "closed (pings and describe do not count)")
     handle_queue: int = Field(32, ge=0, le=10000, description="typed requests waiting beyond the one running")
     asr_queue: int = Field(8, ge=0, le=1000, description="recordings waiting to be transcribed")
     tts_queue: int = Field(8, ge=0, le=1000, description="replies waiting to be spoken")

@@ -1,10 +1,11 @@
 """handle: a `Transcript` (what someone said) → `Handled` (the reply to speak) or `NotHandled`.
 
 Home Assistant's conversation agent sends `Transcript(text, context={"conversation_id": ...})`.
-The conversation id is the session, so "something shorter" or "tell me more about the second
-one" refine that conversation's last answer and no other's; a request without one starts afresh
-and leaves nothing behind to follow up on. Sessions are named `wyoming:<id>`, apart from the
-CLI's and the daemon's.
+The conversation id and the peer's address are the session, so "something shorter" or "tell me
+more about the second one" refine that conversation's last answer and no other's, and a client on
+another machine cannot continue it by sending its id; a request without one starts afresh and
+leaves nothing behind to follow up on. Sessions are named `wyoming:<address>:<id>`, apart from the
+CLI's and the daemon's. An id that is not a string is refused (an error event).
 
 `NotHandled` carries a reason to speak: a request that is not about something to watch, one
 too long to take, a server too busy to answer in time, or a failure.
@@ -23,6 +24,7 @@ from wyoming.handle import Handled, NotHandled
 
 from voicerec.errors import VoicerecError
 from voicerec.wyoming.lanes import Busy, Gone
+from voicerec.wyoming.peers import LOCAL
 from voicerec.wyoming.service import Service
 
 log = logging.getLogger(__name__)
@@ -36,16 +38,25 @@ FAILED = "Sorry, something went wrong."
 
 
 def conversation_id(context: Any) -> str | None:
-    """The conversation a request belongs to, from the event's context (None when it has none)."""
+    """The conversation a request belongs to, from the event's context (None when it has none);
+    TypeError for an id that is not a string (Home Assistant sends a string)."""
     if not isinstance(context, dict):
         return None
     cid = context.get("conversation_id")
-    if isinstance(cid, bool) or not isinstance(cid, str | int) or not str(cid).strip():
+    if cid is None:
         return None
-    return str(cid).strip()[:MAX_ID_CHARS]
+    if not isinstance(cid, str):
+        raise TypeError(f"'conversation_id' must be a string, not {type(cid).__name__}")
+    return cid.strip()[:MAX_ID_CHARS] or None
 
 
-async def handle(service: Service, transcript: Transcript, cancel: threading.Event) -> Event:
+def session_name(peer: str, cid: str) -> str:
+    """The session of conversation `cid` from `peer`: another machine sending the same id does
+    not continue it (an id is only as secret as the network it crosses)."""
+    return f"{SESSION_PREFIX}{peer}:{cid}"
+
+
+async def handle(service: Service, transcript: Transcript, cancel: threading.Event, peer: str = LOCAL) -> Event:
     cid = conversation_id(transcript.context)
     context = {"conversation_id": cid} if cid else None
     text = " ".join(str(transcript.text or "").split())
@@ -53,7 +64,7 @@ async def handle(service: Service, transcript: Transcript, cancel: threading.Eve
         return NotHandled(text=NOTHING, context=context).event()
     if len(text) > service.settings.wyoming.max_text_chars:
         return NotHandled(text=TOO_LONG, context=context).event()
-    session = SESSION_PREFIX + cid if cid else None
+    session = session_name(peer, cid) if cid else None
     started = time.perf_counter()
     try:
         answer = await service.handle.run(lambda cancelled: service.assistant.answer(

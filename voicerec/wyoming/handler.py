@@ -7,10 +7,13 @@ leaves to the server:
   limit (or one that cannot be read) is answered and the connection closed, before any of it is
   read. Three garbled lines in a row also close it.
 - A known event with unusable data (no text, a bad audio format) is answered with an `error`.
-- A server at its client limit answers `error` ("busy") and closes; a full lane answers a typed
-  request with `not-handled` ("busy") and audio or speech requests with `error` ("busy").
+- A peer the server does not serve (peers.py: loopback, or the LAN with allow_lan) is answered
+  `error` ("forbidden") and closed; so is one past the client limit, in all or from its address
+  ("busy"). A full lane answers a typed request with `not-handled` ("busy") and audio or speech
+  requests with `error` ("busy").
 - A client that leaves mid-stream is forgotten: its audio is dropped, its queued work cancelled;
-  one silent for IDLE_S (a peer gone without closing) is closed, so it holds no client slot.
+  one that asks for no work for `[wyoming] idle_s` (pings do not count: a peer gone without
+  closing, or one holding slots) is closed, so it holds no client slot.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from wyoming.server import AsyncEventHandler
 from wyoming.tts import Synthesize, SynthesizeChunk, SynthesizeStart, SynthesizeStop, SynthesizeStopped
 
 from voicerec.errors import VoicerecError
-from voicerec.wyoming import asr, handle, tts
+from voicerec.wyoming import asr, handle, peers, tts
 from voicerec.wyoming.lanes import Busy, Gone
 from voicerec.wyoming.service import Service
 from voicerec.wyoming.wire import ProtocolError, read_event
@@ -38,7 +41,7 @@ from voicerec.wyoming.wire import ProtocolError, read_event
 log = logging.getLogger(__name__)
 
 MAX_BAD_LINES = 3
-IDLE_S = 300  # a connection that sends nothing for this long (a peer gone without a word) is closed
+WORK = ("transcript", "transcribe", "audio-", "synthesize")  # events that ask for work ([wyoming] idle_s)
 LINGER_S, LINGER_BYTES = 2.0, 1 << 22
 
 
@@ -51,13 +54,15 @@ class Connection(AsyncEventHandler):
         self.asr_context: dict | None = None
         self.stream: tts.TextStream | None = None  # text arriving for streaming synthesis
         self.stream_failed = False
+        self.peer = peers.address(writer.get_extra_info("peername"))  # the conversation's, and the limits'
 
     async def run(self) -> None:
         service = self.service
-        service.clients += 1
+        refused = service.admit(self.peer)
         try:
-            if service.clients > service.settings.wyoming.max_clients:
-                await self.write_event(Error(text="busy: too many clients", code="busy").event())
+            if refused is not None:
+                code, why = refused
+                await self.write_event(Error(text=why, code=code).event())
                 return
             await self._serve()
         except (ConnectionError, Gone):
@@ -65,19 +70,23 @@ class Connection(AsyncEventHandler):
         except Exception:
             log.exception("connection failed")
         finally:
-            service.clients -= 1
+            if refused is None:
+                service.release(self.peer)
             self.cancel.set()
             self.audio = None
             self.writer.close()
 
     async def _serve(self) -> None:
         bad = 0
+        idle_s = self.service.settings.wyoming.idle_s
+        loop = asyncio.get_running_loop()
+        asked = loop.time()  # when this client last asked for work: pings do not keep it open
         while True:
             try:
-                async with asyncio.timeout(IDLE_S):
+                async with asyncio.timeout_at(asked + idle_s):
                     event = await read_event(self.reader, self.service.limits)
             except TimeoutError:
-                log.info("closing a connection idle for %d s", IDLE_S)  # its slot is free again
+                log.info("closing a connection idle for %.0f s", idle_s)  # its slot is free again
                 return
             except ProtocolError as e:
                 self.service.quiet.info(re.sub(r"\d+", "N", str(e)), "bad event: %s", e)
@@ -93,6 +102,9 @@ class Connection(AsyncEventHandler):
                 return
             bad = 0
             kind = event.type[:40]  # a client's words: short, and quoted in the log
+            work = kind.startswith(WORK)
+            if work:
+                asked = loop.time()
             try:
                 await self.handle_event(event)
             except (asr.BadAudio, KeyError, TypeError, ValueError, AttributeError) as e:
@@ -109,6 +121,8 @@ class Connection(AsyncEventHandler):
             except Exception:  # a bug: logged whole, answered in one line, the server goes on
                 log.exception("%r event failed", kind)
                 await self.write_event(Error(text=f"{kind} failed (internal error)", code="failed").event())
+            if work:
+                asked = loop.time()  # the idle time starts when the answer has been sent
 
     async def _linger(self) -> None:
         """Before closing on a bad stream, read (and drop) what the client is still sending, for a
@@ -129,7 +143,7 @@ class Connection(AsyncEventHandler):
             transcript = Transcript.from_event(event)
             if not isinstance(transcript.text, str):
                 raise TypeError("'text' must be a string")
-            await self.write_event(await handle.handle(self.service, transcript, self.cancel))
+            await self.write_event(await handle.handle(self.service, transcript, self.cancel, self.peer))
         elif kind.startswith("audio-") or Transcribe.is_type(kind):
             await self._asr(event)
         elif kind.startswith("synthesize"):

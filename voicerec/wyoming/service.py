@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from wyoming.event import Event
 
 from voicerec.config import Settings
+from voicerec.wyoming import peers
 from voicerec.wyoming.info import build_info
 from voicerec.wyoming.lanes import Busy, Gone, Lane
-from voicerec.wyoming.peers import QuietLog
+from voicerec.wyoming.peers import QuietLog, Slots
 from voicerec.wyoming.wire import Limits
 
 if TYPE_CHECKING:
@@ -37,9 +38,32 @@ class Service:
         self.tts = Lane("tts", w.tts_queue, w.max_wait_s)
         self.limits = Limits(payload_bytes=w.max_payload_bytes)
         self.info: Event = build_info(settings).event()
-        self.clients = 0
+        self.slots = Slots(w.max_clients, w.max_clients_per_peer)
         self.served = 0
         self.quiet = QuietLog(logging.getLogger("voicerec.wyoming.peers"))  # what peers get wrong, now and then
+
+    @property
+    def clients(self) -> int:
+        return self.slots.count
+
+    def admit(self, peer: str) -> tuple[str, str] | None:
+        """None when a client at `peer` may connect (then `release` its slot when it goes), else
+        (error code, reason): not an address this server serves, or no slot for it."""
+        w = self.settings.wyoming
+        if not peers.allowed(peer, w.allow_lan):
+            self.quiet.info("refused", "refused a connection from %s: %s", peer,
+                            "not a private address" if w.allow_lan else "not this machine")
+            return "forbidden", ("forbidden: this server serves its home network only (private addresses: "
+                                 "[wyoming] allow_lan)" if w.allow_lan
+                                 else "forbidden: this server serves this machine only (see [wyoming] allow_lan)")
+        why = self.slots.take(peer)
+        if why is not None:
+            self.quiet.info("busy", "busy: %s (%s)", why, peer)
+            return "busy", f"busy: {why}"
+        return None
+
+    def release(self, peer: str) -> None:
+        self.slots.give(peer)
 
     @property
     def lanes(self) -> tuple[Lane, ...]:
