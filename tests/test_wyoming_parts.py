@@ -153,6 +153,28 @@ def test_audio_is_resampled_to_16k_and_capped() -> None:
     assert audio.truncated and audio.seconds == 1.0 and len(audio.samples()) == 16000
 
 
+def test_audio_past_the_limit_is_cut_before_it_is_converted() -> None:
+    """Issue 25, finding 8: a 1 MB chunk of 8-bit audio at 1000 Hz is 1000 s of sound; it was
+    converted whole to 16 kHz (32 MB) and then cut to max_seconds. It is cut by its duration
+    first: the work and the memory of a chunk are bounded by the limit, not by what a peer sends."""
+    import tracemalloc
+
+    t = np.arange(1 << 20) / 1000
+    big = ((np.sin(2 * np.pi * 50 * t) * 100) + 128).astype(np.uint8).tobytes()  # 1 MB, 1000 Hz, 8-bit
+    audio = asr.AudioIn(max_seconds=30.0)
+    tracemalloc.start()
+    try:
+        for _ in range(5):
+            audio.add(AudioChunk(rate=1000, width=1, channels=1, audio=big))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert audio.truncated and audio.chunks == 5 and audio.seconds == 30.0
+    assert peak < 8 << 20, f"{peak / 2**20:.1f} MB to keep 30 s of audio"
+    spectrum = np.abs(np.fft.rfft(audio.samples()))
+    assert np.argmax(spectrum) * 16000 / len(audio.samples()) == pytest.approx(50, abs=2)  # the same sound
+
+
 @pytest.mark.parametrize(("rate", "width", "channels"), [(0, 2, 1), (16000, 5, 1), (16000, 2, 0), ("x", 2, 1),
                                                          (16000, 2, 1000), (200, 2, 1), (True, 2, 1)])
 def test_unusable_formats_are_refused(rate: object, width: object, channels: object) -> None:

@@ -4,14 +4,16 @@
 Audio arrives in whatever format the client has (any rate, 1-4 byte samples, any number of
 channels; each chunk says its own) and is turned, chunk by chunk, into 16 kHz mono: channels are
 averaged, samples scaled to 16 bits, and the rate converted with the `wyoming` library's own
-converter. Only that 16 kHz copy is kept, in memory, and only up to `stt.max_seconds` (the rest
-is dropped, as `voicerec listen` drops it); nothing is written to disk. A client that leaves
+converter, on a worker thread (not the event loop other clients wait on). Only that 16 kHz copy is
+kept, in memory, and only up to `stt.max_seconds`: what lies past it is dropped by its duration
+before it is converted (as `voicerec listen` drops it); nothing is written to disk. A client that leaves
 mid-stream leaves nothing queued.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 
@@ -65,16 +67,25 @@ class AudioIn:
         self.chunks = 0
 
     def add(self, chunk: AudioChunk) -> None:
+        """Convert and keep `chunk` (CPU work: the connection runs it off the event loop). What lies
+        past the limit is cut by its duration before anything is converted, so a chunk costs at
+        most the limit's worth of work and memory, however long it says it is."""
         rate, width, channels = chunk.rate, chunk.width, chunk.channels
         check_format(rate, width, channels)
         self.chunks += 1
         if self._have >= self.limit:
             self.truncated = True
             return
+        frame = width * channels
+        room = math.ceil((self.limit - self._have) / 2 / RATE * rate) + 1  # frames; one for rounding
+        audio = chunk.audio
+        if len(audio) > room * frame:
+            audio = audio[: room * frame]
+            self.truncated = True
         if self._format != (rate, width, channels) or self._converter is None:
             self._format = (rate, width, channels)
             self._converter = AudioChunkConverter(rate=RATE, width=2, channels=1)
-        mono = AudioChunk(rate=rate, width=2, channels=1, audio=to_mono16(chunk.audio, width, channels))
+        mono = AudioChunk(rate=rate, width=2, channels=1, audio=to_mono16(audio, width, channels))
         pcm = self._converter.convert(mono).audio
         if self._have + len(pcm) > self.limit:
             pcm = pcm[: self.limit - self._have]

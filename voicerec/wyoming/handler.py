@@ -163,7 +163,7 @@ class Connection(AsyncEventHandler):
             self.audio = asr.AudioIn(self.service.settings.stt.max_seconds)
         elif AudioChunk.is_type(event.type):
             audio = self.audio or asr.AudioIn(self.service.settings.stt.max_seconds)  # some send no audio-start
-            audio.add(AudioChunk.from_event(event))
+            await asyncio.to_thread(audio.add, AudioChunk.from_event(event))  # conversion: off the loop
             self.audio = audio
         elif AudioStop.is_type(event.type):
             audio, context = self.audio, self.asr_context
