@@ -176,3 +176,20 @@ def test_sessions_expire(settings) -> None:
     time.sleep(0.05)
     answer = a.answer("tell me more about the first one", session="x")
     assert answer.query.intent != "describe"
+
+
+def test_words_past_thirty_seconds_of_speech_are_not_read(assistant) -> None:
+    """Issue 25, finding 9: a 1000-character request held the one shared worker for hundreds of
+    milliseconds: the rules stopped at 400 characters, but the follow-up rules and the rest read
+    it all. A turn is read as far as a person says in 30 s (90 words, 500 characters), in one
+    place, so what a peer sends cannot make the work per request unbounded."""
+    filler = " and" + " um" * 120
+    assistant.answer("a korean thriller", session="long-turn")
+    near = assistant.answer("tell me more about the second one", session="long-turn")
+    assert near.query.intent == "describe"
+    assistant.answer("a korean thriller", session="long-turn")
+    far = assistant.answer("a korean thriller" + filler + " tell me more about the second one", session="long-turn")
+    assert far.query.intent == "recommend" and far.query.countries == ["KR"], far.query
+    assert far.transcript.endswith("the second one")  # the answer still says what was heard
+    wordy = assistant.answer("a korean thriller " + "x" * 900 + " and make it a comedy from the seventies").query
+    assert wordy.year_min is None and wordy.countries == ["KR"]

@@ -4,8 +4,9 @@
                      ─► LLMParser.parse, when an LLM is configured and the turn is a fresh request
                      ─► merge.merge (the rules' constraints are never dropped)
 
-`Understanding.read` is the one entry point; it never raises for what a person says, and an LLM
-that fails or is slow only costs its time budget (the built-in parse stands).
+`Understanding.read` is the one entry point; it never raises for what a person says, reads a turn
+only as far as 30 s of speech (`spoken_part`), and an LLM that fails or is slow only costs its time
+budget (the built-in parse stands).
 """
 
 from __future__ import annotations
@@ -19,6 +20,20 @@ from voicerec.types import Query
 from voicerec.understand import followup
 from voicerec.understand.merge import merge
 from voicerec.understand.rules import RuleParser
+
+# What a person says in 30 s of speech (a fast 180 words a minute): a turn is read this far and no
+# further, so that what a peer sends cannot make the work of one request unbounded.
+MAX_WORDS = 90
+MAX_CHARS = 500
+
+
+def spoken_part(text: str) -> str:
+    """`text` up to MAX_WORDS words and MAX_CHARS characters, cut between words."""
+    words = str(text or "")[: MAX_CHARS * 4].split()[:MAX_WORDS]
+    out = " ".join(words)
+    if len(out) > MAX_CHARS:
+        out = out[:MAX_CHARS].rsplit(" ", 1)[0] if " " in out[:MAX_CHARS] else out[:MAX_CHARS]
+    return out
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,7 @@ class Understanding:
 
     def read(self, text: str, prev: Turn | None = None) -> Reading:
         t0 = time.perf_counter()
+        text = spoken_part(text)
         parsed = self.parser.parse(text)
         query = followup.resolve(text, parsed, prev)
         timings = {"parse": (time.perf_counter() - t0) * 1000}
