@@ -16,10 +16,13 @@
 #      systemd/models.sha256
 #   3. a system user `voicerec` (groups: audio; gpio or input only through the drop-in of step 6)
 #   4. /etc/voicerec/config.toml with the defaults (0644, root, no secrets) unless it exists; an
-#      existing one gets state_dir (so `voicerec history --clear` reaches the daemon's history)
+#      existing one gets state_dir (so `voicerec history --clear` reaches the daemon's history).
+#      Root reads it to write the units, so it and /etc/voicerec must be root's alone: anything
+#      else is refused (an api_key: chown root:voicerec, chmod 640, and the service reads it)
 #   5. the catalogue built into /var/lib/voicerec/catalog.db (when missing or stale)
 #   6. the unit /etc/systemd/system/voicerec.service and its drop-in voicerec.service.d/local.conf
-#      (`voicerec unit`: the push-to-talk source's group and devices, the LLM server's address),
+#      (`voicerec unit --root-config /etc/voicerec/config.toml`, run as root on root's file alone,
+#      every value checked: the push-to-talk source's group and devices, the LLM server's address),
 #      enabled and started
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +44,22 @@ log() { printf '[voicerec-install] %s\n' "$*" >&2; }
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root: sudo $0" >&2; exit 1; }
 command -v systemctl >/dev/null || { echo "systemd is required" >&2; exit 1; }
+
+# What root reads to write the units must be root's alone: a file the service's user could change
+# would let it grant itself groups, devices or addresses (`voicerec unit --root-config` checks again).
+root_only() {
+    local p
+    for p in "$@"; do
+        [ -e "$p" ] || continue
+        if [ "$(stat -L -c %u "$p")" != 0 ] || [ $(( 0$(stat -L -c %a "$p") & 022 )) -ne 0 ]; then
+            echo "refusing to go on: $p must belong to root and be writable by root only; run:" \
+                 "sudo chown root $p && sudo chmod go-w $p (a file with an [llm] api_key:" \
+                 "sudo chown root:voicerec $p && sudo chmod 640 $p)" >&2
+            exit 1
+        fi
+    done
+}
+root_only /etc "$ETC" "$ETC/config.toml"
 
 # 1. packages ---------------------------------------------------------------------------------
 PKGS=(python3 python3-venv python3-dev gcc linux-libc-dev libportaudio2 libasound2-plugins alsa-utils rsync)
@@ -97,8 +116,8 @@ if [ ! -f "$ETC/config.toml" ]; then
 # voicerec settings (defaults shown). Environment variables VOICEREC_<SECTION>__<FIELD> override.
 # Reload after editing: sudo systemctl reload voicerec; after changing [ptt] or [llm] base_url,
 # run systemd/install.sh again (the service's devices and network allow-list follow them).
-# Unknown keys are refused. An [llm] api_key makes this file secret: then
-# chown voicerec /etc/voicerec/config.toml && chmod 600 /etc/voicerec/config.toml
+# Unknown keys are refused. An [llm] api_key makes this file secret: then root keeps it and the
+# service reads it: chown root:voicerec /etc/voicerec/config.toml && chmod 640 /etc/voicerec/config.toml
 state_dir = "/var/lib/voicerec"                  # history, conversations, the control socket
 catalog_path = "/var/lib/voicerec/catalog.db"
 data_dir = "/opt/voicerec/data/catalog"          # what `voicerec catalog build` reads
@@ -159,7 +178,9 @@ as_voicerec PYTHONPATH="$PREFIX" "$VENV/bin/voicerec" catalog build --if-stale >
 [ "$WYOMING" -eq 1 ] && exec "$PREFIX/systemd/install-wyoming.sh" "$START"
 install -m 0644 "$PREFIX/systemd/voicerec.service" /etc/systemd/system/voicerec.service
 install -d -m 0755 /etc/systemd/system/voicerec.service.d
-as_voicerec "$VENV/bin/voicerec" unit > /etc/systemd/system/voicerec.service.d/local.conf.new
+# as root, from root's file alone (no user config, no environment), every value checked
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$VENV/bin/voicerec" unit --root-config "$ETC/config.toml" \
+    > /etc/systemd/system/voicerec.service.d/local.conf.new
 mv /etc/systemd/system/voicerec.service.d/local.conf.new /etc/systemd/system/voicerec.service.d/local.conf
 chmod 0644 /etc/systemd/system/voicerec.service.d/local.conf
 systemctl daemon-reload

@@ -17,7 +17,7 @@ PKG = ROOT / "voicerec"
 
 # lower numbers are lower layers; a module may import its own layer's package or any lower layer
 LAYERS: dict[str, int] = {
-    "voicerec.vocab": 0, "voicerec.errors": 0, "voicerec.text": 0,
+    "voicerec.vocab": 0, "voicerec.errors": 0, "voicerec.text": 0, "voicerec.trust": 0,
     "voicerec.types": 1, "voicerec.config": 1,
     "voicerec.catalog": 2,
     "voicerec.state": 3, "voicerec.say": 3,

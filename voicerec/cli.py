@@ -73,7 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     ssub.add_parser("clear", help="empty the seen list")
     sp = sub.add_parser("privacy", help="what is stored where, and what is sent where")
     sp.add_argument("--json", action="store_true")
-    sub.add_parser("unit", help="the systemd drop-in these settings need (systemd/install.sh writes it)")
+    sp = sub.add_parser("unit", help="the systemd drop-in these settings need (systemd/install.sh writes it)")
+    sp.add_argument("--wyoming", action="store_true", help="voicerec-wyoming.service's drop-in")
+    sp.add_argument("--root-config", metavar="FILE", help="read this file alone, which root must own "
+                    "(install.sh: /etc/voicerec/config.toml); no user config, no environment")
     return p
 
 
@@ -92,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        settings = Settings.load(args.config)
+        root_config = getattr(args, "root_config", None)
+        settings = Settings.load(root_config=root_config) if root_config else Settings.load(args.config)
         return COMMANDS[args.command](args, settings) or 0
     except VoicerecError as e:
         print(f"voicerec: {e.message}", file=sys.stderr)
@@ -310,9 +314,9 @@ def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
-    from voicerec.daemon.unit import dropin
+    from voicerec.daemon.unit import dropin, wyoming_dropin
 
-    text, notes = dropin(settings)
+    text, notes = wyoming_dropin(settings) if args.wyoming else dropin(settings)
     for note in notes:
         print(f"voicerec: {note}", file=sys.stderr)
     print(text, end="")

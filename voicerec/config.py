@@ -35,6 +35,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from voicerec import trust
 from voicerec.errors import ConfigError
 from voicerec.vocab.places import SERVICES, service_of
 
@@ -125,6 +126,17 @@ class PTTSettings(BaseModel):
     evdev_key: str = "KEY_SPACE"
     socket_path: Path | None = Field(None, description="control socket; default <state_dir>/control.sock")
 
+    # both reach the systemd drop-in install.sh writes as root: only what a device and a key look like
+    @field_validator("evdev_device")
+    @classmethod
+    def _device(cls, v: str | None) -> str | None:
+        return None if v is None else trust.device(v)
+
+    @field_validator("evdev_key")
+    @classmethod
+    def _key(cls, v: str) -> str:
+        return trust.key(v)
+
 
 class WyomingSettings(BaseModel):
     """`voicerec wyoming`: the server Home Assistant's Assist pipeline talks to (docs in README)."""
@@ -156,6 +168,7 @@ class WyomingSettings(BaseModel):
 
 # The files Settings.load() layers, oldest first; None while Settings(...) is built directly.
 _FILES: ContextVar[tuple[Path, ...] | None] = ContextVar("voicerec_config_files", default=None)
+_ENV: ContextVar[bool] = ContextVar("voicerec_config_env", default=True)  # False: root's file alone
 
 
 class Settings(BaseSettings):
@@ -224,11 +237,20 @@ class Settings(BaseSettings):
         if files is None:
             return (init_settings,)
         # one source per file, the last file first: pydantic-settings deep-merges the sources
-        return init_settings, env_settings, *(CheckedToml(settings_cls, f) for f in reversed(files))
+        env = (env_settings,) if _ENV.get() else ()
+        return init_settings, *env, *(CheckedToml(settings_cls, f) for f in reversed(files))
 
     @classmethod
-    def load(cls, config_file: Path | str | None = None) -> Settings:
-        """Merge defaults, config files and environment into one validated Settings."""
+    def load(cls, config_file: Path | str | None = None, *, root_config: Path | str | None = None) -> Settings:
+        """Merge defaults, config files and environment into one validated Settings. With
+        `root_config` (systemd/install.sh, as root): that file alone, which root must own
+        (trust.check_root_owned), and neither a user's file nor the environment."""
+        if root_config is not None:
+            try:
+                trust.check_root_owned(Path(root_config))
+            except ValueError as e:
+                raise ConfigError(str(e)) from None
+            return cls._from((Path(root_config),), env=False)
         files = [SYSTEM_CONFIG, _user_config()]
         if config_file:
             path = Path(config_file)
@@ -241,7 +263,11 @@ class Settings(BaseSettings):
             except OSError as e:  # a folder on the way this user may not enter
                 raise ConfigError(f"cannot read {path}: {e.strerror}") from None
         check_environment(os.environ)
-        token = _FILES.set(tuple(files))
+        return cls._from(tuple(files), env=True)
+
+    @classmethod
+    def _from(cls, files: tuple[Path, ...], env: bool) -> Settings:
+        token, env_token = _FILES.set(files), _ENV.set(env)
         try:
             return cls()
         except ValidationError as e:
@@ -254,6 +280,7 @@ class Settings(BaseSettings):
             raise ConfigError(f"bad setting {where}: {msg}") from None
         finally:
             _FILES.reset(token)
+            _ENV.reset(env_token)
 
     def redacted(self) -> dict[str, Any]:
         """The settings as JSON-safe data, secrets hidden."""
@@ -292,6 +319,8 @@ def check_llm_url(url: str) -> None:
         parts = urlsplit(url.strip())
         ok = parts.scheme in ("http", "https") and bool(parts.hostname)
         _ = parts.port  # a port that is not a number raises here
+        trust.host(parts.hostname or "")  # it reaches the unit's IP allow-list (resolved by install.sh)
+        ok = ok and url.isprintable() and not any(c.isspace() for c in url.strip())
     except ValueError:
         ok = False
     if not ok:
@@ -350,8 +379,13 @@ def check_file(path: Path, st: os.stat_result, data: dict[str, Any]) -> None:
     if st.st_uid not in (0, os.geteuid()):
         raise ConfigError(f"{path} belongs to uid {st.st_uid}, not to you or root; "
                           f"run: sudo chown {os.geteuid()} {path} (or remove it)")
-    if _has_secret(data) and st.st_mode & (stat.S_IRGRP | stat.S_IROTH | stat.S_IWGRP | stat.S_IWOTH):
-        raise ConfigError(f"{path} holds an API key and is readable by other users; run: chmod 600 {path}")
+    # root's file that root shares with one group, the service's (chown root:voicerec, chmod 640): the
+    # service reads it as that group, root as root; any other reader is refused where it reads
+    shared = st.st_uid == 0 and st.st_gid != 0 and (st.st_gid == os.getegid() or os.geteuid() == 0)
+    others = stat.S_IROTH | stat.S_IWGRP | stat.S_IWOTH | (0 if shared else stat.S_IRGRP)
+    if _has_secret(data) and st.st_mode & others:
+        raise ConfigError(f"{path} holds an API key and is readable by other users; run: chmod 600 {path} "
+                          "(or, root's file for a service: chown root:voicerec and chmod 640)")
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise ConfigError(f"{path} can be changed by other users; run: chmod go-w {path}")
 

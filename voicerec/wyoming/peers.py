@@ -18,11 +18,11 @@ import threading
 import time
 from typing import Any
 
-# Private and link-local networks: a home network. The unit's allow-list with allow_lan is written
-# from this list (daemon/unit.py), so the server and the sandbox agree on what "the LAN" is.
-LAN_NETWORKS: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = tuple(
-    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
-                                      "fc00::/7", "fe80::/10"))
+from voicerec.trust import LAN_NETWORKS
+
+# LAN_NETWORKS (voicerec/trust.py): private and link-local networks, a home network. The unit's
+# allow-list with allow_lan is written from the same list (daemon/unit.py), so the server and its
+# sandbox agree on what "the LAN" is.
 LOCAL = "local"  # the peer of a Unix socket: this machine
 
 
