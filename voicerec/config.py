@@ -35,7 +35,7 @@ from pydantic_settings import (
 )
 
 from voicerec.errors import ConfigError
-from voicerec.vocab.places import SERVICES, service_of
+from voicerec.vocab.places import CODE_ALIASES, ISO_CODES, SERVICES, service_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_CONFIG = Path("/etc/voicerec/config.toml")
@@ -146,6 +146,25 @@ class WyomingSettings(BaseModel):
     max_payload_bytes: int = Field(1 << 20, ge=4096, le=64 << 20, description="largest audio chunk")
 
 
+class TMDBSettings(BaseModel):
+    """`voicerec catalog refresh`: The Movie Database, with the household's own credentials (README)."""
+
+    model_config = _SECTION
+
+    token: SecretStr | None = Field(None, description="the API read access token, sent as Authorization: Bearer")
+    api_key: SecretStr | None = Field(None, description="or the v3 API key, sent as ?api_key=")
+    api_base: str = Field("https://api.themoviedb.org/3", description="where TMDB's API v3 is")
+    concurrency: int = Field(8, ge=1, le=32, description="requests in flight at once")
+    max_rps: float = Field(40.0, gt=0, le=1000, description="requests per second at most (TMDB allows ~50)")
+    timeout: float = Field(20.0, gt=0, le=300, description="seconds to wait for one answer")
+    max_titles: int = Field(2000, ge=1, le=100_000, description="titles a refresh lists (most popular first)")
+    language: str = Field("en-US", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="language of titles and plots")
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool((self.token and self.token.get_secret_value()) or (self.api_key and self.api_key.get_secret_value()))
+
+
 # The files Settings.load() layers, oldest first; None while Settings(...) is built directly.
 _FILES: ContextVar[tuple[Path, ...] | None] = ContextVar("voicerec_config_files", default=None)
 
@@ -165,6 +184,13 @@ class Settings(BaseSettings):
     my_services: list[str] = Field(default_factory=list,
                                    description="the services this household has; empty = all of them")
     max_age: int | None = Field(None, ge=0, le=18, description="a household age ceiling no request can lift")
+    region: str = Field("US", description="the household's country (ISO 3166-1 alpha-2): whose streaming "
+                        "services `catalog refresh` fetches and the answers name")
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        return region_code(v)
 
     @field_validator("my_services")
     @classmethod
@@ -190,6 +216,13 @@ class Settings(BaseSettings):
     audio: AudioSettings = Field(default_factory=AudioSettings)
     ptt: PTTSettings = Field(default_factory=PTTSettings)
     wyoming: WyomingSettings = Field(default_factory=WyomingSettings)
+    tmdb: TMDBSettings = Field(default_factory=TMDBSettings)
+
+    @field_validator("tmdb")
+    @classmethod
+    def _tmdb_url(cls, tmdb: TMDBSettings) -> TMDBSettings:
+        check_http_url(tmdb.api_base, "tmdb.api_base")
+        return tmdb
 
     @field_validator("llm")
     @classmethod
@@ -254,8 +287,22 @@ class Settings(BaseSettings):
         return data
 
 
+def region_code(value: object) -> str:
+    """'fr' / 'FR' / 'uk' → 'FR' / 'GB'; ValueError for anything that is not a country code."""
+    code = str(value or "").strip().upper()
+    code = CODE_ALIASES.get(code, code)
+    if len(code) != 2 or code not in ISO_CODES:
+        raise ValueError(f"{str(value)[:20]!r} is not a country code (ISO 3166-1 alpha-2, like US, FR or GB)")
+    return code
+
+
 def check_llm_url(url: str) -> None:
     """http(s)://host[:port]/...: anything else is a ConfigError naming llm.base_url."""
+    check_http_url(url, "llm.base_url")
+
+
+def check_http_url(url: str, setting: str) -> None:
+    """http(s)://host[:port]/...: anything else is a ConfigError naming the setting."""
     try:
         parts = urlsplit(url.strip())
         ok = parts.scheme in ("http", "https") and bool(parts.hostname)
@@ -263,7 +310,7 @@ def check_llm_url(url: str) -> None:
     except ValueError:
         ok = False
     if not ok:
-        raise ConfigError(f"bad setting llm.base_url: {redact_url(url)!r} is not an http:// or https:// URL")
+        raise ConfigError(f"bad setting {setting}: {redact_url(url)!r} is not an http:// or https:// URL")
 
 
 def is_loopback_host(host: str) -> bool:
@@ -325,8 +372,9 @@ def check_file(path: Path, st: os.stat_result, data: dict[str, Any]) -> None:
 
 
 def _has_secret(data: dict[str, Any]) -> bool:
-    llm = data.get("llm")
-    return isinstance(llm, dict) and bool(llm.get("api_key"))
+    llm, tmdb = data.get("llm"), data.get("tmdb")
+    return (isinstance(llm, dict) and bool(llm.get("api_key"))) or (
+        isinstance(tmdb, dict) and bool(tmdb.get("token") or tmdb.get("api_key")))
 
 
 def _fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
