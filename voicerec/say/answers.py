@@ -4,7 +4,8 @@
 
 Everything said comes from the catalogue row. Where-to-watch answers say how old the listing is
 when it is more than a few months old ("on Netflix, as of March 2023"): `as_of` maps a service to
-the date its listing was taken.
+the date its listing was taken. What a refresh saw is dated to the day, and always said ("on Canal+,
+as of December 8, 2026").
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from datetime import date
 from voicerec.say.phrases import article, count, join, minutes
 from voicerec.say.reply import first_sentence
 from voicerec.types import Query, Title
-from voicerec.vocab.places import SERVICE_NAMES
+from voicerec.vocab.services import service_name
 
 STALE_DAYS = 120  # a listing older than this is dated in the answer
 
 
 def not_found(name: str) -> str:
     return f"Sorry, I couldn't find {name} in the catalogue."
+
+
+def no_region_data(t: Title, place: str) -> str:
+    """Where-to-watch in a region no refresh has fetched: nothing is known to stream there."""
+    return f"I don't know where {t.title} streams in {place} yet: my streaming lists are for another country."
 
 
 def answer(q: Query, t: Title, *, as_of: Mapping[str, date | str] | None = None, today: date | None = None,
@@ -126,7 +132,7 @@ def released(t: Title) -> str:
 
 # --- small pieces -----------------------------------------------------------------------------
 def _services(services: list[str], conjunction: str = "and") -> str:
-    return join([SERVICE_NAMES.get(s, s) for s in dict.fromkeys(services)], conjunction)
+    return join([service_name(s) for s in dict.fromkeys(services)], conjunction)
 
 
 def _listing_age(services: list[str], as_of: Mapping[str, date | str] | None, today: date | None) -> str:
@@ -137,6 +143,8 @@ def _listing_age(services: list[str], as_of: Mapping[str, date | str] | None, to
     if not dates:
         return ""
     oldest = min(dates)
+    if any(len(str(as_of.get(s) or "")) == 10 for s in services):  # a refresh's day: said whatever its age
+        return f", as of {calendar.month_name[oldest.month]} {oldest.day}, {oldest.year}"
     if ((today or date.today()) - oldest).days <= STALE_DAYS:
         return ""
     return f", as of {calendar.month_name[oldest.month]} {oldest.year}"  # English: Python leaves LC_TIME as C
