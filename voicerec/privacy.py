@@ -90,14 +90,25 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
         if settings.llm.api_key and plaintext_remote(url):
             item["warning"] = "the api_key and the requests travel over plain http, readable on the network"
         sent.append(item)
+    summary = "Nothing leaves this machine." if not sent else f"Requests are sent as text to the LLM server at {sent[0]['to']}."
+    if settings.tmdb.has_credentials:
+        url = settings.tmdb.api_base
+        sent.append({
+            "to": redact_url(url), "local": is_loopback_host(urlsplit(url).hostname or ""), "when": "catalog refresh",
+            "what": f"only while `voicerec catalog refresh` runs (by you, or its weekly timer if installed): the "
+                    f"region ({settings.region}) and requests for public film and series data, with your TMDB "
+                    "token or key; nothing of what you ask or watch",
+        })
+        summary = (summary + " `voicerec catalog refresh` asks TMDB for public film data when it runs." if len(sent) > 1
+                   else "Nothing leaves this machine, except when `voicerec catalog refresh` runs: it asks TMDB for "
+                        "public film data.")
     return {
         "stored": stored,
         "sent": sent,
         "network_listeners": active_listeners(settings),
-        "summary": (
-            "Nothing leaves this machine." if not sent
-            else f"Requests are sent as text to the LLM server at {sent[0]['to']}."
-        ),
+        "summary": summary,
+        "attribution": "Catalogue refreshes use the TMDB API but voicerec is not endorsed or certified by TMDB; "
+                       "streaming availability by JustWatch.",
         "history_text": settings.history_text,
         "erase": "voicerec history --clear",
         "erase_seen": "voicerec seen clear",
@@ -121,6 +132,7 @@ def render(report: dict[str, Any]) -> str:
                 lines.append(f"    WARNING: {s['warning']}; use https:// or a server on this machine")
     else:
         lines.append("Sent elsewhere: nothing (no LLM server is configured).")
+    lines.append(f"Data: {report['attribution']}")
     for item in report["network_listeners"]:
         lines.append(f"Listening: {item['what']} at {item['address']} (pid {item['pid']}): it hears requests "
                      "as text or audio from whoever can reach that address, and keeps no audio.")
