@@ -373,3 +373,30 @@ def test_cli_summary_is_one_line_and_json_has_the_report(fixture, catalog_path, 
     report = json.loads(out)
     assert code == 0 and report["region"] == "GB" and not report["written"]
     assert threading.active_count() < 20
+
+
+# --- the weekly timer -------------------------------------------------------------------------------
+
+SYSTEMD = ROOT / "systemd"
+
+
+def test_the_refresh_unit_is_sandboxed_like_the_daemon_with_only_tmdb_out(tmp_path) -> None:
+    import shutil
+
+    unit = (SYSTEMD / "voicerec-refresh.service").read_text()
+    settings = [line for line in unit.splitlines() if "=" in line and not line.startswith("#")]
+    assert "IPAddressDeny=any" in settings and "IPAddressAllow=localhost" in settings
+    assert "ExecStartPre=+/opt/voicerec/systemd/refresh-allow.sh" in settings  # adds tmdb.api_base's addresses only
+    assert "User=voicerec" in settings and "ExecStart=/opt/voicerec/.venv/bin/voicerec catalog refresh" in settings
+    assert "EnvironmentFile=/etc/voicerec/tmdb.env" in settings  # the token never sits in config.toml
+    timer = (SYSTEMD / "voicerec-refresh.timer").read_text()
+    assert "OnCalendar=weekly" in timer
+    install = (SYSTEMD / "install.sh").read_text()
+    assert '[ "$REFRESH" -eq 1 ] && "$PREFIX/systemd/install-refresh.sh"' in install and "REFRESH=0" in install
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    p = subprocess.run([analyze, "security", "--offline=yes", "--no-pager", str(SYSTEMD / "voicerec-refresh.service")],
+                       capture_output=True, text=True, timeout=120)
+    score = float(p.stdout.rsplit("Overall exposure level for voicerec-refresh.service: ", 1)[1].split()[0])
+    assert score <= 2.0, p.stdout[-2000:]
