@@ -339,12 +339,13 @@ def _credited(s: Suggestion, q: Query) -> Suggestion:
     return s
 
 
-def catalog_embedder() -> Any:
+def catalog_embedder(lean: bool = False) -> Any:
     """The sentence-embedding model `catalog build` stores the title vectors with: the ranker's own
-    (voicerec.rank.embed.Embedder), so front-ends hand it to the catalogue without importing rank/."""
+    (voicerec.rank.embed.Embedder), so front-ends hand it to the catalogue without importing rank/.
+    `lean`: less memory for slower encoding (`catalog refresh`, which embeds a few hundred titles)."""
     from voicerec.rank.embed import Embedder
 
-    return Embedder()
+    return Embedder(lean=lean)
 
 
 def _rounded(timings: dict[str, float]) -> dict[str, float]:

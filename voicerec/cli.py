@@ -225,7 +225,8 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     bar = ProgressBar(f"fetching {region}")
     try:
         report = refresh(settings.catalog_path, settings.tmdb, region, full=args.full, max_titles=args.max_titles,
-                         embedder=catalog_embedder() if settings.embeddings else None, progress=bar, stop=stop)
+                         embedder=catalog_embedder(lean=True) if settings.embeddings else None, progress=bar,
+                         stop=stop)
     finally:
         bar.close()
         signal.signal(signal.SIGINT, previous)

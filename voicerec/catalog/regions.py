@@ -32,11 +32,13 @@ from voicerec.catalog import schema
 from voicerec.catalog.embeddings import Encoder, embed_catalog
 from voicerec.catalog.tmdb.fetch import Known, Seen
 from voicerec.catalog.tmdb.mapping import Provider, TmdbTitle
+from voicerec.daemon import malloc
 from voicerec.errors import CatalogError
 from voicerec.text import norm
 from voicerec.vocab.services import learn
 
 TMDB_PREFIX = "tmdb-"
+EMBED_BATCH = 4  # small batches keep the peak at the embedder's load: 8 → +25 MB, 16 → +230 MB (bench/refresh.py)
 Offer = tuple[int, str]  # (here: 1 on it / 0 was on it, as_of YYYY-MM-DD)
 
 
@@ -136,7 +138,7 @@ def apply(db_path: Path, seen: Seen, *, embedder: Encoder | None = None, source:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             counts = write_state(conn, new)
-            embedded = embed_catalog(conn, embedder, build_index=True) if embedder is not None else 0
+            embedded = _embed(conn, embedder) if embedder is not None else 0
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('refreshed_at', ?)",
                          (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),))
             conn.commit()
@@ -189,6 +191,17 @@ def write_state(conn: sqlite3.Connection, state: RegionState) -> dict[str, int]:
         for p in ps:
             learn(p.service, p.name)
     return {"tmdb_titles": len(state.records), "own_titles": len(rows), "matched": len(state.records) - len(rows)}
+
+
+def _embed(conn: sqlite3.Connection, embedder: Encoder) -> int:
+    """Vectors for the titles that have none. The model loads first, on a trimmed heap, before the
+    catalogue's texts are read: its load is the refresh's peak memory (bench/refresh.py)."""
+    malloc.trim()  # what the fetch's threads freed goes back first
+    load = getattr(embedder, "load", None)
+    if callable(load):
+        load()
+        malloc.trim()
+    return embed_catalog(conn, embedder, batch_size=EMBED_BATCH)
 
 
 def _drop_tmdb_rows(conn: sqlite3.Connection) -> None:

@@ -21,6 +21,7 @@ from voicerec.catalog.tmdb.client import Client
 from voicerec.catalog.tmdb.fetch import Progress, read_region
 from voicerec.catalog.tmdb.journal import Journal
 from voicerec.config import TMDBSettings, redact_url
+from voicerec.daemon import malloc
 from voicerec.errors import CatalogError
 
 
@@ -34,6 +35,7 @@ def refresh(db_path: Path, tmdb: TMDBSettings, region: str, *, full: bool = Fals
         raise CatalogError(f"no catalogue at {db_path}; build it first: voicerec catalog build")
     today = today or date.today()
     max_titles = max_titles or tmdb.max_titles
+    malloc.limit_arenas(2)  # the fetch's threads would each keep an arena of freed memory
     client = Client(tmdb)  # no credentials: stops here
     old = regions.read_state(db_path)
     journal = Journal(db_path, region).open({"region": region, "full": full, "max_titles": max_titles,
