@@ -25,6 +25,14 @@ from voicerec.vocab.services import BY_KEY, SERVICES, learn
 MAX_BITS = 63
 
 
+@dataclass(frozen=True)
+class Availability:
+    """Where a title is (`on`: service → as of) and was (`was_on`: service → last listed there)."""
+
+    on: dict[str, str]
+    was_on: dict[str, str]
+
+
 @dataclass
 class RegionView:
     region: str
@@ -74,6 +82,16 @@ class RegionView:
     def masks(self, ids: list[str]) -> np.ndarray:
         """The service mask of each title id (in order) for the in-memory filters."""
         return np.fromiter((self.mask(list(self.on.get(t, {}))) for t in ids), dtype=np.int64, count=len(ids))
+
+    def availability(self, title_id: str, shipped: Availability) -> Availability:
+        """A title's availability in this region; for US, the shipped listings still say where it was."""
+        on = self.title_on(title_id)
+        was = dict(self.was.get(title_id, {}))
+        if self.region == "US":
+            for service, month in {**shipped.was_on, **shipped.on}.items():
+                if service not in on and service not in was:
+                    was[service] = month
+        return Availability(on=on, was_on=was)
 
     def title_on(self, title_id: str) -> dict[str, str]:
         """service → as of, in the region's service order."""

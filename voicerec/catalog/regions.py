@@ -57,8 +57,10 @@ class RegionState:
         return not (self.records or self.availability or self.refreshes)
 
     def known(self, region: str) -> Known:
-        return Known(frozenset(self.availability.get(region, {})), frozenset(self.records),
-                     self.refreshes.get(region, {}).get("last_at"))
+        """What a refresh of `region` checks again: the titles on a service there now (one that left
+        every service is checked no more; discover finds it again if it comes back)."""
+        here = {k for k, services in self.availability.get(region, {}).items() if any(h for h, _ in services.values())}
+        return Known(frozenset(here), frozenset(self.records), self.refreshes.get(region, {}).get("last_at"))
 
 
 # --- reading and merging -------------------------------------------------------------------------

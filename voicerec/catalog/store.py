@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voicerec.catalog.availability import RegionView
+from voicerec.catalog.availability import Availability, RegionView
 from voicerec.catalog.facets import Facets
 from voicerec.errors import CatalogError
 from voicerec.text import norm
@@ -143,15 +143,8 @@ class Catalog:
         row = self.conn.execute("SELECT available_as_of, was_on FROM titles WHERE id = ?", (title_id,)).fetchone()
         if row is None:
             return None
-        if self.view is None:
-            return Availability(on=json.loads(row[0]), was_on=json.loads(row[1]))
-        on = self.view.title_on(title_id)
-        was = dict(self.view.was.get(title_id, {}))
-        if self.region == "US":  # the shipped US listings still say where it was
-            for service, month in {**json.loads(row[1]), **json.loads(row[0])}.items():
-                if service not in on and service not in was:
-                    was[service] = month
-        return Availability(on=on, was_on=was)
+        shipped = Availability(on=json.loads(row[0]), was_on=json.loads(row[1]))
+        return shipped if self.view is None else self.view.availability(title_id, shipped)
 
     def resolve(self, source_id: str) -> str | None:
         """The title id a source row's own id (tm123, nf-s123, or an id of an older build) now has."""
@@ -398,12 +391,6 @@ class Catalog:
 def _identity(path: Path) -> tuple[int, int, int, int]:
     st = os.stat(path)
     return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size
-
-
-@dataclass(frozen=True)
-class Availability:
-    on: dict[str, str]
-    was_on: dict[str, str]
 
 
 def _in_service_order(d: dict[str, str]) -> dict[str, str]:

@@ -63,7 +63,7 @@ class Interrupted(CatalogError):
 class Known:
     """What the catalogue already has from TMDB, read before fetching."""
 
-    region_keys: frozenset[str] = frozenset()  # titles the region's refreshes saw
+    region_keys: frozenset[str] = frozenset()  # titles on a service in the region now (checked again)
     records: frozenset[str] = frozenset()  # titles whose facts are stored
     last_at: str | None = None  # the region's last refresh (YYYY-MM-DD)
 
