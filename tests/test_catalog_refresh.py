@@ -400,3 +400,79 @@ def test_the_refresh_unit_is_sandboxed_like_the_daemon_with_only_tmdb_out(tmp_pa
                        capture_output=True, text=True, timeout=120)
     score = float(p.stdout.rsplit("Overall exposure level for voicerec-refresh.service: ", 1)[1].split()[0])
     assert score <= 2.0, p.stdout[-2000:]
+
+
+# --- the vocabulary and the mapping: general, not shaped to the fixture ---------------------------------
+
+def test_services_are_parsed_from_the_registry_and_local_words_only_where_the_catalogue_has_them() -> None:
+    from voicerec.understand.rules import RuleParser
+    from voicerec.vocab.services import Spoken
+
+    plain = RuleParser()
+    assert plain.parse("a comedy on canal plus").services == ["canal"]
+    assert plain.parse("something on bbc iplayer").services == ["bbc"]
+    assert plain.parse("anything good on now").services == []  # "now" is a time, unless the catalogue has NOW
+    assert plain.parse("a drama on now tv").services == ["now"]
+    uk = RuleParser(services=Spoken(["netflix", "now", "bbc", "itv"]))
+    assert uk.parse("anything good on now").services == ["now"]
+    assert uk.parse("a crime drama on itv").services == ["itv"]
+    assert plain.parse("a comedy on netflix").services == ["netflix"]  # the shipped seven as before
+
+
+def test_providers_map_by_name_then_id_and_unknown_ones_are_learned() -> None:
+    from voicerec.catalog.tmdb.mapping import providers_from
+    from voicerec.vocab.services import service_keys
+
+    answer = {"results": [
+        {"provider_id": 4242, "provider_name": "Netflix", "display_priorities": {"DE": 1}},  # another id, same name
+        {"provider_id": 381, "provider_name": "Some Renamed Service", "display_priority": 2},  # Canal+'s id, new name
+        {"provider_id": 9999, "provider_name": "Joyn Plus+", "display_priority": 3},  # a tier of a known one
+        {"provider_id": 9998, "provider_name": "Kinoklub Ö+", "display_priority": 3},
+        {"provider_id": 777, "provider_name": "Filmtastic Amazon Channel", "display_priority": 4},
+        {"provider_id": 582, "provider_name": "Paramount+ Amazon Channel", "display_priority": 5},
+    ]}
+    got = {p.id: p.service for p in providers_from([answer], "DE")}
+    assert got[4242] == "netflix" and got[381] == "canal" and got[582] == "paramount"
+    assert got[9999] == "joyn" and got[9998] == "kinoklub-o-plus" and got[777] == "filmtastic-amazon-channel"
+    from voicerec.vocab.services import learn, service_name
+
+    learn("filmtastic-amazon-channel", "Filmtastic Amazon Channel")
+    assert service_name("filmtastic-amazon-channel") == "Filmtastic Amazon Channel"
+    assert "filmtastic-amazon-channel" in service_keys()
+
+
+def test_genres_and_certificates_map_from_any_list() -> None:
+    from voicerec.catalog.tmdb.mapping import Lists, title_from
+
+    lists = Lists.from_answers("DE", [{"genres": [{"id": 5001, "name": "Comedy"}, {"id": 5002, "name": "Sci-Fi & Fantasy"},
+                                                  {"id": 5003, "name": "Animation"}]}],
+                               {"movie": {"certifications": {"DE": [{"certification": "0", "meaning": "", "order": 1},
+                                                                    {"certification": "FSK 16", "meaning": "", "order": 4},
+                                                                    {"certification": "Frei", "meaning": "for all ages",
+                                                                     "order": 0}]}}})
+    base = {"id": 1, "title": "Ein Film", "genre_ids": [5001, 5002], "origin_country": ["DE"]}
+    t = title_from({**base, "release_dates": {"results": [
+        {"iso_3166_1": "DE", "release_dates": [{"certification": "FSK 16", "type": 3}]}]}}, "movie", lists)
+    assert t.genres[:3] == ["comedy", "scifi", "fantasy"] and t.min_age == 16 and t.age_cert == "FSK 16"
+    t = title_from({**base, "release_dates": {"results": [
+        {"iso_3166_1": "DE", "release_dates": [{"certification": "Frei", "type": 3}]}]}}, "movie", lists)
+    assert t.min_age == 0
+    anime = title_from({**base, "genre_ids": [5003], "origin_country": ["JP"]}, "movie", lists)
+    assert anime.genres == ["animation", "anime"]
+    assert title_from({**base, "adult": True}, "movie", lists) is None
+
+
+def test_region_and_tmdb_settings_are_checked(tmp_path) -> None:
+    from voicerec.errors import ConfigError
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('region = "fr"\n[tmdb]\ntoken = "secret-token"\n')
+    cfg.chmod(0o644)
+    with pytest.raises(ConfigError, match="chmod 600"):  # a token makes the file secret
+        Settings.load(cfg)
+    cfg.chmod(0o600)
+    s = Settings.load(cfg)
+    assert s.region == "FR" and s.tmdb.has_credentials and "secret-token" not in json.dumps(s.redacted())
+    cfg.write_text('region = "Frankreich"\n')
+    with pytest.raises(ConfigError, match="bad setting region"):
+        Settings.load(cfg)
