@@ -109,7 +109,7 @@ def read_region(client: Client, region: str, known: Known, journal: Journal, *, 
     seen = Seen(region, journal.get("day") or today.isoformat(), full, providers)
     plan = journal.plan()
     if plan is None:
-        listed, adult = _discover(client, region, providers, max_titles)
+        listed, adult = _discover(client, region, providers, max_titles, concurrency)
         changed = set() if full else _changes(client, known, today)
         plan = _plan(listed, known, changed, full)
         journal.set_plan(plan)
@@ -131,31 +131,37 @@ def read_region(client: Client, region: str, known: Known, journal: Journal, *, 
 
 # --- listing ---------------------------------------------------------------------------------------
 
-def _discover(client: Client, region: str, providers: list[Provider], max_titles: int) -> tuple[list[str], int]:
+def _discover(client: Client, region: str, providers: list[Provider], max_titles: int,
+              concurrency: int) -> tuple[list[str], int]:
     """The most popular titles streaming in the region by subscription: up to max_titles keys, films
-    and series alternating by popularity; and how many adult titles were dropped."""
+    and series alternating by popularity; and how many adult titles were dropped. Page 1 of each kind
+    says how many pages there are; the rest are asked for `concurrency` at a time."""
     ids = "|".join(str(p.id) for p in providers)
+
+    def page(kind: str, n: int) -> dict[str, Any]:
+        params = {"watch_region": region, "with_watch_providers": ids, "with_watch_monetization_types": "flatrate",
+                  "sort_by": "popularity.desc", "include_adult": "false", "page": n}
+        if kind == "tv":
+            params["include_null_first_air_dates"] = "false"
+        return client.get(f"discover/{kind}", params)
+
     found: dict[str, list[tuple[float, str]]] = {"movie": [], "tv": []}
     adult = 0
-    for kind in ("movie", "tv"):
-        page, pages = 1, 1
-        while page <= min(pages, MAX_PAGES) and len(found[kind]) < max_titles:
-            params = {"watch_region": region, "with_watch_providers": ids, "with_watch_monetization_types": "flatrate",
-                      "sort_by": "popularity.desc", "include_adult": "false", "page": page}
-            if kind == "tv":
-                params["include_null_first_air_dates"] = "false"
-            answer = client.get(f"discover/{kind}", params)
-            pages = int(answer.get("total_pages") or 1)
-            for r in answer.get("results") or []:
-                if not isinstance(r, dict) or not isinstance(r.get("id"), int):
-                    continue
-                if r.get("adult"):
-                    adult += 1
-                    continue
-                pop = r.get("popularity")
-                found[kind].append((float(pop) if isinstance(pop, int | float) else 0.0, key_of(kind, r["id"])))
-            page += 1
-    movies, shows = found["movie"], found["tv"]
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="tmdb") as pool:
+        for kind in ("movie", "tv"):
+            first = page(kind, 1)
+            pages = min(int(first.get("total_pages") or 1), MAX_PAGES, -(-max_titles // PAGE) + 1)
+            answers = [first, *pool.map(lambda n, k=kind: page(k, n), range(2, pages + 1))]
+            for answer in answers:
+                for r in answer.get("results") or []:
+                    if not isinstance(r, dict) or not isinstance(r.get("id"), int):
+                        continue
+                    if r.get("adult"):
+                        adult += 1
+                        continue
+                    pop = r.get("popularity")
+                    found[kind].append((float(pop) if isinstance(pop, int | float) else 0.0, key_of(kind, r["id"])))
+    movies, shows = found["movie"][:max_titles], found["tv"][:max_titles]
     take_movies = min(len(movies), max(max_titles - min(len(shows), max_titles // 2), max_titles // 2))
     chosen = movies[:take_movies] + shows[:max_titles - take_movies]
     chosen.sort(key=lambda x: -x[0])
