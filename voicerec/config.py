@@ -408,7 +408,10 @@ def suggest(key: tuple[str, ...]) -> str | None:
             names += [(name, sub) for sub in _fields(section)]
     wanted = key[-1].lower().replace("-", "_")
     same_section = {n[-1]: n for n in names if n[:-1] == key[:-1]}
-    anywhere = {n[-1]: n for n in names if len(n) > 1 or not key[:-1]}
+    anywhere: dict[str, tuple[str, ...]] = {}
+    for n in names:  # a name two sections share ("api_key") suggests the first: [llm] before [tmdb]
+        if len(n) > 1 or not key[:-1]:
+            anywhere.setdefault(n[-1], n)
     for pool, cutoff in ((same_section, 0.6), (anywhere, 0.75)):
         if wanted in pool:
             return ".".join(pool[wanted])
