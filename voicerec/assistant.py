@@ -235,7 +235,7 @@ class Assistant:
         known = self.catalog.availability(t.id)
         return [Suggestion(**t.model_dump())], answers.answer(
             q, t, as_of={**self.catalog.listing_dates(), **t.available_as_of}, today=date.today(),
-            was_on=known.was_on if known else None)
+            was_on=known.was_on if known else None, refreshed=self.catalog.refreshed)
 
     def _mark_seen(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         """"I've seen the second one": remember it, and suggest again without it."""

@@ -125,6 +125,11 @@ class Catalog:
         """Whether the catalogue says anything about what streams in the household's region."""
         return self.view is None or self.view.known
 
+    @property
+    def refreshed(self) -> bool:
+        """Whether the household's region's availability is what a refresh saw (dated to the day)."""
+        return self.view is not None and self.view.known
+
     def services(self) -> list[str]:
         """The services titles stream on in the household's region (the shipped seven without a refresh)."""
         return list(SERVICES) if self.view is None else list(self.view.present)

@@ -32,10 +32,12 @@ def no_region_data(t: Title, place: str) -> str:
 
 
 def answer(q: Query, t: Title, *, as_of: Mapping[str, date | str] | None = None, today: date | None = None,
-           was_on: Mapping[str, str] | None = None) -> str:
+           was_on: Mapping[str, str] | None = None, refreshed: bool = False) -> str:
     """The spoken answer to the question `q` about the title `t`. `was_on`: services whose older listings
-    had the title (service → month of the newest listing that had it), for a title no longer on them."""
-    when = _listing_age(t.services if q.question != "on_service" else [*q.services, *t.services], as_of, today)
+    had the title (service → month of the newest listing that had it), for a title no longer on them.
+    `refreshed`: `as_of` holds the days a catalogue refresh saw each service, which are always said."""
+    services = t.services if q.question != "on_service" else [*q.services, *t.services]
+    when = _listing_age(services, as_of, today, refreshed)
     earlier = _earlier(t, was_on or {})
     if q.question == "on_service" and q.services:
         return on_service(t, q.services, when, earlier)
@@ -135,7 +137,8 @@ def _services(services: list[str], conjunction: str = "and") -> str:
     return join([service_name(s) for s in dict.fromkeys(services)], conjunction)
 
 
-def _listing_age(services: list[str], as_of: Mapping[str, date | str] | None, today: date | None) -> str:
+def _listing_age(services: list[str], as_of: Mapping[str, date | str] | None, today: date | None,
+                 refreshed: bool = False) -> str:
     """', as of March 2023' when the oldest listing of these services is more than a few months old."""
     if not as_of:
         return ""
@@ -143,7 +146,7 @@ def _listing_age(services: list[str], as_of: Mapping[str, date | str] | None, to
     if not dates:
         return ""
     oldest = min(dates)
-    if any(len(str(as_of.get(s) or "")) == 10 for s in services):  # a refresh's day: said whatever its age
+    if refreshed:  # the day a refresh saw it there: said whatever its age
         return f", as of {calendar.month_name[oldest.month]} {oldest.day}, {oldest.year}"
     if ((today or date.today()) - oldest).days <= STALE_DAYS:
         return ""
