@@ -102,9 +102,9 @@ def read_region(client: Client, region: str, known: Known, journal: Journal, *, 
                                region)
     if not providers:
         raise TmdbError(f"TMDB lists no streaming services in {region}")
-    lists = Lists.from_answers(region, [client.get(f"genre/{k}/list") for k in ("movie", "tv")],
-                               {kind: client.get(f"certification/{k}/list") for kind, k in (("movie", "movie"),
-                                                                                             ("show", "tv"))})
+    lists = Lists.from_answers(region, [_optional(client, f"genre/{k}/list") for k in ("movie", "tv")],
+                               {kind: _optional(client, f"certification/{k}/list") for kind, k in (("movie", "movie"),
+                                                                                                   ("show", "tv"))})
     full = full or known.last_at is None or (today - date.fromisoformat(known.last_at)).days > CHANGES_MAX_AGE
     seen = Seen(region, journal.get("day") or today.isoformat(), full, providers)
     plan = journal.plan()
@@ -127,6 +127,15 @@ def read_region(client: Client, region: str, known: Known, journal: Journal, *, 
     _fetch_all(client, todo, lists, region, seen, journal, concurrency, total, progress, stop)
     seen.requests, seen.rate_limited = client.requests, client.rate_limited
     return seen
+
+
+def _optional(client: Client, path: str) -> dict[str, Any]:
+    """A reference list the mapping can do without (details name their genres; certificates state
+    their ages): {} when this API has no such path."""
+    try:
+        return client.get(path)
+    except NotFound:
+        return {}
 
 
 # --- listing ---------------------------------------------------------------------------------------
@@ -180,8 +189,11 @@ def _changes(client: Client, known: Known, today: date) -> set[str]:
         for kind in ("movie", "tv"):
             page, pages = 1, 1
             while page <= pages:
-                answer = client.get(f"{kind}/changes", {"start_date": start.isoformat(), "end_date": end.isoformat(),
-                                                        "page": page})
+                try:
+                    answer = client.get(f"{kind}/changes", {"start_date": start.isoformat(),
+                                                            "end_date": end.isoformat(), "page": page})
+                except NotFound:  # no changes to page through: every known title's facts are fetched again
+                    return set(known.records)
                 pages = min(int(answer.get("total_pages") or 1), MAX_PAGES)
                 out |= {key_of(kind, r["id"]) for r in answer.get("results") or []
                         if isinstance(r, dict) and isinstance(r.get("id"), int) and not r.get("adult")}
