@@ -303,6 +303,40 @@ def test_the_assistant_answers_during_a_refresh_and_follows_the_new_catalogue(fi
     assert answer.results and answer.results[0].title == french.title and "Canal+" in answer.reply
 
 
+def test_the_wyoming_server_answers_during_a_refresh_and_then_from_the_new_catalogue(fixture, catalog_path, tmp_path,
+                                                                                     monkeypatch) -> None:
+    """The real `voicerec wyoming` process (the front-end a timer-driven refresh runs beside): every
+    request during the refresh is handled, and afterwards it answers from the refreshed file, unrestarted."""
+    from test_wyoming import Server, ask, run
+    from wyoming.handle import Handled
+
+    db = copy_catalog(catalog_path, tmp_path / "catalog.db")
+    french = max((t for t in fixture.streaming("FR", 381) if "US" not in t.providers), key=lambda t: t.popularity)
+    monkeypatch.setenv("VOICEREC_REGION", "FR")  # the server's environment
+    (tmp_path / "wyoming").mkdir()
+    server = Server(tmp_path / "wyoming", db)
+    try:
+        assert french.title not in run(ask(server, f"where can I watch {french.title}", "before")).data["text"]
+        with StandIn(fixture, delay_s=0.02) as tmdb_server:
+            env = {**os.environ, "VOICEREC_CATALOG_PATH": str(db), "VOICEREC_TMDB__TOKEN": TOKEN,
+                   "VOICEREC_TMDB__API_BASE": tmdb_server.url, "VOICEREC_TMDB__MAX_RPS": "1000",
+                   "VOICEREC_EMBEDDINGS": "false", "VOICEREC_EMBED_CACHE": "", "VOICEREC_REGION": "FR"}
+            proc = subprocess.Popen([sys.executable, "-m", "voicerec.cli", "catalog", "refresh", "--max-titles", "150"],
+                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            handled = 0
+            while proc.poll() is None:
+                answer = run(ask(server, "a comedy from the nineties", f"during-{handled}"))
+                assert Handled.is_type(answer.type) and answer.data["text"], answer
+                handled += 1
+            assert proc.wait() == 0, proc.stderr.read() if proc.stderr else ""
+        assert handled >= 2
+        after = Handled.from_event(run(ask(server, f"where can I watch {french.title}", "after"))).text
+        assert after.startswith(f"You can watch {french.title} on") and "Canal+" in after, after
+        assert server.proc.poll() is None  # the same process all along
+    finally:
+        server.stop()
+
+
 # --- the region setting --------------------------------------------------------------------------
 
 def test_a_region_no_refresh_has_reached_claims_nothing(catalog_path, tmp_path) -> None:
