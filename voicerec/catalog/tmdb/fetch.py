@@ -265,7 +265,7 @@ def _fetch_all(client: Client, todo: list[tuple[str, str]], lists: Lists, region
     finally:
         journal.commit()
         pool.shutdown(wait=False, cancel_futures=True)
-    if stop.is_set():
+    if stop.is_set() and done < total:
         raise Interrupted(f"refresh interrupted after {done} of {total} titles; run `voicerec catalog refresh` "
                           "again to go on from there")
 
