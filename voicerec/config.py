@@ -65,6 +65,15 @@ def default_catalog_path() -> Path:
     return default_state_dir() / "catalog.db"
 
 
+def region_code(value: object) -> str:
+    """'fr' / 'FR' / 'uk' → 'FR' / 'GB'; ValueError for anything that is not a country code."""
+    code = str(value or "").strip().upper()
+    code = CODE_ALIASES.get(code, code)
+    if len(code) != 2 or code not in ISO_CODES:
+        raise ValueError(f"{str(value)[:20]!r} is not a country code (ISO 3166-1 alpha-2, like US, FR or GB)")
+    return code
+
+
 class STTSettings(BaseModel):
     model_config = _SECTION
     model: str = Field("bundled", description="'bundled' (tiny.en), a CTranslate2 model folder, or a model name")
@@ -285,15 +294,6 @@ class Settings(BaseSettings):
         if data["llm"]["base_url"]:
             data["llm"]["base_url"] = redact_url(data["llm"]["base_url"])
         return data
-
-
-def region_code(value: object) -> str:
-    """'fr' / 'FR' / 'uk' → 'FR' / 'GB'; ValueError for anything that is not a country code."""
-    code = str(value or "").strip().upper()
-    code = CODE_ALIASES.get(code, code)
-    if len(code) != 2 or code not in ISO_CODES:
-        raise ValueError(f"{str(value)[:20]!r} is not a country code (ISO 3166-1 alpha-2, like US, FR or GB)")
-    return code
 
 
 def check_llm_url(url: str) -> None:
