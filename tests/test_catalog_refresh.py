@@ -510,3 +510,16 @@ def test_region_and_tmdb_settings_are_checked(tmp_path) -> None:
     cfg.write_text('region = "Frankreich"\n')
     with pytest.raises(ConfigError, match="bad setting region"):
         Settings.load(cfg)
+
+
+def test_privacy_says_what_a_refresh_sends_and_attributes_tmdb(tmp_path, capsys) -> None:
+    env = {"VOICEREC_TMDB__TOKEN": "do-not-print-me", "VOICEREC_REGION": "FR", "VOICEREC_STATE_DIR": str(tmp_path)}
+    code, out, _ = _cli(["privacy", "--json"], env, capsys)
+    report = json.loads(out)
+    assert code == 0 and "do-not-print-me" not in out
+    assert report["summary"].startswith("Nothing leaves this machine, except when `voicerec catalog refresh` runs")
+    refresh_item = next(s for s in report["sent"] if s.get("when") == "catalog refresh")
+    assert refresh_item["to"] == "https://api.themoviedb.org/3" and "(FR)" in refresh_item["what"]
+    assert "not endorsed or certified by TMDB" in report["attribution"] and "JustWatch" in report["attribution"]
+    code, out, _ = _cli(["privacy"], {"VOICEREC_STATE_DIR": str(tmp_path)}, capsys)
+    assert out.startswith("Nothing leaves this machine.") and "Data: " in out  # no credentials: nothing sent

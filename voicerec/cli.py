@@ -359,9 +359,9 @@ def cmd_seen(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
-    from voicerec.privacy import privacy_report, render
+    from voicerec.privacy import privacy_report, render, with_refresh
 
-    report = privacy_report(settings)
+    report = with_refresh(privacy_report(settings), settings)
     print(json.dumps(report, indent=2) if args.json else render(report))
     return 0
 

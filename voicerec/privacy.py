@@ -90,25 +90,14 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
         if settings.llm.api_key and plaintext_remote(url):
             item["warning"] = "the api_key and the requests travel over plain http, readable on the network"
         sent.append(item)
-    summary = "Nothing leaves this machine." if not sent else f"Requests are sent as text to the LLM server at {sent[0]['to']}."
-    if settings.tmdb.has_credentials:
-        url = settings.tmdb.api_base
-        sent.append({
-            "to": redact_url(url), "local": is_loopback_host(urlsplit(url).hostname or ""), "when": "catalog refresh",
-            "what": f"only while `voicerec catalog refresh` runs (by you, or its weekly timer if installed): the "
-                    f"region ({settings.region}) and requests for public film and series data, with your TMDB "
-                    "token or key; nothing of what you ask or watch",
-        })
-        summary = (summary + " `voicerec catalog refresh` asks TMDB for public film data when it runs." if len(sent) > 1
-                   else "Nothing leaves this machine, except when `voicerec catalog refresh` runs: it asks TMDB for "
-                        "public film data.")
     return {
         "stored": stored,
         "sent": sent,
         "network_listeners": active_listeners(settings),
-        "summary": summary,
-        "attribution": "Catalogue refreshes use the TMDB API but voicerec is not endorsed or certified by TMDB; "
-                       "streaming availability by JustWatch.",
+        "summary": (
+            "Nothing leaves this machine." if not sent
+            else f"Requests are sent as text to the LLM server at {sent[0]['to']}."
+        ),
         "history_text": settings.history_text,
         "erase": "voicerec history --clear",
         "erase_seen": "voicerec seen clear",
@@ -132,14 +121,36 @@ def render(report: dict[str, Any]) -> str:
                 lines.append(f"    WARNING: {s['warning']}; use https:// or a server on this machine")
     else:
         lines.append("Sent elsewhere: nothing (no LLM server is configured).")
-    lines.append(f"Data: {report['attribution']}")
     for item in report["network_listeners"]:
         lines.append(f"Listening: {item['what']} at {item['address']} (pid {item['pid']}): it hears requests "
                      "as text or audio from whoever can reach that address, and keeps no audio.")
     if not report["network_listeners"]:
         lines.append("No network listener: push-to-talk uses a local Unix socket only.")
     lines.append(f"To erase history and conversations: {report['erase']}; the seen list: {report['erase_seen']}")
+    if report.get("attribution"):
+        lines.append(f"Data: {report['attribution']}")
     return "\n".join(lines)
+
+
+def with_refresh(report: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The report, with what `voicerec catalog refresh` sends when TMDB credentials are set, and the
+    attribution TMDB and JustWatch ask for."""
+    report = {**report, "attribution": "Catalogue refreshes use the TMDB API but voicerec is not endorsed or "
+                                       "certified by TMDB; streaming availability by JustWatch."}
+    if not settings.tmdb.has_credentials:
+        return report
+    url = settings.tmdb.api_base
+    report["sent"] = [*report["sent"], {
+        "to": redact_url(url), "local": is_loopback_host(urlsplit(url).hostname or ""), "when": "catalog refresh",
+        "what": f"only while `voicerec catalog refresh` runs (by you, or its weekly timer if installed): the region "
+                f"({settings.region}) and requests for public film and series data, with your TMDB token or key; "
+                "nothing of what you ask or watch",
+    }]
+    report["summary"] = (report["summary"] + " `voicerec catalog refresh` asks TMDB for public film data when it runs."
+                         if len(report["sent"]) > 1 else
+                         "Nothing leaves this machine, except when `voicerec catalog refresh` runs: it asks TMDB for "
+                         "public film data.")
+    return report
 
 
 # --- reading and erasing, for `voicerec history` ------------------------------------------------
