@@ -506,7 +506,8 @@ def test_region_and_tmdb_settings_are_checked(tmp_path) -> None:
         Settings.load(cfg)
     cfg.chmod(0o600)
     s = Settings.load(cfg)
-    assert s.region == "FR" and s.tmdb.has_credentials and "secret-token" not in json.dumps(s.redacted())
+    assert s.region == "FR" and s.tmdb.token.get_secret_value() == "secret-token"
+    assert "secret-token" not in json.dumps(s.redacted())
     cfg.write_text('region = "Frankreich"\n')
     with pytest.raises(ConfigError, match="bad setting region"):
         Settings.load(cfg)

@@ -205,12 +205,11 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     from voicerec.assistant import catalog_embedder
     from voicerec.catalog.tmdb.progress import ProgressBar
     from voicerec.catalog.tmdb.run import refresh
-    from voicerec.config import region_code
+    from voicerec.vocab.places import country_code
 
-    try:
-        region = region_code(args.region) if args.region else settings.region
-    except ValueError as e:
-        raise VoicerecError(f"--region: {e}") from None
+    region = country_code(args.region) if args.region else settings.region
+    if region is None:
+        raise VoicerecError(f"--region: {args.region[:20]!r} is not a country (like US, FR or GB)")
     if args.max_titles is not None and args.max_titles < 1:
         raise VoicerecError("--max-titles must be at least 1")
     stop = threading.Event()

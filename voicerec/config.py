@@ -35,7 +35,7 @@ from pydantic_settings import (
 )
 
 from voicerec.errors import ConfigError
-from voicerec.vocab.places import CODE_ALIASES, ISO_CODES, SERVICES, service_of
+from voicerec.vocab.places import SERVICES, country_code, service_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_CONFIG = Path("/etc/voicerec/config.toml")
@@ -63,15 +63,6 @@ def default_catalog_path() -> Path:
     if repo_db.exists() or (PROJECT_ROOT / "data" / "catalog").is_dir():
         return repo_db
     return default_state_dir() / "catalog.db"
-
-
-def region_code(value: object) -> str:
-    """'fr' / 'FR' / 'uk' → 'FR' / 'GB'; ValueError for anything that is not a country code."""
-    code = str(value or "").strip().upper()
-    code = CODE_ALIASES.get(code, code)
-    if len(code) != 2 or code not in ISO_CODES:
-        raise ValueError(f"{str(value)[:20]!r} is not a country code (ISO 3166-1 alpha-2, like US, FR or GB)")
-    return code
 
 
 class STTSettings(BaseModel):
@@ -156,22 +147,15 @@ class WyomingSettings(BaseModel):
 
 
 class TMDBSettings(BaseModel):
-    """`voicerec catalog refresh`: The Movie Database, with the household's own credentials (README)."""
-
+    """`voicerec catalog refresh` (catalog/tmdb/): the household's own TMDB credentials; README."""
     model_config = _SECTION
-
     token: SecretStr | None = Field(None, description="the API read access token, sent as Authorization: Bearer")
     api_key: SecretStr | None = Field(None, description="or the v3 API key, sent as ?api_key=")
-    api_base: str = Field("https://api.themoviedb.org/3", description="where TMDB's API v3 is")
+    api_base: str = Field("https://api.themoviedb.org/3", description="TMDB's API v3 (checked by the refresh)")
     concurrency: int = Field(8, ge=1, le=32, description="requests in flight at once")
     max_rps: float = Field(40.0, gt=0, le=1000, description="requests per second at most (TMDB allows ~50)")
     timeout: float = Field(20.0, gt=0, le=300, description="seconds to wait for one answer")
     max_titles: int = Field(2000, ge=1, le=100_000, description="titles a refresh lists (most popular first)")
-    language: str = Field("en-US", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="language of titles and plots")
-
-    @property
-    def has_credentials(self) -> bool:
-        return bool((self.token and self.token.get_secret_value()) or (self.api_key and self.api_key.get_secret_value()))
 
 
 # The files Settings.load() layers, oldest first; None while Settings(...) is built directly.
@@ -193,13 +177,14 @@ class Settings(BaseSettings):
     my_services: list[str] = Field(default_factory=list,
                                    description="the services this household has; empty = all of them")
     max_age: int | None = Field(None, ge=0, le=18, description="a household age ceiling no request can lift")
-    region: str = Field("US", description="the household's country (ISO 3166-1 alpha-2): whose streaming "
-                        "services `catalog refresh` fetches and the answers name")
+    region: str = Field("US", description="the household's country: whose services refreshes fetch and answers name")
 
     @field_validator("region", mode="before")
     @classmethod
     def _region(cls, v: str) -> str:
-        return region_code(v)
+        if code := country_code(str(v)):
+            return code
+        raise ValueError(f"{str(v)[:20]!r} is not a country (like US, FR or GB)")
 
     @field_validator("my_services")
     @classmethod
@@ -226,12 +211,6 @@ class Settings(BaseSettings):
     ptt: PTTSettings = Field(default_factory=PTTSettings)
     wyoming: WyomingSettings = Field(default_factory=WyomingSettings)
     tmdb: TMDBSettings = Field(default_factory=TMDBSettings)
-
-    @field_validator("tmdb")
-    @classmethod
-    def _tmdb_url(cls, tmdb: TMDBSettings) -> TMDBSettings:
-        check_http_url(tmdb.api_base, "tmdb.api_base")
-        return tmdb
 
     @field_validator("llm")
     @classmethod
@@ -298,11 +277,6 @@ class Settings(BaseSettings):
 
 def check_llm_url(url: str) -> None:
     """http(s)://host[:port]/...: anything else is a ConfigError naming llm.base_url."""
-    check_http_url(url, "llm.base_url")
-
-
-def check_http_url(url: str, setting: str) -> None:
-    """http(s)://host[:port]/...: anything else is a ConfigError naming the setting."""
     try:
         parts = urlsplit(url.strip())
         ok = parts.scheme in ("http", "https") and bool(parts.hostname)
@@ -310,7 +284,7 @@ def check_http_url(url: str, setting: str) -> None:
     except ValueError:
         ok = False
     if not ok:
-        raise ConfigError(f"bad setting {setting}: {redact_url(url)!r} is not an http:// or https:// URL")
+        raise ConfigError(f"bad setting llm.base_url: {redact_url(url)!r} is not an http:// or https:// URL")
 
 
 def is_loopback_host(host: str) -> bool:
@@ -373,8 +347,7 @@ def check_file(path: Path, st: os.stat_result, data: dict[str, Any]) -> None:
 
 def _has_secret(data: dict[str, Any]) -> bool:
     llm, tmdb = data.get("llm"), data.get("tmdb")
-    return (isinstance(llm, dict) and bool(llm.get("api_key"))) or (
-        isinstance(tmdb, dict) and bool(tmdb.get("token") or tmdb.get("api_key")))
+    return any(isinstance(d, dict) and bool(d.get("api_key") or d.get("token")) for d in (llm, tmdb))
 
 
 def _fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:

@@ -137,7 +137,9 @@ def with_refresh(report: dict[str, Any], settings: Settings) -> dict[str, Any]:
     attribution TMDB and JustWatch ask for."""
     report = {**report, "attribution": "Catalogue refreshes use the TMDB API but voicerec is not endorsed or "
                                        "certified by TMDB; streaming availability by JustWatch."}
-    if not settings.tmdb.has_credentials:
+    from voicerec.catalog.tmdb.client import has_credentials
+
+    if not has_credentials(settings.tmdb):
         return report
     url = settings.tmdb.api_base
     report["sent"] = [*report["sent"], {

@@ -28,10 +28,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from voicerec.config import TMDBSettings, redact_url
-from voicerec.errors import CatalogError
+from voicerec.config import TMDBSettings, check_llm_url, redact_url
+from voicerec.errors import CatalogError, ConfigError
 
 USER_AGENT = "voicerec"
+LANGUAGE = "en-US"  # titles, plots and genre names in English: the replies are
 MAX_RETRY_AFTER = 120.0  # a Retry-After longer than this is waited this long, then asked again
 MAX_429 = 30  # rate-limited answers in a row for one request before giving up on it
 MAX_TRANSIENT = 4  # tries for a 5xx, a timeout or a dropped connection
@@ -58,12 +59,12 @@ class Client:
     """One per refresh; `get` may be called from many threads at once."""
 
     def __init__(self, settings: TMDBSettings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+        check_url(settings.api_base)
         parts = urlsplit(settings.api_base.strip())
         self.base = settings.api_base.strip().rstrip("/")
         self.scheme, self.host, self.port = parts.scheme, parts.hostname or "", parts.port
         self.prefix = parts.path.rstrip("/")
         self.timeout = settings.timeout
-        self.language = settings.language
         self._headers = {"Accept": "application/json", "User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
         self._key: str | None = None
         if settings.token and settings.token.get_secret_value().strip():
@@ -87,7 +88,7 @@ class Client:
     # --- the one call -----------------------------------------------------------------------
     def get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """GET {api_base}/{path}?params → the JSON object TMDB answered."""
-        query = {"language": self.language, **(params or {})}
+        query = {"language": LANGUAGE, **(params or {})}
         if self._key:
             query["api_key"] = self._key
         target = f"{self.prefix}/{path.lstrip('/')}?{urlencode(query, safe='|,/')}"
@@ -185,6 +186,18 @@ class Client:
         if resp.will_close:
             self._drop_connection()
         return resp.status, resp.headers, body
+
+
+def has_credentials(settings: TMDBSettings) -> bool:
+    return any(s is not None and s.get_secret_value().strip() for s in (settings.token, settings.api_key))
+
+
+def check_url(url: str) -> None:
+    """http(s)://host[:port]/...: anything else is a ConfigError naming tmdb.api_base."""
+    try:
+        check_llm_url(url)
+    except ConfigError as e:
+        raise ConfigError(e.message.replace("llm.base_url", "tmdb.api_base")) from None
 
 
 def _retry_after(value: str | None) -> float:
