@@ -7,6 +7,8 @@
 #   sudo systemd/install.sh --wyoming  the Wyoming server for Home Assistant instead of the
 #                                      push-to-talk daemon (steps 1-5 the same; step 6:
 #                                      systemd/install-wyoming.sh). Run both for both.
+#   sudo systemd/install.sh --refresh  also the weekly catalogue refresh from TMDB (off otherwise;
+#                                      systemd/install-refresh.sh, with either of the above)
 #
 # What it does:
 #   1. Debian packages: PortAudio, ALSA tools, Python venv support
@@ -33,11 +35,13 @@ ETC=/etc/voicerec
 USER_NAME=voicerec
 START=1
 WYOMING=0
+REFRESH=0
 for arg in "$@"; do
     case "$arg" in
         --no-start) START=0 ;;
         --wyoming) WYOMING=1 ;;
-        *) echo "usage: $0 [--no-start] [--wyoming]" >&2; exit 2 ;;
+        --refresh) REFRESH=1 ;;
+        *) echo "usage: $0 [--no-start] [--wyoming] [--refresh]" >&2; exit 2 ;;
     esac
 done
 log() { printf '[voicerec-install] %s\n' "$*" >&2; }
@@ -173,6 +177,9 @@ as_voicerec() {
 log "building the catalogue in $STATE (if missing or stale)"
 # from the root-owned source copy, whose data/vectors saves embedding every title again
 as_voicerec PYTHONPATH="$PREFIX" "$VENV/bin/voicerec" catalog build --if-stale >/dev/null
+
+# 5b. the weekly catalogue refresh from TMDB: only with --refresh ----------------------------------
+[ "$REFRESH" -eq 1 ] && "$PREFIX/systemd/install-refresh.sh"
 
 # 6. the unit -----------------------------------------------------------------------------------
 [ "$WYOMING" -eq 1 ] && exec "$PREFIX/systemd/install-wyoming.sh" "$START"

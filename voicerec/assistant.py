@@ -27,6 +27,7 @@ import numpy as np
 
 from voicerec.catalog.store import Catalog
 from voicerec.config import Settings, TTSSettings
+from voicerec.errors import CatalogError
 from voicerec.rank.rank import Ranker
 from voicerec.rank.suggest import suggest
 from voicerec.say import answers, reply
@@ -34,10 +35,12 @@ from voicerec.say.why import reason
 from voicerec.state.history import History
 from voicerec.state.seen import SeenList
 from voicerec.state.sessions import STANDING, SessionStore, Turn
-from voicerec.types import SERVICES, Answer, Query, Suggestion, Transcript
+from voicerec.types import Answer, Query, Suggestion, Transcript
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.pipeline import Understanding
 from voicerec.understand.rules import RuleParser
+from voicerec.vocab.places import country_name
+from voicerec.vocab.services import Spoken
 
 if TYPE_CHECKING:
     from voicerec.speech.hearing import Hearing
@@ -64,9 +67,8 @@ class Assistant:
 
     def __init__(self, settings: Settings, *, catalog: Catalog | None = None) -> None:
         self.settings = settings
-        self.catalog = catalog or Catalog(settings.catalog_path)
-        self.understanding = Understanding(
-            RuleParser(NameMatcher(self.catalog.conn), newest_year=self.catalog.newest_year), settings.llm)
+        self.catalog = catalog or Catalog(settings.catalog_path, settings.region)
+        self.understanding = Understanding(self._parser(), settings.llm)
         self.ranker = Ranker(self.catalog, use_vectors=settings.embeddings)
         self._sessions: SessionStore | None = None
         self._history: History | None = None
@@ -81,6 +83,26 @@ class Assistant:
             "out_of_domain": lambda q, prev: ([], reply.OUT_OF_DOMAIN),
             "empty": lambda q, prev: ([], reply.DIDNT_CATCH),
         }
+
+    def _parser(self) -> RuleParser:
+        """The rule parser over this catalogue: its names, and its region's services as they are said."""
+        return RuleParser(NameMatcher(self.catalog.conn), newest_year=self.catalog.newest_year,
+                          services=Spoken(self.catalog.services()))
+
+    def _follow_catalog(self) -> None:
+        """`catalog refresh` (or build, or import) put a new catalog.db in place: answer from it from
+        this request on, never in the middle of one. The embedder and the speech models stay loaded."""
+        if not self.catalog.changed():
+            return
+        try:
+            new = Catalog(self.catalog.path, self.catalog.region)
+        except CatalogError as e:  # a file being replaced, or a bad one: keep answering from the open one
+            log.warning("catalogue changed but cannot be opened (%s); still using the previous one", e.message)
+            return
+        self.catalog = new
+        self.understanding.parser = self._parser()
+        self.ranker = self.ranker.reopened(new)
+        log.info("catalogue replaced: %d titles, region %s", new.count(), new.region)
 
     # --- lazily built parts ---------------------------------------------------------------
     @property
@@ -157,6 +179,7 @@ class Assistant:
         it has not allowed to): intents in HOUSEHOLD_CHANGES are refused with a reason, and no
         history is written (the conversation still is, for follow-ups)."""
         t0 = time.perf_counter()
+        self._follow_catalog()
         prev = self.sessions.load(session) if session else None
         reading = self.understanding.read(text, prev)
         # the household (its services, age ceiling, seen list) shapes the search, every turn; what is
@@ -235,9 +258,12 @@ class Assistant:
         t = self.catalog.title(q.title_id) if q.title_id else None
         if t is None:
             return [], answers.not_found(q.title) if q.title else reply.WHICH_ONE
+        if q.question in ("where", "on_service") and not self.catalog.availability_known:
+            return [Suggestion(**t.model_dump())], answers.no_region_data(t, country_name(self.catalog.region))
         known = self.catalog.availability(t.id)
         return [Suggestion(**t.model_dump())], answers.answer(
-            q, t, as_of=self.catalog.listing_dates(), today=date.today(), was_on=known.was_on if known else None)
+            q, t, as_of={**self.catalog.listing_dates(), **t.available_as_of}, today=date.today(),
+            was_on=known.was_on if known else None, refreshed=self.catalog.refreshed)
 
     def _mark_seen(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         """"I've seen the second one": remember it, and suggest again without it."""
@@ -256,6 +282,7 @@ class Assistant:
         or None when the catalogue has no such title."""
         from voicerec.understand.titles import TitleFinder
 
+        self._follow_catalog()
         found = TitleFinder(self.catalog.conn).find([name])  # near-misses too: "inseption"
         t = self.catalog.title(found.id) if found else None
         if t is None:
@@ -281,8 +308,8 @@ class Assistant:
         update: dict[str, Any] = {}
         if s.max_age is not None:  # only settings lift it, never a request
             update["max_age"] = s.max_age if q.max_age is None else min(q.max_age, s.max_age)
-        if not q.services:  # suggest what this household can watch now: its services, or any service
-            update["available_on"] = list(s.my_services or SERVICES)
+        if not q.services and self.catalog.availability_known:  # what this household can watch now: its
+            update["available_on"] = list(s.my_services or self.catalog.services())  # services, or any in its region
         seen = self._seen_ids()
         if seen:
             update["exclude_ids"] = list(dict.fromkeys([*q.exclude_ids, *seen]))
@@ -343,12 +370,13 @@ def _credited(s: Suggestion, q: Query) -> Suggestion:
     return s
 
 
-def catalog_embedder() -> Any:
+def catalog_embedder(lean: bool = False) -> Any:
     """The sentence-embedding model `catalog build` stores the title vectors with: the ranker's own
-    (voicerec.rank.embed.Embedder), so front-ends hand it to the catalogue without importing rank/."""
+    (voicerec.rank.embed.Embedder), so front-ends hand it to the catalogue without importing rank/.
+    `lean`: less memory for slower encoding (`catalog refresh`, which embeds a few hundred titles)."""
     from voicerec.rank.embed import Embedder
 
-    return Embedder()
+    return Embedder(lean=lean)
 
 
 def _rounded(timings: dict[str, float]) -> dict[str, float]:

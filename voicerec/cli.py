@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--service", help="the service of a JustWatch titles.csv (else from its file name)")
     s.add_argument("--date", help="when the listing was taken, YYYY-MM[-DD] (a JustWatch titles.csv)")
+    s = csub.add_parser("refresh", help="bring availability (and new titles) up to date from TMDB, for your region")
+    s.add_argument("--region", help="a country code (default: the region setting, VOICEREC_REGION)")
+    s.add_argument("--max-titles", type=int, help="titles to list, most popular first (default: tmdb.max_titles)")
+    s.add_argument("--full", action="store_true", help="fetch every title's facts again, not only what changed")
+    s.add_argument("--json", action="store_true", help="print the report as JSON")
     sub.add_parser("voices", help="list the Piper voices available")
     sub.add_parser("devices", help="list audio input and output devices")
     sp = sub.add_parser("history", help="show what was asked and suggested (kept locally)")
@@ -187,12 +192,63 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(import_listing(Path(args.file), settings.data_dir, settings.catalog_path,
                                         embedder=catalog_embedder(), service=args.service, when=args.date), indent=2))
         return 0
+    if args.catalog_command == "refresh":
+        return _refresh(args, settings)
     stats = catalog_stats(settings.catalog_path)
     if args.json:
         print(json.dumps(stats, indent=2))
     else:
         _print_stats(stats)
     return 0
+
+
+def _refresh(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+    import threading
+
+    from voicerec.assistant import catalog_embedder
+    from voicerec.catalog.tmdb.progress import ProgressBar
+    from voicerec.catalog.tmdb.run import refresh
+    from voicerec.vocab.places import country_code
+
+    region = country_code(args.region) if args.region else settings.region
+    if region is None:
+        raise VoicerecError(f"--region: {args.region[:20]!r} is not a country (like US, FR or GB)")
+    if args.max_titles is not None and args.max_titles < 1:
+        raise VoicerecError("--max-titles must be at least 1")
+    stop = threading.Event()
+
+    def first_interrupt(signum: int, frame: object) -> None:  # the second Ctrl+C stops at once
+        stop.set()
+        print("\nvoicerec: stopping after the titles in flight (Ctrl+C again to stop now); "
+              "the next refresh goes on from here", file=sys.stderr)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, first_interrupt)
+    bar = ProgressBar(f"fetching {region}")
+    try:
+        report = refresh(settings.catalog_path, settings.tmdb, region, full=args.full, max_titles=args.max_titles,
+                         embedder=catalog_embedder(lean=True) if settings.embeddings else None, progress=bar,
+                         stop=stop)
+    finally:
+        bar.close()
+        signal.signal(signal.SIGINT, previous)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(_refresh_summary(report))
+    return 0
+
+
+def _refresh_summary(r: dict) -> str:
+    on = r["services"]
+    came, left = sum(v["came"] for v in on.values()), sum(v["left"] for v in on.values())
+    what = "replaced" if r["written"] else "unchanged (nothing new)"
+    failed = f"; {r['failed']} titles could not be fetched (kept as they were)" if r["failed"] else ""
+    return (f"refresh {r['region']}: {r['titles']['after']} titles on {len(on)} services "
+            f"(+{came} -{left} service listings), {r['new_facts']} new; {r['requests']} requests "
+            f"({r['rate_limited']} rate-limited) in {r['seconds']} s; catalog.db {what}{failed}. "
+            "Data: TMDB, availability by JustWatch.")
 
 
 def _print_stats(stats: dict) -> None:
@@ -306,9 +362,9 @@ def cmd_seen(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
-    from voicerec.privacy import privacy_report, render
+    from voicerec.privacy import privacy_report, render, with_refresh
 
-    report = privacy_report(settings)
+    report = with_refresh(privacy_report(settings), settings)
     print(json.dumps(report, indent=2) if args.json else render(report))
     return 0
 

@@ -37,7 +37,7 @@ from pydantic_settings import (
 
 from voicerec import trust
 from voicerec.errors import ConfigError
-from voicerec.vocab.places import SERVICES, service_of
+from voicerec.vocab.places import SERVICES, country_code, service_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_CONFIG = Path("/etc/voicerec/config.toml")
@@ -166,6 +166,18 @@ class WyomingSettings(BaseModel):
                                     "refused with a spoken reason and write nothing")
 
 
+class TMDBSettings(BaseModel):
+    """`voicerec catalog refresh` (catalog/tmdb/): the household's own TMDB credentials; README."""
+    model_config = _SECTION
+    token: SecretStr | None = Field(None, description="the API read access token, sent as Authorization: Bearer")
+    api_key: SecretStr | None = Field(None, description="or the v3 API key, sent as ?api_key=")
+    api_base: str = Field("https://api.themoviedb.org/3", description="TMDB's API v3 (checked by the refresh)")
+    concurrency: int = Field(8, ge=1, le=32, description="requests in flight at once")
+    max_rps: float = Field(40.0, gt=0, le=1000, description="requests per second at most (TMDB allows ~50)")
+    timeout: float = Field(20.0, gt=0, le=300, description="seconds to wait for one answer")
+    max_titles: int = Field(2000, ge=1, le=100_000, description="titles a refresh lists (most popular first)")
+
+
 # The files Settings.load() layers, oldest first; None while Settings(...) is built directly.
 _FILES: ContextVar[tuple[Path, ...] | None] = ContextVar("voicerec_config_files", default=None)
 _ENV: ContextVar[bool] = ContextVar("voicerec_config_env", default=True)  # False: root's file alone
@@ -186,6 +198,14 @@ class Settings(BaseSettings):
     my_services: list[str] = Field(default_factory=list,
                                    description="the services this household has; empty = all of them")
     max_age: int | None = Field(None, ge=0, le=18, description="a household age ceiling no request can lift")
+    region: str = Field("US", description="the household's country: whose services refreshes fetch and answers name")
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        if code := country_code(str(v)):
+            return code
+        raise ValueError(f"{str(v)[:20]!r} is not a country (like US, FR or GB)")
 
     @field_validator("my_services")
     @classmethod
@@ -211,6 +231,7 @@ class Settings(BaseSettings):
     audio: AudioSettings = Field(default_factory=AudioSettings)
     ptt: PTTSettings = Field(default_factory=PTTSettings)
     wyoming: WyomingSettings = Field(default_factory=WyomingSettings)
+    tmdb: TMDBSettings = Field(default_factory=TMDBSettings)
 
     @field_validator("llm")
     @classmethod
@@ -391,8 +412,8 @@ def check_file(path: Path, st: os.stat_result, data: dict[str, Any]) -> None:
 
 
 def _has_secret(data: dict[str, Any]) -> bool:
-    llm = data.get("llm")
-    return isinstance(llm, dict) and bool(llm.get("api_key"))
+    llm, tmdb = data.get("llm"), data.get("tmdb")
+    return any(isinstance(d, dict) and bool(d.get("api_key") or d.get("token")) for d in (llm, tmdb))
 
 
 def _fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
@@ -426,7 +447,10 @@ def suggest(key: tuple[str, ...]) -> str | None:
             names += [(name, sub) for sub in _fields(section)]
     wanted = key[-1].lower().replace("-", "_")
     same_section = {n[-1]: n for n in names if n[:-1] == key[:-1]}
-    anywhere = {n[-1]: n for n in names if len(n) > 1 or not key[:-1]}
+    anywhere: dict[str, tuple[str, ...]] = {}
+    for n in names:  # a name two sections share ("api_key") suggests the first: [llm] before [tmdb]
+        if len(n) > 1 or not key[:-1]:
+            anywhere.setdefault(n[-1], n)
     for pool, cutoff in ((same_section, 0.6), (anywhere, 0.75)):
         if wanted in pool:
             return ".".join(pool[wanted])

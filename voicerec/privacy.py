@@ -135,7 +135,32 @@ def render(report: dict[str, Any]) -> str:
     elif not listeners:
         lines.append("No network listener: push-to-talk uses a local Unix socket only.")
     lines.append(f"To erase history and conversations: {report['erase']}; the seen list: {report['erase_seen']}")
+    if report.get("attribution"):
+        lines.append(f"Data: {report['attribution']}")
     return "\n".join(lines)
+
+
+def with_refresh(report: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The report, with what `voicerec catalog refresh` sends when TMDB credentials are set, and the
+    attribution TMDB and JustWatch ask for."""
+    report = {**report, "attribution": "Catalogue refreshes use the TMDB API but voicerec is not endorsed or "
+                                       "certified by TMDB; streaming availability by JustWatch."}
+    from voicerec.catalog.tmdb.client import has_credentials
+
+    if not has_credentials(settings.tmdb):
+        return report
+    url = settings.tmdb.api_base
+    report["sent"] = [*report["sent"], {
+        "to": redact_url(url), "local": is_loopback_host(urlsplit(url).hostname or ""), "when": "catalog refresh",
+        "what": f"only while `voicerec catalog refresh` runs (by you, or its weekly timer if installed): the region "
+                f"({settings.region}) and requests for public film and series data, with your TMDB token or key; "
+                "nothing of what you ask or watch",
+    }]
+    report["summary"] = (report["summary"] + " `voicerec catalog refresh` asks TMDB for public film data when it runs."
+                         if len(report["sent"]) > 1 else
+                         "Nothing leaves this machine, except when `voicerec catalog refresh` runs: it asks TMDB for "
+                         "public film data.")
+    return report
 
 
 # --- reading and erasing, for `voicerec history` ------------------------------------------------

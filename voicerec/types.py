@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from voicerec.vocab.genres import GENRES
 from voicerec.vocab.places import SERVICE_NAMES, SERVICES
+from voicerec.vocab.services import service_keys
 
 __all__ = ["GENRES", "SERVICES", "SERVICE_NAMES", "Query", "Title", "Suggestion", "Answer", "Transcript"]
 
@@ -92,7 +93,7 @@ class Query(BaseModel):
     @field_validator("services", "exclude_services", "available_on", mode="before")
     @classmethod
     def _services(cls, v: list[str] | None) -> list[str]:
-        return _clean_list(v, SERVICES)
+        return _clean_list(v, service_keys())  # the shipped seven, the registry's others, and any TMDB taught
 
     @field_validator("countries", "exclude_countries", mode="before")
     @classmethod
@@ -118,7 +119,8 @@ class Title(BaseModel):
     min_age: int | None = None
     countries: list[str] = Field(default_factory=list)
     services: list[str] = Field(default_factory=list)
-    available_as_of: dict[str, str] = Field(default_factory=dict, description="service -> month (YYYY-MM) of its newest listing, which has the title")
+    available_as_of: dict[str, str] = Field(default_factory=dict, description="service -> month (YYYY-MM) of its newest "
+                                            "listing, which has the title; in a refreshed region, the day (YYYY-MM-DD)")
     rating: float | None = None
     votes: int | None = None
     popularity: float | None = None

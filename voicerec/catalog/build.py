@@ -1,7 +1,8 @@
 """`catalog build`: the raw CSVs → catalog.db (schema.py), deterministically and atomically.
 
 The database is written to a temporary file next to `db_path` and moved over it with os.replace
-only when complete, so a failed build leaves the previous catalogue untouched.
+only when complete, so a failed build leaves the previous catalogue untouched. What earlier imports
+(imports.py) and refreshes (regions.py) put into the catalogue being replaced is carried into the new one.
 
 Ranking prior (stored in `meta`): quality = v/(v+m)·R + m/(v+m)·C, a Bayesian average where
 R = rating (IMDb, else TMDB), v = IMDb votes, C = the mean rating over rated titles and m = the
@@ -44,8 +45,6 @@ EXPECTED_FILES: tuple[str, ...] = (
 # Bump when the builder's output changes for the same input, so `is_stale` triggers a rebuild.
 BUILDER_VERSION = "2"
 VOTE_PERCENTILE = 60
-TMDB_ONLY_VOTE_SHARE = 0.25
-UNRATED_OFFSET = 0.5
 
 Progress = Callable[[str], None] | None
 
@@ -94,33 +93,8 @@ def _score(rows: list[dict[str, Any]]) -> tuple[float, float]:
     c = round(sum(rated) / len(rated), 4) if rated else 0.0
     m = round(_percentile([row["votes"] for row in rows if row["votes"]], VOTE_PERCENTILE), 1) or 1.0
     for row in rows:
-        r = row["rating"]
-        if r is None:
-            row["quality"] = round(c - UNRATED_OFFSET, 4)
-            continue
-        v = row["votes"] if row["imdb_score"] is not None and row["votes"] else 0
-        if row["imdb_score"] is None:
-            v = m * TMDB_ONLY_VOTE_SHARE
-        row["quality"] = round((v * r + m * c) / (v + m), 4)
+        row["quality"] = schema.quality(row["rating"], row["votes"], row["imdb_score"] is not None, c, m)
     return c, m
-
-
-def _title_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for row in rows:
-        out.append({
-            **row,
-            "genres": json.dumps(row["genres"]), "genre_mask": schema.genre_mask(row["genres"]),
-            "raw_genres": json.dumps(row["raw_genres"], ensure_ascii=False),
-            "countries": json.dumps(row["countries"]),
-            "raw_countries": json.dumps(row["raw_countries"], ensure_ascii=False),
-            "services": json.dumps(row["services"]), "service_mask": schema.service_mask(row["services"]),
-            "available_as_of": json.dumps(row["available_as_of"]), "was_on": json.dumps(row["was_on"]),
-            "cast": json.dumps(row["cast"], ensure_ascii=False),
-            "directors": json.dumps(row["directors"], ensure_ascii=False),
-            "sources": json.dumps(row["sources"]),
-        })
-    return out
 
 
 def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = None, progress: Progress = None,
@@ -164,6 +138,7 @@ def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = N
         try:
             _write(db, merged, people, credits, name_parts, countries, data_dir, mean_rating, vote_prior, counts)
             db["imported_rows"].insert_all(imports.to_rows(imported), batch_size=5000)
+            refreshed = _carry_refreshes(db.conn, db_path, say)
             t_tables = time.perf_counter() - t0
             if embedder is not None:
                 say("embedding titles")
@@ -179,6 +154,8 @@ def build_catalog(data_dir: Path, db_path: Path, *, embedder: Encoder | None = N
     finally:
         tmp.unlink(missing_ok=True)
     seconds = round(time.perf_counter() - t0, 2)
+    if refreshed:
+        counts["refreshed_regions"] = refreshed
     return {**counts, "mean_rating": mean_rating, "vote_prior": vote_prior, "db": str(db_path),
             "seconds": seconds, "seconds_tables": round(t_tables, 2)}
 
@@ -199,6 +176,23 @@ def _imported(db_path: Path, add: imports.Listing | None, shipped: list, say: Ca
         service, month = clash[0]
         raise CatalogError(f"the shipped data already has the {service} listing of {month}; import a newer one")
     return rows
+
+
+def _carry_refreshes(conn: sqlite3.Connection, db_path: Path, say: Callable[[str], None]) -> list[str]:
+    """What `catalog refresh` fetched into the catalogue being replaced, written into the new one
+    (no network: from its tmdb_titles and availability tables); the regions carried."""
+    from voicerec.catalog import regions
+
+    try:
+        state = regions.read_state(db_path)
+    except CatalogError as e:
+        say(f"{e.message}; building without the refreshed regions")
+        return []
+    if state.empty:
+        return []
+    say(f"carrying the refreshed regions ({', '.join(sorted(state.refreshes))})")
+    regions.write_state(conn, state)
+    return sorted(state.refreshes)
 
 
 def _as_lists(records: list[dict[str, Any]]) -> Iterator[list[Any]]:
@@ -234,7 +228,7 @@ def _write(db: sqlite_utils.Database, merged: Merged, people: list[dict[str, Any
     named = titles_per_listing(merged.sources)
     listings = [{**ls, "titles": named.get((ls["family"], ls["service"], ls["snapshot"]), 0)} for ls in merged.listings]
     sources = [{**s, "raw_genres": json.dumps(s["raw_genres"], ensure_ascii=False)} for s in merged.sources]
-    for table, records in (("titles", _title_rows(merged.titles)), ("people", people), ("credits", credits),
+    for table, records in (("titles", schema.title_rows(merged.titles)), ("people", people), ("credits", credits),
                            ("name_parts", name_parts), ("title_countries", countries), ("listings", listings),
                            ("title_sources", sources)):
         db[table].insert_all(_as_lists(records), batch_size=5000)

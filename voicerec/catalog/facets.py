@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -30,6 +31,7 @@ class Facets:
         self.min_age = columns["min_age"]
         self.genres = columns["genre_mask"]
         self.services = columns["service_mask"]
+        self.service_bits: Callable[[list[str]], int] = service_mask  # a region's view replaces both (store.py)
         self.quality = columns["quality"]
         self.popularity = columns["popularity"]
         self.rating = columns["rating"]
@@ -64,7 +66,7 @@ class Facets:
             "rowid": i[:, 0], "kind": i[:, 1].astype(np.int8), "year": i[:, 2].astype(np.int16),
             "runtime": i[:, 3].astype(np.int32), "seasons": i[:, 4].astype(np.int16),
             "min_age": i[:, 5].astype(np.int8), "genre_mask": i[:, 6].astype(np.int32),
-            "service_mask": i[:, 7].astype(np.int32), "quality": f[:, 0], "popularity": f[:, 1], "rating": f[:, 2],
+            "service_mask": i[:, 7].astype(np.int64), "quality": f[:, 0], "popularity": f[:, 1], "rating": f[:, 2],
         })
         facets.load_ms = (time.perf_counter() - t0) * 1000
         return facets
@@ -128,11 +130,11 @@ class Facets:
         if q.max_age is not None:
             m &= self.min_age <= q.max_age
         if q.services:
-            m &= (self.services & service_mask(q.services)) != 0
+            m &= (self.services & self.service_bits(q.services)) != 0
         if q.available_on:  # only what the household can watch now (a title on no service is on no one's)
-            m &= (self.services & service_mask(q.available_on)) != 0
+            m &= (self.services & self.service_bits(q.available_on)) != 0
         if q.exclude_services:
-            m &= (self.services & service_mask(q.exclude_services)) == 0
+            m &= (self.services & self.service_bits(q.exclude_services)) == 0
         if q.min_rating is not None:
             m &= self.rating >= q.min_rating
         if only is not None:

@@ -22,15 +22,31 @@ vector_lists    title_id, list_no: the IVF list of each title (only above embedd
 vector_centroids list_no, vec (float32[384]): the IVF centroids
 meta            key/value: built_at, data_hash, embed_model, catalogue mean rating, ...
 
-Written by `catalog/build.py` and `catalog/embeddings.py` only. VECTOR_FILE_DDL is the one table of
+What `catalog refresh` fetched from TMDB (REGION_DDL; absent until a refresh has run, so a catalogue
+no refresh touched is exactly what `catalog build` makes):
+tmdb_titles     key ('movie/603' | 'tv/1399'), title_id (the catalogue title it is: a shipped one it
+                matched, or its own 'tmdb-m603'), fetched (YYYY-MM-DD), record (the facts, JSON)
+availability    region, key, title_id, service, as_of (YYYY-MM-DD: the last refresh that saw it),
+                here (1: on the service as of as_of; 0: was on it until as_of). Per region, this and
+                not titles.services says what is on which service (catalog/availability.py)
+providers       region, provider_id, name (TMDB's), service (the key, vocab/services.py), priority
+refreshes       region, full_at, last_at (YYYY-MM-DD), titles (on a service there), source
+keywords        title_id, keyword: TMDB's keywords (material for moods)
+
+Written by `catalog/build.py`, `catalog/embeddings.py` and `catalog/regions.py` only. VECTOR_FILE_DDL is the one table of
 the files that keep vectors outside a catalogue (the shipped seed in data/vectors/, the user's cache).
 """
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from voicerec.types import GENRES, SERVICES
 
 SCHEMA_VERSION = 3
+TMDB_ONLY_VOTE_SHARE = 0.25  # the ranking prior (build.py): a title rated by TMDB only counts as m/4 votes
+UNRATED_OFFSET = 0.5  # ... and one with no rating gets C - 0.5
 EMBED_DIM = 384
 
 DDL = """
@@ -139,6 +155,45 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 """
 
+REGION_DDL = """
+CREATE TABLE IF NOT EXISTS tmdb_titles (
+    key      TEXT PRIMARY KEY,
+    title_id TEXT NOT NULL,
+    fetched  TEXT NOT NULL,
+    record   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS availability (
+    region   TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    title_id TEXT NOT NULL,
+    service  TEXT NOT NULL,
+    as_of    TEXT NOT NULL,
+    here     INTEGER NOT NULL CHECK (here IN (0, 1)),
+    PRIMARY KEY (region, key, service)
+);
+CREATE INDEX IF NOT EXISTS idx_availability_title ON availability(title_id);
+CREATE TABLE IF NOT EXISTS providers (
+    region      TEXT NOT NULL,
+    provider_id INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    service     TEXT NOT NULL,
+    priority    INTEGER,
+    PRIMARY KEY (region, provider_id)
+);
+CREATE TABLE IF NOT EXISTS refreshes (
+    region  TEXT PRIMARY KEY,
+    full_at TEXT,
+    last_at TEXT NOT NULL,
+    titles  INTEGER NOT NULL,
+    source  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS keywords (
+    title_id TEXT NOT NULL,
+    keyword  TEXT NOT NULL,
+    PRIMARY KEY (title_id, keyword)
+);
+"""
+
 VECTOR_FILE_DDL = "CREATE TABLE IF NOT EXISTS vectors (text_hash TEXT PRIMARY KEY, vec BLOB NOT NULL) WITHOUT ROWID"
 
 INDEXES = """
@@ -166,3 +221,32 @@ def genre_mask(genres: list[str]) -> int:
 
 def service_mask(services: list[str]) -> int:
     return sum(1 << SERVICES.index(s) for s in set(services) if s in SERVICES)
+
+
+def quality(rating: float | None, votes: int | None, imdb: bool, c: float, m: float) -> float:
+    """The ranking prior of one title (build.py's module doc): `imdb` says whether the rating is IMDb's."""
+    if rating is None:
+        return round(c - UNRATED_OFFSET, 4)
+    v = votes if imdb and votes else 0
+    if not imdb:
+        v = m * TMDB_ONLY_VOTE_SHARE
+    return round((v * rating + m * c) / (v + m), 4)
+
+
+def title_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Merged title rows (lists as Python lists) as the titles table stores them (lists as JSON, masks)."""
+    out = []
+    for row in rows:
+        out.append({
+            **row,
+            "genres": json.dumps(row["genres"]), "genre_mask": genre_mask(row["genres"]),
+            "raw_genres": json.dumps(row["raw_genres"], ensure_ascii=False),
+            "countries": json.dumps(row["countries"]),
+            "raw_countries": json.dumps(row["raw_countries"], ensure_ascii=False),
+            "services": json.dumps(row["services"]), "service_mask": service_mask(row["services"]),
+            "available_as_of": json.dumps(row["available_as_of"]), "was_on": json.dumps(row["was_on"]),
+            "cast": json.dumps(row["cast"], ensure_ascii=False),
+            "directors": json.dumps(row["directors"], ensure_ascii=False),
+            "sources": json.dumps(row["sources"]),
+        })
+    return out

@@ -59,6 +59,7 @@ def _stats(conn: sqlite3.Connection) -> dict[str, Any]:
         return round(one(f"SELECT count(*) FROM titles WHERE {where}") / total, 4) if total else 0.0
 
     meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    refreshed = _regions(conn)
     return {
         "titles": total,
         "per_service": per_service,
@@ -77,7 +78,30 @@ def _stats(conn: sqlite3.Connection) -> dict[str, Any]:
         "embeddings": one("SELECT count(*) FROM embeddings"),
         "built_at": meta.get("built_at"),
         "schema_version": meta.get("schema_version"),
+        **({"regions": refreshed, "attribution": ATTRIBUTION} if refreshed else {}),
     }
+
+
+ATTRIBUTION = ("This product uses the TMDB API but is not endorsed or certified by TMDB; streaming availability "
+               "(watch providers) by JustWatch.")
+
+
+def _regions(conn: sqlite3.Connection) -> dict[str, Any]:
+    """What `catalog refresh` fetched, per region: when, and titles per service there (none without a refresh)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'refreshes'").fetchone():
+        return {}
+    out: dict[str, Any] = {}
+    for region, full_at, last_at, titles in conn.execute(
+            "SELECT region, full_at, last_at, titles FROM refreshes ORDER BY region"):
+        per = dict(conn.execute("SELECT service, count(*) FROM availability WHERE region = ? AND here = 1 "
+                                "GROUP BY service ORDER BY count(*) DESC, service", (region,)).fetchall())
+        left = conn.execute("SELECT count(DISTINCT key) FROM availability WHERE region = ? AND here = 0",
+                            (region,)).fetchone()[0]
+        out[region] = {"as_of": last_at, "full_at": full_at, "titles": titles, "per_service": per, "left": left,
+                       "tmdb_only_titles": conn.execute(
+                           "SELECT count(DISTINCT title_id) FROM availability WHERE region = ? AND title_id GLOB "
+                           "'tmdb-*'", (region,)).fetchone()[0]}
+    return out
 
 
 def listings(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:

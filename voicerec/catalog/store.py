@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from voicerec.catalog.availability import Availability, RegionView
 from voicerec.catalog.facets import Facets
 from voicerec.errors import CatalogError
 from voicerec.text import norm
@@ -74,21 +76,34 @@ def fts_expression(text: str) -> str | None:
 
 
 class Catalog:
-    """The catalogue, opened read-only. One instance per process; cheap to open."""
+    """The catalogue, opened read-only. One instance per process; cheap to open.
 
-    def __init__(self, path: Path | str) -> None:
+    `region` is the household's country: which services' availability the answers use (availability.py).
+    `changed()` tells when `catalog refresh` (or build, or import) has put a new file in its place."""
+
+    def __init__(self, path: Path | str, region: str = "US") -> None:
         self.path = Path(path)
+        self.region = region
         if not self.path.is_file():
             raise CatalogError(f"no catalogue at {self.path}; build it with: voicerec catalog build")
         try:
+            self._opened = _identity(self.path)
             self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             self.conn.execute("PRAGMA query_only = ON")
             self.meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
             self.conn.execute("SELECT rowid FROM titles LIMIT 1").fetchall()
+            self.view = RegionView.load(self.conn, region)
             self._facets: Facets | None = None
             self._topics: dict[str, set[int]] = {}
-        except sqlite3.DatabaseError as e:
+        except (sqlite3.DatabaseError, OSError) as e:
             raise CatalogError(f"cannot read the catalogue {self.path}: {e}; rebuild it with: voicerec catalog build") from None
+
+    def changed(self) -> bool:
+        """True when the file at `path` is no longer the one opened (a refresh or a build replaced it)."""
+        try:
+            return _identity(self.path) != self._opened
+        except OSError:
+            return False  # gone for a moment (mid-rename) or unreadable: keep answering from the open one
 
     def close(self) -> None:
         self.conn.close()
@@ -105,8 +120,25 @@ class Catalog:
         return int(self.conn.execute("SELECT count(*) FROM titles").fetchone()[0])
 
     # --- availability ---------------------------------------------------------------------
+    @property
+    def availability_known(self) -> bool:
+        """Whether the catalogue says anything about what streams in the household's region."""
+        return self.view is None or self.view.known
+
+    @property
+    def refreshed(self) -> bool:
+        """Whether the household's region's availability is what a refresh saw (dated to the day)."""
+        return self.view is not None and self.view.known
+
+    def services(self) -> list[str]:
+        """The services titles stream on in the household's region (the shipped seven without a refresh)."""
+        return list(SERVICES) if self.view is None else list(self.view.present)
+
     def listing_dates(self) -> dict[str, str]:
-        """service → month (YYYY-MM) of its newest listing: what "on Netflix" is as of."""
+        """service → month (YYYY-MM) of its newest listing: what "on Netflix" is as of; in a refreshed
+        region, the day (YYYY-MM-DD) of the last refresh that saw something there."""
+        if self.view is not None:
+            return {s: self.view.dates[s] for s in self.view.present if s in self.view.dates}
         rows = self.conn.execute("SELECT service, max(snapshot) FROM listings WHERE newest = 1 GROUP BY service")
         return _in_service_order(dict(rows.fetchall()))
 
@@ -114,7 +146,10 @@ class Catalog:
         """Where a title is (`on`: service → month of the newest listing, which has it) and was
         (`was_on`: service → month of the newest listing that had it, for services it left)."""
         row = self.conn.execute("SELECT available_as_of, was_on FROM titles WHERE id = ?", (title_id,)).fetchone()
-        return Availability(on=json.loads(row[0]), was_on=json.loads(row[1])) if row else None
+        if row is None:
+            return None
+        shipped = Availability(on=json.loads(row[0]), was_on=json.loads(row[1]))
+        return shipped if self.view is None else self.view.availability(title_id, shipped)
 
     def resolve(self, source_id: str) -> str | None:
         """The title id a source row's own id (tm123, nf-s123, or an id of an older build) now has."""
@@ -128,8 +163,27 @@ class Catalog:
     def facets(self) -> Facets:
         """The filter columns in memory (loaded on first use, kept for the process's life)."""
         if self._facets is None:
-            self._facets = Facets.load(self.conn)
+            facets = Facets.load(self.conn)
+            if self.view is not None:
+                facets.services = self._region_masks(facets)
+                facets.service_bits = self.view.mask
+            self._facets = facets
         return self._facets
+
+    def _region_masks(self, facets: Facets) -> np.ndarray:
+        """The service mask of every title in the household's region, aligned with `facets`."""
+        view = self.view
+        masks = np.zeros(len(facets), dtype=np.int64)
+        if view is None or not view.on:
+            return masks
+        rows = self.conn.execute("SELECT t.rowid, a.service FROM availability a JOIN titles t ON t.id = a.title_id "
+                                 "WHERE a.region = ? AND a.here = 1", (self.region,)).fetchall()
+        if rows:
+            pos = facets.positions(np.array([r[0] for r in rows], dtype=np.int64))
+            bits = np.array([view.bit(r[1]) for r in rows], dtype=np.int64)
+            ok = pos >= 0
+            np.bitwise_or.at(masks, pos[ok], bits[ok])
+        return masks
 
     def match(self, q: Query) -> np.ndarray:
         """Boolean mask over `facets`: the titles that pass every hard filter of the query."""
@@ -302,7 +356,12 @@ class Catalog:
             return {}
         marks = ",".join("?" * len(rowids))
         rows = self.conn.execute(f"SELECT {_prefixed()} FROM titles t WHERE t.rowid IN ({marks})", rowids).fetchall()
-        return {r[0]: self._title(r) for r in rows}
+        out = {r[0]: self._title(r) for r in rows}
+        if self.view is not None:  # the household's region says where each one streams
+            for t in out.values():
+                t.available_as_of = self.view.title_on(t.id)
+                t.services = list(t.available_as_of)
+        return out
 
     def title(self, title_id: str) -> Title | None:
         c = self.get(title_id)
@@ -334,10 +393,9 @@ class Catalog:
         return t
 
 
-@dataclass(frozen=True)
-class Availability:
-    on: dict[str, str]
-    was_on: dict[str, str]
+def _identity(path: Path) -> tuple[int, int, int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _in_service_order(d: dict[str, str]) -> dict[str, str]:

@@ -23,6 +23,18 @@ JUSTWATCH_GENRES: dict[str, tuple[str, ...]] = {
     "thriller": ("thriller",), "war": ("war",), "western": ("western",),
 }
 
+# TMDB's genre names (genre/movie/list and genre/tv/list, in English), matched case-insensitively;
+# a name not here carries no genre (kept in raw_genres). "Sci-Fi & Fantasy" is TMDB's one genre for both.
+TMDB_GENRES: dict[str, tuple[str, ...]] = {
+    "action": ("action",), "adventure": ("adventure",), "action & adventure": ("action", "adventure"),
+    "animation": ("animation",), "comedy": ("comedy",), "crime": ("crime",), "documentary": ("documentary",),
+    "drama": ("drama",), "family": ("family",), "fantasy": ("fantasy",), "history": ("history",),
+    "horror": ("horror",), "kids": ("kids",), "music": ("music",), "mystery": ("mystery",),
+    "news": ("documentary",), "reality": ("reality",), "romance": ("romance",), "science fiction": ("scifi",),
+    "sci-fi & fantasy": ("scifi", "fantasy"), "soap": ("drama",), "talk": (), "thriller": ("thriller",),
+    "tv movie": (), "war": ("war",), "war & politics": ("war",), "western": ("western",),
+}
+
 # shivamb `listed_in` labels from all four files (Netflix, Prime, Disney+, Hulu), exact spelling.
 # Choices worth knowing: 'Biographical' → history; 'Cooking & Food', 'Lifestyle & Culture',
 # 'Health & Wellness' and 'Fitness' carry no genre (their co-labels such as 'Reality' or
@@ -187,6 +199,29 @@ def min_age(cert: str | None) -> int | None:
     """'PG-13' → 13, 'TV-MA' → 18, 'NR'/blank/unknown → None (CONTRACT.md)."""
     c = clean_cert(cert)
     return _AGE.get(c) if c else None
+
+
+_ALL_AGES = frozenset({"U", "TP", "ALL", "L", "AL", "G", "0+", "T", "BTL", "KT", "SEMUA"})
+_AGE_IN = re.compile(r"(\d{1,2})")
+
+
+def certificate_age(cert: str | None, meaning: str = "") -> int | None:
+    """Any region's certificate → the age it admits from (TMDB's certification lists, any country):
+    the shipped table first ('PG-13' → 13, 'TV-MA' → 18), then the age it states ('12', '16+', '12A',
+    'MA15+', 'R18' → 12, 16, 12, 15, 18), the all-ages marks ('U', 'TP', 'L' → 0), then the first age its
+    meaning gives; None when it says nothing (NR, blank)."""
+    c = clean_cert(cert)
+    if not c:
+        return None
+    if c in _AGE:
+        return _AGE[c]
+    if m := _AGE_IN.search(c):
+        return min(int(m.group(1)), 18)
+    if c in _ALL_AGES:
+        return 0
+    if m := _AGE_IN.search(meaning or ""):
+        return min(int(m.group(1)), 18)
+    return 0 if re.search(r"\ball ages\b|\bgeneral\b|\beveryone\b|\btous publics\b", (meaning or "").lower()) else None
 
 
 # --- countries ----------------------------------------------------------------------------------

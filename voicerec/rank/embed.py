@@ -54,10 +54,15 @@ class Embedder:
     model_id = MODEL_ID
     dim = EMBED_DIM
 
-    def __init__(self, threads: int = 2, max_tokens: int = MAX_TOKENS, model_path: Path | None = None) -> None:
+    def __init__(self, threads: int = 2, max_tokens: int = MAX_TOKENS, model_path: Path | None = None,
+                 lean: bool = False) -> None:
         self.threads = max(1, int(threads))
         self.max_tokens = max(8, int(max_tokens))
         self._model_path = model_path
+        # lean: no graph optimisation at all. Loading then takes ~55 MB where the basic optimisation's
+        # load peaks at ~220 MB, for slower encoding (a catalogue refresh, bench/refresh.py); the
+        # vectors are the same to 1e-7.
+        self.lean = lean
         self._session = None
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -81,7 +86,8 @@ class Embedder:
                 # no memory arena and basic graph optimisation: ~60 MB less resident in a long-running
                 # daemon for the same speed (measured: +170 MB vs +232 MB, 8.0 vs 7.8 ms per query)
                 opts.enable_cpu_mem_arena = False
-                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+                opts.graph_optimization_level = (ort.GraphOptimizationLevel.ORT_DISABLE_ALL if self.lean
+                                                 else ort.GraphOptimizationLevel.ORT_ENABLE_BASIC)
                 # no busy-waiting after a run: spinning threads took the cores from the vector scan
                 # that follows the query embedding (ask p95 55.8 -> 34.6 ms, bench/ask_latency.py)
                 opts.add_session_config_entry("session.intra_op.allow_spinning", "0")

@@ -130,6 +130,13 @@ class Ranker:
         self._vpos: tuple[object, np.ndarray] | None = None
         self.load_ms: dict[str, float] = {}  # what loading each part cost, once (for logs)
 
+    def reopened(self, catalog: Catalog) -> Ranker:
+        """This ranker over a new catalogue (a refresh replaced the file): the embedder stays loaded,
+        the vectors and filter columns are read again from the new file when next needed."""
+        other = Ranker(catalog, weights=self.w, use_vectors=self.use_vectors)
+        other._embedder = self._embedder
+        return other
+
     # --- lazily loaded parts --------------------------------------------------------------
     @property
     def index(self):  # -> VectorIndex | None

@@ -4,7 +4,8 @@
 
 Everything said comes from the catalogue row. Where-to-watch answers say how old the listing is
 when it is more than a few months old ("on Netflix, as of March 2023"): `as_of` maps a service to
-the date its listing was taken.
+the date its listing was taken. What a refresh saw is dated to the day, and always said ("on Canal+,
+as of December 8, 2026").
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date
 from voicerec.say.phrases import article, count, join, minutes
 from voicerec.say.reply import first_sentence
 from voicerec.types import Query, Title
-from voicerec.vocab.places import SERVICE_NAMES
+from voicerec.vocab.services import service_name
 
 STALE_DAYS = 120  # a listing older than this is dated in the answer
 
@@ -25,11 +26,18 @@ def not_found(name: str) -> str:
     return f"Sorry, I couldn't find {name} in the catalogue."
 
 
+def no_region_data(t: Title, place: str) -> str:
+    """Where-to-watch in a region no refresh has fetched: nothing is known to stream there."""
+    return f"I don't know where {t.title} streams in {place} yet: my streaming lists are for another country."
+
+
 def answer(q: Query, t: Title, *, as_of: Mapping[str, date | str] | None = None, today: date | None = None,
-           was_on: Mapping[str, str] | None = None) -> str:
+           was_on: Mapping[str, str] | None = None, refreshed: bool = False) -> str:
     """The spoken answer to the question `q` about the title `t`. `was_on`: services whose older listings
-    had the title (service → month of the newest listing that had it), for a title no longer on them."""
-    when = _listing_age(t.services if q.question != "on_service" else [*q.services, *t.services], as_of, today)
+    had the title (service → month of the newest listing that had it), for a title no longer on them.
+    `refreshed`: `as_of` holds the days a catalogue refresh saw each service, which are always said."""
+    services = t.services if q.question != "on_service" else [*q.services, *t.services]
+    when = _listing_age(services, as_of, today, refreshed)
     earlier = _earlier(t, was_on or {})
     if q.question == "on_service" and q.services:
         return on_service(t, q.services, when, earlier)
@@ -126,10 +134,11 @@ def released(t: Title) -> str:
 
 # --- small pieces -----------------------------------------------------------------------------
 def _services(services: list[str], conjunction: str = "and") -> str:
-    return join([SERVICE_NAMES.get(s, s) for s in dict.fromkeys(services)], conjunction)
+    return join([service_name(s) for s in dict.fromkeys(services)], conjunction)
 
 
-def _listing_age(services: list[str], as_of: Mapping[str, date | str] | None, today: date | None) -> str:
+def _listing_age(services: list[str], as_of: Mapping[str, date | str] | None, today: date | None,
+                 refreshed: bool = False) -> str:
     """', as of March 2023' when the oldest listing of these services is more than a few months old."""
     if not as_of:
         return ""
@@ -137,6 +146,8 @@ def _listing_age(services: list[str], as_of: Mapping[str, date | str] | None, to
     if not dates:
         return ""
     oldest = min(dates)
+    if refreshed:  # the day a refresh saw it there: said whatever its age
+        return f", as of {calendar.month_name[oldest.month]} {oldest.day}, {oldest.year}"
     if ((today or date.today()) - oldest).days <= STALE_DAYS:
         return ""
     return f", as of {calendar.month_name[oldest.month]} {oldest.year}"  # English: Python leaves LC_TIME as C

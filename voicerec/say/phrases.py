@@ -6,7 +6,8 @@ All words come from voicerec/vocab; nothing here knows about a request.
 from __future__ import annotations
 
 from voicerec.vocab.genres import COMPOUND_MODIFIER, MODIFIER, PLURAL, STANDALONE
-from voicerec.vocab.places import SERVICE_NAMES, country_adjective
+from voicerec.vocab.places import country_adjective
+from voicerec.vocab.services import service_name
 from voicerec.vocab.words import COUNT_WORDS
 
 
@@ -33,7 +34,7 @@ def minutes(n: int) -> str:
 
 
 def services_phrase(services: list[str], word: str = "and") -> str:
-    return join([SERVICE_NAMES.get(s, s) for s in services[:3]], word)
+    return join([service_name(s) for s in services[:3]], word)
 
 
 def places_phrase(codes: list[str]) -> str:

@@ -25,7 +25,7 @@ from voicerec.understand import domain
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.titles import TitleFinder, strip_year
 from voicerec.vocab.genres import GENRE_FORMS
-from voicerec.vocab.places import SERVICE_FORMS, SERVICE_RES
+from voicerec.vocab.services import SPOKEN, Spoken
 from voicerec.vocab.words import ORDINALS, UNITS
 
 MAX_CHARS = 400
@@ -33,7 +33,7 @@ MAX_TITLE_WORDS = 8  # words that find no title and run longer than this are a r
 
 # --- the words around a title ---------------------------------------------------------------
 _X = r"(?P<x>.+?)"
-_SVC = "|".join(f"(?:{p})" for p, _ in SERVICE_FORMS)
+_SVC = "(?:@SVC@)"  # the services a parser understands (vocab/services.py Spoken), filled in by _compiled
 _S = rf"(?:the )?(?P<s>(?:{_SVC})(?:(?:,| or| and| nor)+ (?:on )?(?:{_SVC}))*)(?: (?:app|service|subscription))?"
 _WHO_IS = r"who(?:'s| is|s| was|'re| are| were)"
 _WHAT_IS = r"what(?:'s| is|s| was|'re| are| were)"
@@ -143,8 +143,12 @@ _FORMS: dict[str, tuple[str, ...]] = {
         rf"(?#weak)where(?:'s| is|s) {_X}",
     ),
 }
-_COMPILED = [(question, "(?#weak)" in p, "show" if "(?#show)" in p else None, re.compile(rf"^{p}$"))
-             for question, patterns in _FORMS.items() for p in patterns]
+@lru_cache(maxsize=8)
+def _compiled(services: str) -> list[tuple[str, bool, str | None, re.Pattern[str]]]:
+    """Every form, compiled, with these services' names (an alternation) where a form names a service."""
+    return [(question, "(?#weak)" in p, "show" if "(?#show)" in p else None,
+             re.compile(rf"^{p.replace('@SVC@', services)}$"))
+            for question, patterns in _FORMS.items() for p in patterns]
 
 _LEAD = re.compile(r"^(?:(?:hey|hi|ok|okay|so|um+|uh+|er|erm|well|please|quick question|question|and|oh|alright|all right"
                    r"|excuse me|sorry|actually|also|then)\s+)+")
@@ -202,29 +206,29 @@ def clean(text: str) -> str:
     return " ".join(s.split())[:MAX_CHARS]
 
 
-def recognise(text: str) -> Asked | None:
+def recognise(text: str, spoken: Spoken = SPOKEN) -> Asked | None:
     """The form of a question about one title, or None when the words are not such a question."""
     s = _ASK.sub("", _LEAD.sub("", clean(text)))
     if not s:
         return None
     tail_free = _TAIL.sub("", s)
     for candidate in dict.fromkeys((s, tail_free)):
-        for question, weak, kind, rx in _COMPILED:
+        for question, weak, kind, rx in _compiled(spoken.alternation):
             m = rx.match(candidate)
             if not m or not m.group("x").strip():
                 continue
             services: tuple[str, ...] = ()
             if "s" in rx.groupindex and m.group("s"):
-                services = tuple(s for p, s in SERVICE_RES if p.search(m.group("s")))
+                services = tuple(dict.fromkeys(s for p, s in spoken.res if p.search(m.group("s"))))
             return Asked(question, m.group("x").strip(), weak, kind, services)
     return None
 
 
-def read(text: str, names: NameMatcher | None) -> Query | None:
+def read(text: str, names: NameMatcher | None, spoken: Spoken = SPOKEN) -> Query | None:
     """A question about one title as a Query (the title found in the catalogue), or None."""
     if names is None:
         return None
-    asked = recognise(text)
+    asked = recognise(text, spoken)
     if asked is None:
         return None
     q = Query(intent="question", question=asked.question, services=list(asked.services))  # type: ignore[arg-type]
@@ -310,7 +314,7 @@ _EDITION = re.compile(r"(?:the )?(?:new|newest|latest|recent)\s+")
 def _request_like(words: str) -> bool:
     """Words that ask for something to watch, or for another assistant, rather than name a title."""
     return bool(_REQUEST.search(words) or (_GENRE.search(words) and not words.startswith("the "))
-                or domain.OOD.search(words) or any(s.search(words) for s, _ in SERVICE_RES))
+                or domain.OOD.search(words) or any(s.search(words) for s, _ in SPOKEN.res))
 
 
 def _names_someone(names: NameMatcher, words: str) -> bool:

@@ -41,7 +41,8 @@ from voicerec.understand.subjects import (
 )
 from voicerec.vocab.genres import GENRE_RES
 from voicerec.vocab.moods import OCCASION_WORDS
-from voicerec.vocab.places import COUNTRY_RES, SERVICE_RES
+from voicerec.vocab.places import COUNTRY_RES
+from voicerec.vocab.services import SPOKEN, Spoken
 from voicerec.vocab.topics import TOPIC_RES
 from voicerec.vocab.words import FILLER, POLITENESS, QUIET_FILLER
 
@@ -78,13 +79,14 @@ _ROLE = re.compile(r"\b(?:starring|featuring|with|directed by|by|from director|a
 class RuleParser:
     """Understands a request without any network; `parse(text)` is the one entry point."""
 
-    def __init__(self, names: NameMatcher | None = None, *, newest_year: int = 2023) -> None:
+    def __init__(self, names: NameMatcher | None = None, *, newest_year: int = 2023, services: Spoken = SPOKEN) -> None:
         self.names = names
         self.newest_year = newest_year
+        self.services = services  # the services' names: the catalogue's region adds its own (vocab/services.py)
 
     # ------------------------------------------------------------------------------------
     def parse(self, text: str) -> Query:
-        if (asked := questions.read(text, self.names)) is not None:
+        if (asked := questions.read(text, self.names, self.services)) is not None:
             return asked  # a question about one title ("who directed Inception"): questions.py
         t = self.prepare(text)
         if not re.search(r"[a-z0-9]", t):
@@ -193,7 +195,7 @@ class RuleParser:
         return [k for _, k in sorted((m.start(), k) for m, k in ((show, "show"), (movie, "movie")) if m)]
 
     def _services(self, t: str, q: Query, pol: Polarity) -> str:
-        for rx, service in SERVICE_RES:
+        for rx, service in self.services.res:
             m = rx.search(t)
             if m:
                 target = q.services if pol == "+" else q.exclude_services

@@ -1,29 +1,16 @@
-"""Where to watch and where from: the services, and countries with their codes, names and demonyms."""
+"""Where to watch and where from: the services (from services.py), and countries with their codes, names
+and demonyms."""
 
 from __future__ import annotations
 
 import re
 
-SERVICES: tuple[str, ...] = ("netflix", "prime", "disney", "hulu", "hbo", "paramount", "apple")
-SERVICE_NAMES: dict[str, str] = {
-    "netflix": "Netflix", "prime": "Prime Video", "disney": "Disney Plus", "hulu": "Hulu",
-    "hbo": "HBO Max", "paramount": "Paramount Plus", "apple": "Apple TV Plus",
-}
-# spoken forms, as people and Whisper say them ("disney+", "amazon", "h b o max", "netflicks")
-SERVICE_FORMS: tuple[tuple[str, str], ...] = (
-    (r"net[\s-]?fli(?:x|cks)", "netflix"),
-    (r"amazon(?: prime)?(?: video)?|prime(?: video)?", "prime"),
-    (r"disney(?:\s*(?:plus|\+))?", "disney"),
-    (r"hulu|who lou", "hulu"),
-    (r"hbo(?:\s*max)?|h\.?\s?b\.?\s?o\.?(?:\s*max)?", "hbo"),
-    # HBO Max is "Max" since 2023: "on max", "streaming on max", but not "max two hours", "at max"
-    (r"(?:(?<=\bon )|(?<=\bfrom )|(?<=\bover on )|^)max(?!\s+(?:of|\d|one|two|three|four|five|an?|ninety|hour|hours)\b)",
-     "hbo"),
-    (r"paramount(?:\s*(?:plus|\+))?", "paramount"),
-    (r"apple(?:\s*tv)?(?:\s*(?:plus|\+))?", "apple"),
-)
-SERVICE_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(rf"(?<![\w+])(?:{p})(?![\w+])"), s) for p, s in SERVICE_FORMS)
+# the services live in services.py (a registry); re-exported for the stages that read them here
+from voicerec.vocab.services import SERVICE_FORMS, SERVICE_NAMES, SERVICE_RES, SERVICES, service_of
+
+__all__ = ["SERVICES", "SERVICE_NAMES", "SERVICE_FORMS", "SERVICE_RES", "service_of", "ISO_CODES", "CODE_ALIASES",
+           "COUNTRIES", "COUNTRY_GROUPS", "COUNTRY_RES", "DATA_COUNTRY_NAMES", "country_code", "country_adjective",
+           "country_name"]
 
 # Every ISO 3166-1 alpha-2 code, plus XK (Kosovo, in wide use) and the transitionally reserved
 # SU (Soviet Union), YU (Yugoslavia), CS (Serbia and Montenegro) and AN (Netherlands Antilles).
@@ -166,17 +153,6 @@ def country_code(value: str | None) -> str | None:
     for rx, codes in COUNTRY_RES:  # spoken forms: "south korean", "bollywood", "uk"
         if len(codes) == 1 and rx.fullmatch(folded):
             return codes[0]
-    return None
-
-
-def service_of(value: str | None) -> str | None:
-    """A spoken or written service name ("Disney+", "amazon prime video") → its key, or None."""
-    v = " ".join(str(value or "").lower().split())
-    if v in SERVICES:
-        return v
-    for rx, key in SERVICE_RES:
-        if rx.fullmatch(v):
-            return key
     return None
 
 
