@@ -80,6 +80,15 @@ class STTSettings(BaseModel):
     bias: bool = Field(True, description="bias decoding toward catalogue words and snap near-misses")
     incremental: bool = Field(True, description="decode while the button is held (at pauses, every second of "
                               "speech) and keep what stays the same, so little is left to decode at the release")
+    clean: Literal["off", "webrtc"] = Field("webrtc", description="clean the audio before Whisper: WebRTC's "
+                                            "noise suppression and automatic gain (webrtc-noise-gain); off: as recorded")
+    noise_suppression: int = Field(2, ge=0, le=4, description="WebRTC noise suppression level, 0 (off) to 4 (most)")
+    auto_gain_dbfs: int = Field(3, ge=0, le=31, description="WebRTC automatic gain target, dB below full scale "
+                                "(0: no gain control)")
+    rescore: bool = Field(True, description="choose among Whisper's beam hypotheses by what the catalogue and "
+                          "the parser make of each (and sound-alike names), not by Whisper's score alone")
+    ask_back: bool = Field(True, description="when unsure what was said, ask 'Did you mean ...?' instead of "
+                           "answering a mishearing")
 
 
 class TTSSettings(BaseModel):
