@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("privacy", help="what is stored where, and what is sent where")
     sp.add_argument("--json", action="store_true")
     sub.add_parser("unit", help="the systemd drop-in these settings need (systemd/install.sh writes it)")
+    sp = sub.add_parser("doctor", help="check the microphone, speaker, models, catalogue and servers, one line each")
+    sp.add_argument("--seconds", type=float, default=3.0, help="how long to listen to the microphone (default 3)")
     return p
 
 
@@ -309,6 +311,12 @@ def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.doctor import run
+
+    return run(settings, args.config, seconds=max(0.5, min(args.seconds, 30.0)))
+
+
 def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
     from voicerec.daemon.unit import dropin
 
@@ -323,7 +331,7 @@ COMMANDS = {
     "ask": cmd_ask, "listen": cmd_listen, "run": cmd_run, "wyoming": cmd_wyoming, "ptt": cmd_ptt, "catalog": cmd_catalog,
     "voices": cmd_voices, "devices": cmd_devices, "history": cmd_history, "privacy": cmd_privacy,
     "seen": cmd_seen,
-    "unit": cmd_unit,
+    "unit": cmd_unit, "doctor": cmd_doctor,
 }
 
 if __name__ == "__main__":

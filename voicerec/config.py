@@ -118,6 +118,8 @@ class AudioSettings(BaseModel):
     output_device: str | int | None = None
     sample_rate: int = 16000
     preroll_ms: int = Field(400, ge=0, le=3000)
+    barge_in_skip_ms: int = Field(0, ge=0, le=1000, description="a press while the reply plays (barge-in) drops "
+                                  "the pre-roll (the reply's own voice) and this much after the press")
     max_utterance_s: float = Field(15.0, gt=0, le=120)
     end_on_silence: bool = False
     silence_ms: int = Field(900, ge=200, le=5000)
@@ -261,6 +263,11 @@ class Settings(BaseSettings):
         if data["llm"]["base_url"]:
             data["llm"]["base_url"] = redact_url(data["llm"]["base_url"])
         return data
+
+
+def config_files(config_file: Path | str | None = None) -> list[Path]:
+    """The files `Settings.load` reads, in its order (those that exist are read; later wins)."""
+    return [SYSTEM_CONFIG, _user_config(), *([Path(config_file)] if config_file else [])]
 
 
 def check_llm_url(url: str) -> None:

