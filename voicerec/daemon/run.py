@@ -195,6 +195,7 @@ class Daemon:
         if self.state == State.LISTENING:
             return
         job = self._current
+        barge_in = job is not None and self.state == State.SPEAKING
         if job is not None:  # barge-in: stop speaking (or drop the answer still being made)
             job.cancel()
             self.player.stop()
@@ -205,7 +206,9 @@ class Daemon:
             self._submit(None, say=DeviceError.spoken)
             return
         self._hearing = self.assistant.hearing()
-        self.mic.begin(tap=self._hearing.feed)
+        # the pre-roll of a barge-in is the reply's own voice: dropped, with the reply's last moments
+        self.mic.begin(tap=self._hearing.feed, preroll=not barge_in,
+                       skip_ms=self.settings.audio.barge_in_skip_ms if barge_in else 0)
         self._set_state(State.LISTENING, source)
         self._beep(earcon.start_tone)
 
