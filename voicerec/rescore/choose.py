@@ -86,8 +86,8 @@ class Rescorer:
             seen.add(text)
             cand = self._candidate(text, confidence, source)
             out.append(cand)
-            if self.sounds is None or not cand.unexplained:
-                continue
+            if self.sounds is None or not cand.unexplained or cand.query.intent == "out_of_domain":
+                continue  # a request for something else, heard clearly, is not respelled into one
             for r in self.sounds.respell(text, unexplained(text, cand.query)):
                 if r.text not in seen:
                     seen.add(r.text)

@@ -35,7 +35,8 @@ def words_of(text: str) -> list[str]:
 
 def unexplained(text: str, query: Query) -> list[str]:
     """The content words of `text` that nothing accounts for: not a filler or number, not inside a
-    vocabulary form, not part of a name the parse found (people, a title)."""
+    vocabulary form, not a word the parse kept as a mood or filler word, not part of a name the
+    parse found in the catalogue (people, a title)."""
     words = words_of(text)
     if not words:
         return []
@@ -46,9 +47,9 @@ def unexplained(text: str, query: Query) -> list[str]:
         starts.append(pos)
         pos += len(w) + 1
     found = [*query.people, *query.people_any, *query.directors, *query.exclude_people]
-    if query.title:
+    if query.title and (query.title_id or query.similar_to):  # a title the catalogue has
         found.append(query.title)
-    named = {w for name in found for w in words_of(name)}
+    named = {w for name in found for w in words_of(name)} | {w for q in query.quiet_words for w in words_of(q)}
     for pattern in _patterns():
         for m in pattern.finditer(spans):
             for i, s in enumerate(starts):
@@ -69,7 +70,7 @@ def named_count(q: Query) -> int:
     n = len(q.genres) + len(q.genres_all) + len(q.exclude_genres) + len(q.moods) + len(q.topics)
     n += len(q.people) + len(q.people_any) + len(q.directors) + len(q.exclude_people)
     n += len(q.services) + len(q.exclude_services) + len(q.countries) + len(q.exclude_countries)
-    n += sum(1 for v in (q.kind, q.title_id or q.title, q.similar_to, q.question, q.describe_index) if v)
+    n += sum(1 for v in (q.kind, q.title_id, q.similar_to, q.question, q.describe_index) if v)
     n += sum(1 for v in ((q.year_min or q.year_max), (q.runtime_min or q.runtime_max),
                          (q.seasons_min or q.seasons_max), q.max_age, q.min_rating) if v is not None)
     n += q.sort != "relevance"

@@ -32,7 +32,8 @@ from voicerec.vocab.places import SERVICE_NAMES
 from voicerec.vocab.topics import TOPICS
 
 MAX_SPAN = 4            # words replaced at most
-MIN_SIMILARITY = 0.66   # key (or spelling) similarity for a respelling to be proposed
+MIN_SIMILARITY = 0.66   # key (or spelling) similarity for a name to be proposed
+MIN_WORD_SIMILARITY = 0.8  # ... for a word of the vocabulary (short: many sound alike)
 MAX_PROPOSALS = 3
 SKIP = frozenset({"the", "a", "an", "of", "and"})
 PERSON_CUES = frozenset({"with", "starring", "featuring", "by", "stars", "actor", "actress", "director"})
@@ -107,8 +108,9 @@ class SoundIndex:
         k, spelled = key(span), norm(span).replace(" ", "")
         if len(k) < 2 or not names:
             return None
-        by_key = process.extractOne(k, keys, scorer=Levenshtein.normalized_similarity, score_cutoff=MIN_SIMILARITY)
-        by_spelling = process.extractOne(spelled, spellings, scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY * 100)
+        cutoff = MIN_WORD_SIMILARITY if kind == "word" else MIN_SIMILARITY
+        by_key = process.extractOne(k, keys, scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff)
+        by_spelling = process.extractOne(spelled, spellings, scorer=fuzz.ratio, score_cutoff=cutoff * 100)
         best: tuple[str, float] | None = None
         if by_key is not None and keys[by_key[2]][:1] == k[:1]:
             best = (names[by_key[2]], float(by_key[1]))
