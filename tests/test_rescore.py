@@ -158,3 +158,15 @@ def test_ask_back_off_answers_anyway(assistant, session_settings) -> None:
     t = assistant.rescore(heard("a good anime movie", 0.3))
     ans = quiet.answer(t.text, heard=t)
     assert ans.query.intent == "recommend" and len(ans.results) == 3
+
+
+def test_history_clear_erases_a_waiting_guess(settings, assistant) -> None:
+    from voicerec.assistant import Assistant
+    from voicerec.privacy import erase
+
+    mine = Assistant(settings, catalog=assistant.catalog)
+    t = mine.rescore(heard("a good anime movie", 0.3))
+    assert mine.answer(t.text, session="living-room", heard=t).query.intent == "clarify"
+    assert (settings.state_dir / "sessions.db").stat().st_mode & 0o077 == 0
+    erase(settings)
+    assert mine.pending.take("living-room") is None
