@@ -12,7 +12,7 @@ import pytest
 
 from voicerec.rescore.choose import Rescorer
 from voicerec.rescore.covered import named_count, unexplained
-from voicerec.rescore.sounds import SoundIndex, key, vocabulary_words
+from voicerec.rescore.sounds import key, vocabulary_words
 from voicerec.types import Alternative, Transcript
 from voicerec.understand.confirm import reply_to_ask_back
 

@@ -118,8 +118,9 @@ class AudioSettings(BaseModel):
     output_device: str | int | None = None
     sample_rate: int = 16000
     preroll_ms: int = Field(400, ge=0, le=3000)
-    barge_in_skip_ms: int = Field(0, ge=0, le=1000, description="a press while the reply plays (barge-in) drops "
-                                  "the pre-roll (the reply's own voice) and this much after the press")
+    barge_in_skip_ms: int | None = Field(None, ge=0, le=1000, description="a press while the reply plays (barge-in) "
+                                         "drops the pre-roll (the reply's own voice) and this much after the press, "
+                                         "while the speakers still play; default: the output's own latency")
     max_utterance_s: float = Field(15.0, gt=0, le=120)
     end_on_silence: bool = False
     silence_ms: int = Field(900, ge=200, le=5000)
