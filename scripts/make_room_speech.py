@@ -26,7 +26,9 @@ Writes OUT_DIR/<voice>/<condition>/<id>.wav (16 kHz mono s16) and OUT_DIR/texts.
 
 The TV's position in its material and the pre-roll's place in the reply are drawn per clip from
 --seed and the clip's id (crc32), so a clip does not change when other requests are added.
-OUT_DIR/bargein.json says where the press and the end of the reply are in every barge-in clip.
+OUT_DIR/bargein.json says where the press and the end of the reply are in every barge-in clip, and
+which part of the reply (OUT_DIR/reply.wav, from `reply_start`, times `reply_gain`) is in it: the
+signal an echo canceller gets as its reference.
 """
 
 from __future__ import annotations
@@ -144,12 +146,14 @@ def barge_in(speech: np.ndarray, reply: np.ndarray, rng: np.random.Generator) ->
     part = reply[start:start + n_reply].copy()
     fade = int(0.02 * RATE)
     part[-fade:] *= np.linspace(1, 0, fade)
-    part *= active_rms(speech) / max(active_rms(part), 1e-9)   # as loud at the mic as the person
+    gain = active_rms(speech) / max(active_rms(part), 1e-9)   # as loud at the mic as the person
+    part *= gain
     begin = int((PREROLL_S + SPEAK_AFTER_S) * RATE)
     out = np.zeros(max(n_reply, begin + len(speech)), np.float32)
     out[:n_reply] += part
     out[begin:begin + len(speech)] += speech
-    return out, {"press_s": PREROLL_S, "reply_end_s": PREROLL_S + STOP_S, "speech_s": PREROLL_S + SPEAK_AFTER_S}
+    return out, {"press_s": PREROLL_S, "reply_end_s": PREROLL_S + STOP_S, "speech_s": PREROLL_S + SPEAK_AFTER_S,
+                 "reply_start": start, "reply_gain": gain}
 
 
 def normalise(x: np.ndarray, peak_db: float = -3.0) -> np.ndarray:
@@ -206,8 +210,8 @@ def main() -> int:
                     espeak_wav(lang, speed, r["text"], raw)
                 to_16k(raw, tmp / "clean.wav")
                 clean = read_wav(tmp / "clean.wav")
-                rng = np.random.default_rng([a.seed, zlib.crc32(f"{voice}/{rid}".encode())])
                 for cond in conditions:
+                    rng = np.random.default_rng([a.seed, zlib.crc32(f"{voice}/{rid}/{cond}".encode())])
                     if cond == "quiet":
                         x = clean
                     elif cond in ("tv10", "tv5"):
@@ -217,13 +221,17 @@ def main() -> int:
                     elif cond == "room":
                         x = normalise(reverberate(mix_tv(clean, tv, 10.0, rng), tmp), -3 + FAR_DB)
                     else:
-                        x, marks[f"{voice}/{rid}"] = barge_in(clean, reply, rng)
-                        x = normalise(x)
+                        x, mark = barge_in(clean, reply, rng)
+                        y = normalise(x)
+                        mark["reply_gain"] *= float(np.abs(y).max() / max(np.abs(x).max(), 1e-9))
+                        marks[f"{voice}/{rid}"] = mark
+                        x = y
                     write_wav(a.out / voice / cond / f"{rid}.wav", x)
             print(f"make_room_speech: {voice} done", file=sys.stderr)
     with open(a.out / "texts.jsonl", "w") as f:
         for r in requests:
             f.write(json.dumps(r) + "\n")
+    write_wav(a.out / "reply.wav", reply)
     (a.out / "bargein.json").write_text(json.dumps(marks, indent=0, sort_keys=True))
     print(f"make_room_speech: {len(requests)} requests x {len(voices)} voices x {len(conditions)} conditions -> {a.out}")
     return 0
