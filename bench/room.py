@@ -59,6 +59,7 @@ CONFIGS = {  # name: (cleaning, rescore, ask_back, how a barge-in clip is heard:
     "baseline": ("raw", False, False, "whole"),
     "clean": (None, False, False, "discard"),
     "clean+rescore": (None, True, False, "discard"),
+    "rescore": ("raw", True, False, "discard"),
     "shipped": (None, True, True, "discard"),
     "shipped+aec": (None, True, True, "aec"),
 }
@@ -231,7 +232,7 @@ def main() -> int:
     ap.add_argument("--voices", default=None, help="default: every voice in the folder")
     ap.add_argument("--conditions", default="quiet,tv10,tv5,reverb,room,bargein")
     ap.add_argument("--configs", default=",".join(CONFIGS))
-    ap.add_argument("--cleaning", default="ns2", help="the shipped configs' cleaning (a CLEANING key)")
+    ap.add_argument("--cleaning", default="raw", help="the shipped configs' cleaning (a CLEANING key; stt.clean)")
     ap.add_argument("--compare-cleaning", default="", help="also score these cleanings with rescoring and ask-back")
     ap.add_argument("--guard", type=float, default=0.0, help="seconds discarded after the press (barge-in)")
     ap.add_argument("--tune", action="store_true", help="grid over weights and thresholds (tuning audio)")

@@ -12,7 +12,8 @@ similarity (rapidfuzz), the spelling too, and the better of the two counts.
 
 Only spans that hold a word nothing else accounts for are respelled (rescore/covered.py), a person
 only after a cue that introduces one ("with", "starring", "by"), a title only after one that
-introduces a title ("like", "called", "watch"), and a vocabulary word anywhere. Respelling proposes;
+introduces a title ("like", "called", "watch"), and a vocabulary word anywhere but in place of
+one everyday word (one the Whisper tokenizer spells whole: "loud" is not a misheard "light"). Respelling proposes;
 whether a respelling wins is choose.py's decision, on what the parser makes of it.
 """
 
@@ -73,6 +74,9 @@ class SoundIndex:
     """Keys of the catalogue's popular people and titles and of the vocabulary's words."""
 
     def __init__(self, people: list[str], titles: list[str], words: list[str]) -> None:
+        from voicerec.speech.bias import common_words
+
+        self._common = common_words()
         self._kinds: dict[str, tuple[list[str], list[str], list[str]]] = {}
         for kind, names in (("person", people), ("title", titles), ("word", words)):
             kept = [n for n in dict.fromkeys(names) if len(key(n)) >= 2]
@@ -94,8 +98,10 @@ class SoundIndex:
                 cue = words[i - 1] if i else ""
                 kinds = ["word"] + (["person"] if cue in PERSON_CUES else []) + (["title"] if cue in TITLE_CUES else [])
                 for kind in kinds:
+                    if kind == "word" and (n > 2 or (n == 1 and span[0] in self._common)):
+                        continue  # an everyday word heard clearly ("laugh out loud") is not a mood word misheard
                     hit = self._best(kind, " ".join(span))
-                    if hit is None or (kind == "word" and n > 2):
+                    if hit is None:
                         continue
                     name, sim = hit
                     new = text[: matches[i].start()] + name + text[matches[i + n - 1].end():]
