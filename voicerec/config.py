@@ -80,8 +80,9 @@ class STTSettings(BaseModel):
     bias: bool = Field(True, description="bias decoding toward catalogue words and snap near-misses")
     incremental: bool = Field(True, description="decode while the button is held (at pauses, every second of "
                               "speech) and keep what stays the same, so little is left to decode at the release")
-    clean: Literal["off", "webrtc"] = Field("webrtc", description="clean the audio before Whisper: WebRTC's "
-                                            "noise suppression and automatic gain (webrtc-noise-gain); off: as recorded")
+    clean: Literal["off", "webrtc"] = Field("off", description="clean the audio before Whisper: WebRTC's noise "
+                                            "suppression and automatic gain (webrtc-noise-gain). Off by default: "
+                                            "measured, it made Whisper worse with a TV and reverberation (BENCHMARKS.md)")
     noise_suppression: int = Field(2, ge=0, le=4, description="WebRTC noise suppression level, 0 (off) to 4 (most)")
     auto_gain_dbfs: int = Field(3, ge=0, le=31, description="WebRTC automatic gain target, dB below full scale "
                                 "(0: no gain control)")

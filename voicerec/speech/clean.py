@@ -13,8 +13,12 @@ arrives, so the decodes made while the button is held hear the same cleaned audi
 WebRTC's audio processing (`webrtc-noise-gain`): noise suppression level 0-4 and an automatic gain
 controller aiming at `auto_gain_dbfs` below full scale, over 10 ms frames of 16-bit PCM. With
 `stt.clean = "off"`, or when the package is missing, the audio passes through unchanged (a warning
-once, so a Pi without the wheel still answers). Chosen by measurement (bench/room.py): see
-BENCHMARKS.md, "Hearing a room".
+once, so a Pi without the wheel still answers).
+
+Off by default, by measurement (bench/room.py on the bank's tuning requests, BENCHMARKS.md "Hearing
+a room"): with a TV talking behind the speaker and a far, reverberant microphone, Whisper heard the
+cleaned audio worse (WER 57.8% -> 65.4%; quiet speech 19.8% -> 19.7%). The noise it is built for is
+steady (a fan, a hum); a TV is speech, which it cannot tell from the person.
 """
 
 from __future__ import annotations
