@@ -23,6 +23,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -70,8 +71,6 @@ class Assistant:
         self._sessions: SessionStore | None = None
         self._history: History | None = None
         self._seen: SeenList | None = None
-        self._pending: PendingGuesses | None = None
-        self._rescorer: Rescorer | None = None
         self._transcriber: Any = None
         self._speaker: Any = None
         self._handlers: dict[str, Handler] = {
@@ -104,23 +103,19 @@ class Assistant:
             self._seen = SeenList(self.settings.state_dir / "seen.db")
         return self._seen
 
-    @property
+    @cached_property
     def pending(self) -> PendingGuesses:
         """The guess each session was asked to confirm ("Did you mean ...?")."""
-        if self._pending is None:
-            self._pending = PendingGuesses(self.settings.state_dir / "sessions.db", self.settings.session_idle_s)
-        return self._pending
+        return PendingGuesses(self.settings.state_dir / "sessions.db", self.settings.session_idle_s)
 
-    @property
+    @cached_property
     def rescorer(self) -> Rescorer:
         """Whisper's hypotheses and their sound-alikes, scored by what the parser makes of them."""
-        if self._rescorer is None:
-            from voicerec.rescore.sounds import SoundIndex, vocabulary_words
+        from voicerec.rescore.sounds import SoundIndex, vocabulary_words
 
-            vocab = self.transcriber.vocabulary
-            sounds = SoundIndex(vocab.people, vocab.titles, vocabulary_words()) if vocab is not None else None
-            self._rescorer = Rescorer(self.understanding.parser.parse, sounds)
-        return self._rescorer
+        vocab = self.transcriber.vocabulary
+        sounds = SoundIndex(vocab.people, vocab.titles, vocabulary_words()) if vocab is not None else None
+        return Rescorer(self.understanding.parser.parse, sounds)
 
     @property
     def transcriber(self) -> Any:
