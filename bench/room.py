@@ -63,6 +63,8 @@ CONFIGS = {  # name: (cleaning, rescore, ask_back, how a barge-in clip is heard:
     "rescore": ("raw", True, False, "discard"),   # the beam-2 decode, rescored
     "shipped": (None, True, True, "discard"),
     "shipped+aec": (None, True, True, "aec"),
+    "shipped@b2": ("raw", True, True, "discard"),      # the shipped hearing on the beam-2 decode
+    "shipped@b2+aec": ("raw", True, True, "aec"),      # ... with the barge-in through the echo canceller
 }
 
 
