@@ -170,3 +170,15 @@ def test_history_clear_erases_a_waiting_guess(settings, assistant) -> None:
     assert (settings.state_dir / "sessions.db").stat().st_mode & 0o077 == 0
     erase(settings)
     assert mine.pending.take("living-room") is None
+
+
+def test_read_speech_keeps_whispers_words(rescorer: Rescorer) -> None:
+    """Speech that is no request (LibriVox) is not rewritten into one because a hypothesis happens to
+    name a genre or an era: a replacement must read as a request."""
+    said = "Had he married a more amiable woman, he might have been made still more respectable."
+    t = rescorer.choose(heard(said, 0.9, ("A comedy married a more amiable woman he might have been made still "
+                                          "more respectable.", 0.81)))
+    assert t.text == said and t.heard_as == ""
+    t = rescorer.choose(heard("He was not an ill-disposed young man.", 0.8,
+                              ("He was not an old-sposed young man.", 0.78)))
+    assert t.text == "He was not an ill-disposed young man."

@@ -11,7 +11,8 @@ scored
             − respelled × (words replaced × (1 − similarity) + 1)
 
 so a hypothesis that names a real title, person, genre or mood the catalogue knows beats one that
-names nothing, unless Whisper was much surer of the other. The weights are data (`Weights`), chosen
+names nothing, unless Whisper was much surer of the other; a candidate must name more than Whisper's
+first choice to replace it. The weights are data (`Weights`), chosen
 on the bank's tuning requests spoken in rooms (bench/room.py --tune), not on the dev requests.
 
 Doubt (`Doubts`): the chosen text gets `doubt = "unclear"` when Whisper itself was unsure (mean
@@ -49,6 +50,9 @@ class Doubts:
     # tuning set (0.0 and 0.3 tie there; 0.5 asks 3× as often): only a very unsure hearing is asked
     min_confidence: float = 0.3   # Whisper's mean token probability below this: unclear
     max_no_speech: float = 0.6    # Whisper's no-speech probability above this: unclear (not tuned)
+
+
+MAX_UNEXPLAINED = 1  # a hypothesis replacing Whisper's own must read as a request: this many odd words at most
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,14 @@ class Rescorer:
         return Candidate(text, confidence, source, q, named_count(q), len(unexplained(text, q)), words, similarity)
 
     def best(self, candidates: list[Candidate]) -> Candidate:
-        return max(candidates, key=lambda c: c.score(self.weights))  # ties: Whisper's order
+        """The best-scoring candidate among Whisper's first choice and those that read as a request:
+        naming more than it and leaving at most MAX_UNEXPLAINED words unexplained. Leaving fewer words
+        unexplained alone never overrules Whisper, nor does a genre or an era found in speech that is
+        no request (read speech: "Had he married ..." is not "A comedy married ...")."""
+        top = candidates[0]
+        better = [c for c in candidates
+                  if c is top or (c.named > top.named and c.unexplained <= MAX_UNEXPLAINED)]
+        return max(better, key=lambda c: c.score(self.weights))  # ties: Whisper's order
 
     def doubt(self, chosen: Candidate, transcript: Transcript) -> str:
         q = chosen.query

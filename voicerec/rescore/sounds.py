@@ -13,7 +13,7 @@ similarity (rapidfuzz), the spelling too, and the better of the two counts.
 Only spans that hold a word nothing else accounts for are respelled (rescore/covered.py), a person
 only after a cue that introduces one ("with", "starring", "by"), a title only after one that
 introduces a title ("like", "called", "watch"), and a vocabulary word anywhere but in place of
-one everyday word (one the Whisper tokenizer spells whole: "loud" is not a misheard "light"). Respelling proposes;
+everyday words only (words the Whisper tokenizer spells whole: "loud" is not a misheard "light"). Respelling proposes;
 whether a respelling wins is choose.py's decision, on what the parser makes of it.
 """
 
@@ -98,8 +98,8 @@ class SoundIndex:
                 cue = words[i - 1] if i else ""
                 kinds = ["word"] + (["person"] if cue in PERSON_CUES else []) + (["title"] if cue in TITLE_CUES else [])
                 for kind in kinds:
-                    if kind == "word" and (n > 2 or (n == 1 and span[0] in self._common)):
-                        continue  # an everyday word heard clearly ("laugh out loud") is not a mood word misheard
+                    if kind == "word" and (n > 2 or all(w in self._common for w in span)):
+                        continue  # everyday words heard clearly ("laugh out loud") are not a mood word misheard
                     hit = self._best(kind, " ".join(span))
                     if hit is None:
                         continue
