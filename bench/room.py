@@ -69,8 +69,8 @@ CONFIGS = {  # name: (cleaning, rescore, ask_back, how a barge-in clip is heard:
 
 
 class Cell(Counter):
-    """Counts for one voice and condition: errors and words (WER), n, passed, asked, asked_right;
-    and the failures, for --fails."""
+    """Counts for one voice and condition: errors and words (WER), n, passed, asked, asked_right,
+    asked_clear; and the failures, for --fails."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,7 +78,8 @@ class Cell(Counter):
 
     def text(self) -> str:
         wer = self["errors"] / self["words"] if self["words"] else 0.0
-        asked = f", asked {self['asked']} ({self['asked_right']} right)" if self["asked"] else ""
+        clear = f", {self['asked_clear']} heard right" if self["asked_clear"] else ""
+        asked = f", asked {self['asked']} ({self['asked_right']} right{clear})" if self["asked"] else ""
         return f"{wer:.1%} / {self['passed']}/{self['n']}{asked}"
 
 
@@ -153,6 +154,7 @@ def evaluate(assistant: Assistant, checker, heard: dict, items, rescorer: Rescor
         cell.update(errors=e, words=n, n=1)
         if ans.query.intent == "clarify":
             cell["asked"] += 1
+            cell["asked_clear"] += e == 0  # a request heard word for word, asked back all the same
             cell["asked_right"] += not checker.check(as_json(assistant.answer(t.text)), r["checks"])
             cell.fails.append(f"ASK {voice}/{cond}/{r['id']}: {t.text!r} -> {ans.reply!r}")
         elif not checker.check(as_json(ans), r["checks"]):
@@ -293,7 +295,8 @@ def write_report(results, voices, conditions, typed_, rescore_ms, a, load_before
              f"requests: {typed_[0]}/{typed_[1]} ({typed_[0] / typed_[1]:.0%}). Shipped cleaning: {a.cleaning}; "
              f"barge-in guard {a.guard:.2f} s. Load average {load_before[0]:.1f} at the start, "
              f"{os.getloadavg()[0]:.1f} at the end (accuracy does not depend on it).", "",
-             "Each cell: WER / requests passed (first answer), asked back (of which the guess was right).", ""]
+             "Each cell: WER / requests passed (first answer), asked back (of which the guess was right; and "
+             "heard right: the transcript was word for word the request, asked back all the same).", ""]
     lines += ["## Per condition, all voices", "", "| condition | " + " | ".join(names) + " |",
               "|---|" + "---|" * len(names)]
     for cond in conditions:

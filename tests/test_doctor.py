@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 from pathlib import Path
 
 from pulse import PulseServer, read_wav
@@ -42,6 +42,11 @@ def test_no_microphone_or_speaker_says_so_one_line_each(tmp_path: Path) -> None:
     assert "level while you speak" not in lines  # no device: nothing more to say about it
 
 
+def _keep_talking(pulse: PulseServer, speech: Path, proc: subprocess.Popen) -> None:
+    while proc.poll() is None:
+        pulse.play_into_mic(speech)
+
+
 def test_null_sinks_are_found_heard_and_played_on(pulse: PulseServer, tmp_path: Path) -> None:
     """The virtual microphone is found and its level while a request plays into it is measured;
     the chime is really played on the speaker sink."""
@@ -50,9 +55,10 @@ def test_null_sinks_are_found_heard_and_played_on(pulse: PulseServer, tmp_path: 
     rec = pulse.record_speaker(tmp_path / "chime.wav")
     doctor = subprocess.Popen([VOICEREC, "doctor", "--seconds", "3"], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)  # the input stream opens, then someone speaks
-    pulse.play_into_mic(speech)
+    talking = threading.Thread(target=_keep_talking, args=(pulse, speech, doctor), daemon=True)
+    talking.start()  # someone speaks, again and again, until the doctor is done (however slow it starts)
     out, err = doctor.communicate(timeout=120)
+    talking.join(timeout=10)
     chime = rec.stop(tail_s=0.3)
     lines = _lines(out)
     assert lines["microphone"].startswith("OK"), out
