@@ -143,6 +143,16 @@ def test_no_and_a_repeat_after_an_ask_back(assistant) -> None:
     assert again.query.genres == ["horror"] and again.query.services == ["hulu"] and again.results
 
 
+def test_the_question_says_what_the_guess_looks_for(assistant) -> None:
+    from voicerec.say.askback import question
+
+    parse = assistant.understanding.parser.parse
+    assert question(parse("a good anime movie")) == "Did you mean an anime film?"
+    assert question(parse("It's not a comedy.")) == "Did you mean something that isn't a comedy?"
+    assert question(parse("who directed Inception")) == "Did you ask about Inception?"
+    assert question(parse("You're part of the breeze, something else.")) is None
+
+
 def test_a_mishearing_naming_nothing_gets_a_question_not_suggestions(assistant) -> None:
     t = assistant.rescore(heard("You're part of the breeze, something else.", 0.7))
     ans = assistant.answer(t.text, session=f"askback-nothing-{time.time_ns()}", heard=t)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from voicerec.say.phrases import article
 from voicerec.say.reply import describe_query
 from voicerec.types import Query
+from voicerec.vocab.genres import MODIFIER
 from voicerec.vocab.moods import MOOD_BY_KEY
 
 SAY_AGAIN = "Sorry, I didn't quite catch that. Could you say it again?"
@@ -26,6 +27,8 @@ def question(q: Query) -> str | None:
     moods = [MOOD_BY_KEY[k].key.replace("_", " ") for k in q.moods[:1] if k in MOOD_BY_KEY]
     if phrase.startswith("pick"):
         rest = phrase[len("pick"):].strip()
+        if not rest and not moods and q.exclude_genres:  # "nothing scary", "not a comedy"
+            return f"Did you mean something that isn't {article(MODIFIER[q.exclude_genres[0]])} {MODIFIER[q.exclude_genres[0]]}?"
         if not rest and not moods:
             return None
         phrase = " ".join(["something", *moods, rest]).strip()
