@@ -51,6 +51,10 @@ from test_daemon import DaemonProcess, Pulse, last_titles  # noqa: E402
 REQUEST = "I'd like a light comedy from the two thousands, under two hours please."
 THRESHOLD = 0.02 * 32768
 RATE = 16000
+BASELINE_NAMES = {"whole": "whole utterance after release", "before-24": "beam 2, no rescoring or ask-back"}
+BASELINES = {"whole": {"VOICEREC_STT__INCREMENTAL": "false"},
+             "before-24": {"VOICEREC_STT__BEAM_SIZE": "2", "VOICEREC_STT__RESCORE": "false",
+                           "VOICEREC_STT__ASK_BACK": "false"}}
 # Raspberry Pi 4 wall seconds per CPU-second of this machine, for the same faster-whisper call
 # (bench/pi_ratio.py: a cited Pi 400 measurement over the same call measured here)
 PI4_RATIO = 8.1
@@ -216,6 +220,9 @@ def main() -> int:
     ap.add_argument("--cpus", help="run the daemons on these CPUs only, e.g. 0 (taskset -c 0); Whisper then "
                     "gets as many threads as CPUs")
     ap.add_argument("--out", type=Path, help="append a Markdown section here")
+    ap.add_argument("--baseline", choices=("whole", "before-24"), default="whole",
+                    help="the same-run baseline: the whole utterance decoded after the release (issue 18), or "
+                    "the hearing before issue 24 (beam 2, no rescoring, no ask-back)")
     args = ap.parse_args()
 
     from voicerec.speech.tts import Speaker
@@ -231,7 +238,7 @@ def main() -> int:
     if cpus:
         env["VOICEREC_STT__THREADS"] = str(len(cpus))
     paths = [Way("incremental", tmp, args.catalog, env, cpus),
-             Way("baseline", tmp, args.catalog, {**env, "VOICEREC_STT__INCREMENTAL": "false"}, cpus)]
+             Way("baseline", tmp, args.catalog, {**env, **BASELINES[args.baseline]}, cpus)]
     load_before = os.getloadavg()
     try:
         for _ in range(args.runs):
@@ -288,7 +295,7 @@ def _report(paths: list[Way], seconds: float, args: argparse.Namespace, before: 
         f"through PulseAudio null sinks; {where}; config: {args.config or 'defaults'}. "
         f"Load average {before[0]:.1f} before, {after[0]:.1f} after (2 cores{': a loaded machine' if max(before[0], after[0]) > 1.5 else ''}).",
         "",
-        "| median over the runs | hearing while held (stt.incremental) | baseline: whole utterance after release |",
+        f"| median over the runs | shipped | baseline: {BASELINE_NAMES[args.baseline]} |",
         "|---|---:|---:|",
         f"| release → first audio, ms | **{med(inc, 'first_audio'):.0f}** | {med(base, 'first_audio'):.0f} |",
         f"| release → first title heard, ms (found in {found(inc, 'first_title')} / {found(base, 'first_title')} runs) "

@@ -293,6 +293,55 @@ def test_barge_in_stops_speech_and_listens(daemon, speech):
     assert "barge-in from socket while speaking" in daemon.log()
 
 
+def test_barge_in_hears_the_request_not_the_reply(daemon, speech, catalog):
+    """As in a room, the microphone hears the speakers (a PulseAudio loopback from the speaker's
+    monitor into the microphone): a press while the reply plays, then a request. The recording of
+    the request (kept with keep_audio) starts after the reply stopped: the pre-roll, which held the
+    reply's own voice, is dropped, and so is what the speakers still played after the press; and
+    the request is answered."""
+    env = daemon.pulse.env
+    config = daemon.tmp / "config" / "voicerec" / "config.toml"
+    reloads = daemon.status()["reloads"]
+    config.write_text("keep_audio = true\n[audio]\nearcon = false\n")  # no beep at the press, in the recording
+    daemon.proc.send_signal(signal.SIGHUP)
+    daemon.wait(lambda s: s["reloads"] == reloads + 1, 60, "the reload")
+    module = subprocess.run(["pactl", "load-module", "module-loopback", "source=spk.monitor", "sink=micfeed",
+                             "latency_msec=20"], env=env, capture_output=True, text=True, timeout=30)
+    if module.returncode != 0:
+        pytest.skip(f"no PulseAudio loopback: {module.stderr.strip()}")
+    try:
+        n = daemon.ask(speech["comedy"])
+        daemon.wait(lambda s: s["state"] == "speaking", 60, "speaking")
+        time.sleep(1.0)  # the reply fills the microphone's pre-roll
+        daemon.cmd("press")
+        daemon.wait(lambda s: s["state"] == "listening", 5, "listening after barge-in")
+        daemon.pulse.play_into_mic(speech["horror"])
+        time.sleep(0.3)
+        daemon.cmd("release")
+        daemon.wait(lambda s: s["requests"] >= n + 1 and not s["busy"], 90, "the answer to the barge-in")
+    finally:
+        subprocess.run(["pactl", "unload-module", module.stdout.strip()], env=env, timeout=30)
+        config.write_text("")
+        daemon.proc.send_signal(signal.SIGHUP)
+        daemon.wait(lambda s: s["reloads"] == reloads + 2, 60, "the reload back")
+    assert "answered" in daemon.request_line(n + 1)
+    kept = sorted((daemon.tmp / "state" / "audio").glob(f"*-{n + 1}.wav"))
+    assert kept, "the barge-in's recording was not kept"
+    extra = _sounding(*read_wav(kept[-1])) - _sounding(*read_wav(speech["horror"]))
+    # with the pre-roll kept (before issue 24) the reply added 0.22 s of sound here; now ~0
+    assert extra < 0.1, f"{extra:.2f} s of sound in the recording beside the request: the reply's own voice"
+    titles = last_titles(daemon.tmp / "state")
+    assert titles and all(t in horror_on_hulu(catalog) for t in titles), (titles, daemon.request_line(n + 1))
+
+
+def _sounding(audio: np.ndarray, rate: int) -> float:
+    """Seconds of the recording louder than 2% of full scale (10 ms frames)."""
+    frame = rate // 100
+    n = len(audio) // frame
+    rms = np.sqrt((audio[: n * frame].astype(np.float64).reshape(n, frame) ** 2).mean(axis=1)) / 32768
+    return float((rms > 0.02).sum()) * frame / rate
+
+
 def test_a_press_right_after_the_release_cancels_the_request(daemon, speech):
     """Pressed again at once: the request still being heard (or answered) is dropped cleanly and
     the daemon listens to the new one."""
@@ -309,9 +358,9 @@ def test_a_press_right_after_the_release_cancels_the_request(daemon, speech):
 def test_sighup_reloads_settings_and_silence_ends_the_utterance(daemon, speech):
     config = daemon.tmp / "config" / "voicerec" / "config.toml"
     config.write_text("[audio]\nend_on_silence = true\nsilence_ms = 700\n")
-    daemon.idle()
+    reloads = daemon.idle()["reloads"]
     daemon.proc.send_signal(signal.SIGHUP)
-    daemon.wait(lambda s: s["reloads"] == 1 and s["end_on_silence"], 60, "the reload")
+    daemon.wait(lambda s: s["reloads"] == reloads + 1 and s["end_on_silence"], 60, "the reload")
     n = daemon.ask(speech["horror"], release=False)  # no release: the silence after it ends it
     daemon.wait(lambda s: s["requests"] >= n and not s["busy"], 60, "the reply")
     line = daemon.request_line(n)

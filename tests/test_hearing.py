@@ -174,3 +174,18 @@ def test_the_assistant_hears_through_the_same_object(assistant, assets: Path) ->
     transcript = h.finish()
     assert transcript.text == assistant.hear(audio).text != ""
     assert "stt" in transcript.timings_ms
+
+
+def test_cleaning_while_held_hears_what_cleaning_the_whole_hears(stt: Transcriber, assets: Path) -> None:
+    """With stt.clean on, the hearing cleans the microphone's blocks as they come (speech/clean.py)
+    and hears the noisy requests as the transcriber hears each whole recording cleaned."""
+    cleaned = Transcriber(stt.settings.model_copy(update={"clean": "webrtc"}), vocabulary=stt.vocabulary)
+    cleaned._model = stt._model
+    same = 0
+    pairs = clips(assets, "joe-noise", 6)
+    for wav, _ in pairs:
+        audio = load_audio(wav, 30).samples
+        text, h = hear(cleaned, audio)
+        assert h._cleaner.active
+        same += norm(text) == norm(cleaned.transcribe(audio).text)
+    assert same >= len(pairs) - 1

@@ -17,14 +17,17 @@ PKG = ROOT / "voicerec"
 
 # lower numbers are lower layers; a module may import its own layer's package or any lower layer
 LAYERS: dict[str, int] = {
-    "voicerec.vocab": 0, "voicerec.errors": 0, "voicerec.text": 0, "voicerec.trust": 0,
+    "voicerec.vocab": 0, "voicerec.errors": 0, "voicerec.text": 0, "voicerec.trust": 0, "voicerec.checks": 0,
     "voicerec.types": 1, "voicerec.config": 1,
     "voicerec.catalog": 2,
     "voicerec.state": 3, "voicerec.say": 3,
     "voicerec.rank": 4, "voicerec.understand": 4, "voicerec.speech": 4,
-    "voicerec.assistant": 5,
-    "voicerec.daemon": 6, "voicerec.wyoming": 6, "voicerec.privacy": 6,
-    "voicerec.cli": 7,
+    # between speech/ and understand/: Whisper's hypotheses rescored by what the parser makes of them
+    "voicerec.rescore": 5,
+    "voicerec.assistant": 6,
+    "voicerec.daemon": 7, "voicerec.wyoming": 7, "voicerec.privacy": 7,
+    "voicerec.doctor": 8,  # asks each stage and front-end about itself (`voicerec doctor`)
+    "voicerec.cli": 9,
     # dependency-free process helpers that live with the daemon and serve the Wyoming server too
     "voicerec.daemon.notify": 0, "voicerec.daemon.malloc": 0,
 }

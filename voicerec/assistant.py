@@ -1,9 +1,12 @@
 """The one pipeline. The CLI, the daemon and the Wyoming server call these methods and nothing below:
 
-    hear(audio)                    ─► Transcript   (faster-whisper, catalogue-biased)
+    hear(audio)                    ─► Transcript   (cleaned audio ─► faster-whisper, catalogue-biased
+                                                     ─► the beam's hypotheses rescored: rescore/)
     hearing()                      ─► Hearing: feed(samples, rate) while the person speaks,
                                       finish() ─► Transcript at the end, cancel() (speech/hearing.py)
-    answer(text, session, cancel)  ─► Answer       (understand ─► rank ─► say ─► state)
+    answer(text, session, cancel, heard)
+                                   ─► Answer       (understand ─► rank ─► say ─► state); with the
+                                      Transcript in `heard`, a doubtful hearing is asked back about
     speak(text)                    ─► int16 audio chunks (Piper, first sentence first; speak_rate)
 
 `answer` understands the words (rules → follow-up → optional LLM → merge: understand/pipeline.py),
@@ -20,6 +23,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,12 +34,15 @@ from voicerec.config import Settings, TTSSettings
 from voicerec.errors import CatalogError
 from voicerec.rank.rank import Ranker
 from voicerec.rank.suggest import suggest
-from voicerec.say import answers, reply
+from voicerec.rescore.choose import Rescorer
+from voicerec.say import answers, askback, reply
 from voicerec.say.why import reason
 from voicerec.state.history import History
+from voicerec.state.pending import PendingGuesses
 from voicerec.state.seen import SeenList
 from voicerec.state.sessions import STANDING, SessionStore, Turn
 from voicerec.types import Answer, Query, Suggestion, Transcript
+from voicerec.understand.confirm import reply_to_ask_back
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.pipeline import Understanding
 from voicerec.understand.rules import RuleParser
@@ -125,6 +132,20 @@ class Assistant:
             self._seen = SeenList(self.settings.state_dir / "seen.db")
         return self._seen
 
+    @cached_property
+    def pending(self) -> PendingGuesses:
+        """The guess each session was asked to confirm ("Did you mean ...?")."""
+        return PendingGuesses(self.settings.state_dir / "sessions.db", self.settings.session_idle_s)
+
+    @cached_property
+    def rescorer(self) -> Rescorer:
+        """Whisper's hypotheses and their sound-alikes, scored by what the parser makes of them."""
+        from voicerec.rescore.sounds import SoundIndex, vocabulary_words
+
+        vocab = self.transcriber.vocabulary
+        sounds = SoundIndex(vocab.people, vocab.titles, vocabulary_words()) if vocab is not None else None
+        return Rescorer(self.understanding.parser.parse, sounds)
+
     @property
     def transcriber(self) -> Any:
         if self._transcriber is None:
@@ -147,6 +168,8 @@ class Assistant:
         self.understanding.warm()
         if hear:
             self.transcriber.warm()
+            if self.settings.stt.rescore:
+                self.rescorer.choose(Transcript(text="a comedy with kid on the reeds"))
         if speak:
             self.speaker.load()
 
@@ -162,24 +185,44 @@ class Assistant:
         t0 = time.perf_counter()
         transcript: Transcript = self.transcriber.transcribe(audio)
         transcript.timings_ms = {"stt": round((time.perf_counter() - t0) * 1000, 1)}
-        return transcript
+        return self.rescore(transcript)
+
+    def rescore(self, transcript: Transcript) -> Transcript:
+        """What Whisper heard → what was most likely said (rescore/): among the beam's hypotheses and
+        their sound-alikes, the one the catalogue and the parser make most of; and how sure it is."""
+        if not self.settings.stt.rescore or not transcript.text.strip():
+            return transcript
+        return self.rescorer.choose(transcript)
 
     def hearing(self) -> Hearing:
         """Speech → text while it is still being spoken: `feed(samples, rate)` as the audio arrives,
-        `finish()` → Transcript once it has all come (usually ready at once), `cancel()` to drop it.
-        With stt.incremental off, `finish()` is `hear` on the whole recording."""
+        `finish()` → Transcript once it has all come (usually ready at once, rescored as `hear`
+        rescores), `cancel()` to drop it. With stt.incremental off, `finish()` is `hear` on the
+        whole recording."""
         from voicerec.speech.hearing import Hearing
 
-        return Hearing(self.transcriber, incremental=self.settings.stt.incremental)
+        hearing = Hearing(self.transcriber, incremental=self.settings.stt.incremental)
+        hearing.then = self.rescore
+        return hearing
 
     def answer(self, text: str, session: str | None = None, cancel: Cancel | None = None, *,
-               household: bool = True) -> Answer:
+               household: bool = True, heard: Transcript | None = None) -> Answer:
         """Words → the answer: results and the reply to speak. A cancelled request answers nothing.
         `household=False`: a request from outside the household's own front-ends (a network peer
         it has not allowed to): intents in HOUSEHOLD_CHANGES are refused with a reason, and no
-        history is written (the conversation still is, for follow-ups)."""
+        history is written (the conversation still is, for follow-ups).
+        `heard`: the Transcript the words come from; when the hearing doubts it (and stt.ask_back),
+        the answer is a question back ("Did you mean an anime film?", intent "clarify"), and the
+        session's next turn answers it: "yes" answers the guess, "no" asks again, anything else is
+        a request of its own (the ask-back's pending guess: state/pending.py)."""
         t0 = time.perf_counter()
         self._follow_catalog()
+        guessed = self.pending.take(session) if session else None
+        if guessed is not None:
+            yes_no, rest = reply_to_ask_back(text)
+            if yes_no == "no":
+                return Answer(transcript=text, query=Query(intent="clarify"), reply=askback.NOT_THAT)
+            text, heard = (guessed if yes_no == "yes" else rest), None
         prev = self.sessions.load(session) if session else None
         reading = self.understanding.read(text, prev)
         # the household (its services, age ceiling, seen list) shapes the search, every turn; what is
@@ -189,6 +232,8 @@ class Assistant:
         standing = self._standing(text, query, prev)
         if cancel is not None and cancel.is_set():
             return Answer(transcript=text, query=query, timings_ms=_rounded(timings))
+        if heard is not None and heard.doubt and self.settings.stt.ask_back:
+            return self._ask_back(text, reading.query, session, timings, t0)
         if query.intent in ("recommend", "seen"):
             load = self.ranker.prepare(query)  # first use in this process: not the request's cost
             if load > 1:
@@ -217,6 +262,16 @@ class Assistant:
         if self._history is not None or (state / "history.db").exists() or (state / "audio").is_dir():
             self.history.prune()
 
+    def _ask_back(self, text: str, guess: Query, session: str | None, timings: dict[str, float],
+                  t0: float) -> Answer:
+        """"Did you mean ...?" about a doubtful hearing, the guess kept for the session's next turn."""
+        asked = askback.question(guess)
+        if asked is not None and session:
+            self.pending.put(session, text)
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        query = guess.model_copy(update={"intent": "clarify"})
+        return Answer(transcript=text, query=query, reply=asked or askback.SAY_AGAIN, timings_ms=_rounded(timings))
+
     @property
     def speak_rate(self) -> int:
         return self.speaker.sample_rate
@@ -228,7 +283,7 @@ class Assistant:
     # --- `voicerec listen`: hear, then answer ---------------------------------------------
     def listen(self, audio: np.ndarray | Path | str | Any, session: str | None = None) -> Answer:
         transcript = self.hear(audio)
-        answer = self.answer(transcript.text, session=session)
+        answer = self.answer(transcript.text, session=session, heard=transcript)
         stt_ms = transcript.timings_ms["stt"]
         answer.timings_ms = {"stt": stt_ms, **answer.timings_ms}
         answer.timings_ms["total"] = round(answer.timings_ms["total"] + stt_ms, 1)

@@ -82,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--wyoming", action="store_true", help="voicerec-wyoming.service's drop-in")
     sp.add_argument("--root-config", metavar="FILE", help="read this file alone, which root must own "
                     "(install.sh: /etc/voicerec/config.toml); no user config, no environment")
+    sp = sub.add_parser("doctor", help="check the microphone, speaker, models, catalogue and servers, one line each")
+    sp.add_argument("--seconds", type=float, default=3.0, help="how long to listen to the microphone (default 3)")
     return p
 
 
@@ -369,6 +371,12 @@ def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from voicerec.doctor import run
+
+    return run(settings, args.config, seconds=max(0.5, min(args.seconds, 30.0)))
+
+
 def cmd_unit(args: argparse.Namespace, settings: Settings) -> int:
     from voicerec.daemon.unit import dropin, wyoming_dropin
 
@@ -383,7 +391,7 @@ COMMANDS = {
     "ask": cmd_ask, "listen": cmd_listen, "run": cmd_run, "wyoming": cmd_wyoming, "ptt": cmd_ptt, "catalog": cmd_catalog,
     "voices": cmd_voices, "devices": cmd_devices, "history": cmd_history, "privacy": cmd_privacy,
     "seen": cmd_seen,
-    "unit": cmd_unit,
+    "unit": cmd_unit, "doctor": cmd_doctor,
 }
 
 if __name__ == "__main__":

@@ -72,7 +72,8 @@ class STTSettings(BaseModel):
     model: str = Field("bundled", description="'bundled' (tiny.en), a CTranslate2 model folder, or a model name")
     device: str = "cpu"
     compute_type: str = "int8"
-    beam_size: int = Field(2, ge=1, le=10, description="2: LibriVox WER 4.2% vs 7.0% at 1, same speed here")
+    beam_size: int = Field(4, ge=1, le=10, description="4: more hypotheses for the rescoring; in a room with a TV, "
+                           "WER 50.6% -> 44.7% against 2 on the tuning requests (bench/results/room-tune-beam.md)")
     threads: int = Field(2, ge=1, le=64)
     language: str | None = "en"
     vad: bool = True
@@ -82,6 +83,16 @@ class STTSettings(BaseModel):
     bias: bool = Field(True, description="bias decoding toward catalogue words and snap near-misses")
     incremental: bool = Field(True, description="decode while the button is held (at pauses, every second of "
                               "speech) and keep what stays the same, so little is left to decode at the release")
+    clean: Literal["off", "webrtc"] = Field("off", description="clean the audio before Whisper: WebRTC's noise "
+                                            "suppression and automatic gain (webrtc-noise-gain). Off by default: "
+                                            "measured, it made Whisper worse with a TV and reverberation (BENCHMARKS.md)")
+    noise_suppression: int = Field(2, ge=0, le=4, description="WebRTC noise suppression level, 0 (off) to 4 (most)")
+    auto_gain_dbfs: int = Field(3, ge=0, le=31, description="WebRTC automatic gain target, dB below full scale "
+                                "(0: no gain control)")
+    rescore: bool = Field(True, description="choose among Whisper's beam hypotheses by what the catalogue and "
+                          "the parser make of each (and sound-alike names), not by Whisper's score alone")
+    ask_back: bool = Field(True, description="when unsure what was said, ask 'Did you mean ...?' instead of "
+                           "answering a mishearing")
 
 
 class TTSSettings(BaseModel):
@@ -111,6 +122,9 @@ class AudioSettings(BaseModel):
     output_device: str | int | None = None
     sample_rate: int = 16000
     preroll_ms: int = Field(400, ge=0, le=3000)
+    barge_in_skip_ms: int | None = Field(None, ge=0, le=1000, description="a press while the reply plays (barge-in) "
+                                         "drops the pre-roll (the reply's own voice) and this much after the press, "
+                                         "while the speakers still play; default: the output's own latency")
     max_utterance_s: float = Field(15.0, gt=0, le=120)
     end_on_silence: bool = False
     silence_ms: int = Field(900, ge=200, le=5000)
@@ -332,6 +346,11 @@ def check_environment(environ: Mapping[str, str]) -> None:
         hint = suggest((top,)) if "__" not in rest else None
         tip = f" (did you mean {ENV_PREFIX}{hint.upper()}?)" if hint and "." not in hint else ""
         raise ConfigError(f"unknown setting {var}{tip}")
+
+
+def config_files(config_file: Path | str | None = None) -> list[Path]:
+    """The files `Settings.load` reads, in its order (those that exist are read; later wins)."""
+    return [SYSTEM_CONFIG, _user_config(), *([Path(config_file)] if config_file else [])]
 
 
 def check_llm_url(url: str) -> None:

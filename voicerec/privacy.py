@@ -70,8 +70,8 @@ def privacy_report(settings: Settings) -> dict[str, Any]:
         _file_info(state, "the state folder (owner only)"),
         _file_info(state / "history.db", _history_what(settings)),
         _file_info(state / "sessions.db",
-                   f"conversations: the last query and results per session, expire after "
-                   f"{int(settings.session_idle_s)} s idle"),
+                   f"conversations: the last query and results per session, and the words an ask-back "
+                   f"(\"Did you mean ...?\") waits to confirm; expire after {int(settings.session_idle_s)} s idle"),
         _file_info(state / "audio", _audio_what(settings)),
         _file_info(state / "listening", "which voicerec network servers run now, and where (gone when they stop)"),
         _file_info(state / "seen.db", "the seen list: titles you said you have watched, until you remove them"),
@@ -200,6 +200,7 @@ def erase(settings: Settings, *, seen: bool = False) -> str:
     """Erase the history, the conversations and kept recordings in the state folder (the running
     daemon's too: it uses the same files), and with `seen` the seen list. Finding nothing there is
     an error, not a success."""
+    from voicerec.state.pending import PendingGuesses
     from voicerec.state.sessions import SessionStore
 
     state = settings.state_dir
@@ -216,6 +217,9 @@ def erase(settings: Settings, *, seen: bool = False) -> str:
             sessions = SessionStore(state / "sessions.db")
             sessions.forget()
             sessions.close()
+            pending = PendingGuesses(state / "sessions.db")  # the words an ask-back waits to confirm
+            pending.forget()
+            pending.close()
     except (OSError, sqlite3.Error) as e:
         raise _cannot(settings, e) from None
     done = f"erased {entries} history entries, {wavs} recordings and all conversations in {state}"

@@ -14,10 +14,11 @@ from voicerec.vocab.genres import GENRES
 from voicerec.vocab.places import SERVICE_NAMES, SERVICES
 from voicerec.vocab.services import service_keys
 
-__all__ = ["GENRES", "SERVICES", "SERVICE_NAMES", "Query", "Title", "Suggestion", "Answer", "Transcript"]
+__all__ = ["GENRES", "SERVICES", "SERVICE_NAMES", "Query", "Title", "Suggestion", "Answer", "Transcript", "Alternative"]
 
 Kind = Literal["movie", "show"]
-Intent = Literal["recommend", "describe", "seen", "question", "out_of_domain", "empty"]
+# clarify: the hearing was unsure, and the reply asks back ("Did you mean an anime film?")
+Intent = Literal["recommend", "describe", "seen", "question", "out_of_domain", "empty", "clarify"]
 # what a question about one title asks (intent "question"; CONTRACT.md)
 Question = Literal["where", "on_service", "director", "cast", "length", "about", "released"]
 # surprise: a good, varied pick; trending: popular and recent; hidden: well rated but little known
@@ -146,6 +147,13 @@ class Answer(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 
+class Alternative(BaseModel):
+    """Another way Whisper heard the same speech (a beam hypothesis), names snapped as in `text`."""
+
+    text: str
+    confidence: float = Field(0.0, description="mean token probability, 0..1")
+
+
 class Transcript(BaseModel):
     """What the transcriber heard. Empty text means nothing usable was said."""
 
@@ -155,3 +163,8 @@ class Transcript(BaseModel):
     audio_seconds: float = 0.0
     truncated: bool = Field(False, description="the recording was longer than the cap and was cut")
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    no_speech_prob: float = Field(0.0, description="Whisper's probability that there was no speech at all")
+    alternatives: list[Alternative] = Field(default_factory=list, description="the beam's other hypotheses")
+    heard_as: str = Field("", description="Whisper's own first choice, when rescoring chose another")
+    doubt: str = Field("", description="why the hearing is unsure of `text` ('' when it is not): "
+                                      "'unclear' (Whisper unsure) or 'names nothing' (the words make no request)")

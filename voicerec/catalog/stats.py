@@ -4,9 +4,11 @@ listings), per kind and per genre, and how complete the fields are. Read-only.""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from voicerec.checks import Check
 from voicerec.errors import CatalogError
 from voicerec.types import GENRES, SERVICES
 
@@ -112,3 +114,28 @@ def listings(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
         out.setdefault(service, []).append(
             {"as_of": snapshot, "source": family, "rows": rows, "titles": titles, "newest": bool(newest)})
     return {s: out[s] for s in SERVICES if s in out}
+
+
+def check_catalog(db_path: Path, today: date | None = None) -> Check:
+    """`voicerec doctor`: the catalogue is there and readable; when it was built and how old its
+    newest listing is (availability is as of that month)."""
+    today = today or date.today()
+    try:
+        conn = connect_ro(db_path)
+        try:
+            built = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('built_at', 'schema_version')"))
+            newest = conn.execute("SELECT max(snapshot) FROM listings WHERE newest = 1").fetchone()[0]
+            titles = conn.execute("SELECT count(*) FROM titles").fetchone()[0]
+        finally:
+            conn.close()
+    except (CatalogError, sqlite3.Error) as e:
+        return Check("catalogue", False, getattr(e, "message", str(e)), "voicerec catalog build")
+    detail = f"{db_path}: {titles:,} titles, built {str(built.get('built_at', '?'))[:10]}"
+    if newest:
+        year, month = (int(p) for p in str(newest)[:7].split("-"))
+        months = (today.year - year) * 12 + today.month - month
+        detail += f", newest listing {str(newest)[:7]} ({months} months old)"
+        if months > 18:
+            return Check("catalogue", None, detail + ": what is on each service may have changed",
+                         "voicerec catalog import a newer listing (README: Refreshing availability)")
+    return Check("catalogue", True, detail)

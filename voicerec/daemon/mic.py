@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from voicerec.checks import Check
 from voicerec.config import AudioSettings
 from voicerec.errors import DeviceError
 from voicerec.speech.decode import resample
@@ -109,6 +110,7 @@ class AudioInput:
         self._chunks: list[np.ndarray] | None = None
         self._tap: Callable[[np.ndarray, int], None] | None = None
         self._recorded = 0
+        self._skip = 0  # samples still to drop after a barge-in's press
         self._started_at = 0.0
         self._auto_fired = False
         self._vad = EnergyVAD(settings.silence_ms)
@@ -145,11 +147,16 @@ class AudioInput:
     def listening(self) -> bool:
         return self._chunks is not None
 
-    def begin(self, tap: Callable[[np.ndarray, int], None] | None = None) -> None:
-        """Start an utterance; the pre-roll buffer becomes its beginning."""
+    def begin(self, tap: Callable[[np.ndarray, int], None] | None = None, *, preroll: bool = True,
+              skip_ms: int = 0) -> None:
+        """Start an utterance; the pre-roll buffer becomes its beginning. A barge-in (the reply was
+        playing at the press) passes `preroll=False`: the pre-roll holds the reply's own voice, not
+        the request; `skip_ms` then drops the first milliseconds after the press too (the reply
+        still in the air while the speakers stop)."""
         with self._lock:
-            self._chunks = list(self._preroll)
-            self._recorded = self._preroll_len
+            self._chunks = list(self._preroll) if preroll else []
+            self._recorded = self._preroll_len if preroll else 0
+            self._skip = int(skip_ms * self._rate / 1000)
             self._started_at = time.monotonic()
             self._auto_fired = False
             self._vad.reset()
@@ -181,7 +188,13 @@ class AudioInput:
             keep = int(self.settings.preroll_ms * self._rate / 1000)
             while self._preroll and self._preroll_len - len(self._preroll[0]) >= keep:
                 self._preroll_len -= len(self._preroll.popleft())
-            if self._chunks is not None and not self._auto_fired:
+            if self._chunks is not None and self._skip > 0:
+                self._skip -= len(block)
+                if self._skip < 0:  # the part of this block after the skip
+                    block, self._skip = block[self._skip:], 0
+                else:
+                    block = block[:0]
+            if self._chunks is not None and not self._auto_fired and len(block):
                 self._chunks.append(block)
                 self._recorded += len(block)
                 if self._tap is not None:
@@ -295,3 +308,57 @@ class AudioInput:
             stream.close()
         except Exception:  # noqa: BLE001 - a dead device may refuse to close
             log.debug("closing the input stream failed", exc_info=True)
+
+
+# -- `voicerec doctor` ---------------------------------------------------------------------------
+QUIET_DBFS = -50.0    # speech peaks below this: too quiet for Whisper
+LOUD_FLOOR_DBFS = -40.0  # a room's noise floor above this makes requests hard to hear
+
+
+def _dbfs(x: np.ndarray) -> float:
+    rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if len(x) else 0.0
+    return 20 * float(np.log10(max(rms, 1e-6)))
+
+
+def check_microphone(settings: AudioSettings, seconds: float = 3.0,
+                     meter: Callable[[float], None] | None = None) -> list[Check]:
+    """The input device, its level while someone speaks (`meter(dbfs)` every 100 ms, for a live
+    meter) and the room's noise floor: the loudest and quietest 100 ms of `seconds` of listening."""
+    try:
+        sd = _sd()
+        wanted = _as_device(settings.input_device)
+        info = sd.query_devices(wanted, kind="input") if wanted is not None else sd.query_devices(kind="input")
+        if info["max_input_channels"] < 1:
+            raise ValueError("no inputs")
+    except (DeviceError, ValueError, Exception) as e:  # noqa: BLE001 - PortAudio raises its own kinds
+        why = e.message if isinstance(e, DeviceError) else "no input device"
+        return [Check("microphone", False, f"none found ({why})",
+                      "plug in a microphone (a USB one), check `voicerec devices` and [audio] input_device")]
+    name = str(info["name"])
+    blocks: list[np.ndarray] = []
+    try:
+        rate, channels = AudioInput._pick_format(sd, int(info["index"]), info)
+        with sd.InputStream(device=int(info["index"]), samplerate=rate, channels=channels, dtype="float32") as stream:
+            for _ in range(max(1, int(seconds * 10))):
+                block, _ = stream.read(rate // 10)
+                mono = block.mean(axis=1)
+                blocks.append(mono)
+                if meter is not None:
+                    meter(_dbfs(mono))
+    except (DeviceError, sd.PortAudioError) as e:
+        return [Check("microphone", False, f"{name!r} cannot be opened ({getattr(e, 'message', e)})",
+                      "check that no other program holds it, and `voicerec devices`")]
+    levels = sorted(_dbfs(b) for b in blocks)
+    peak = max(float(np.abs(b).max()) for b in blocks)
+    loud, floor = levels[-1], levels[0]
+    out = [Check("microphone", True, f"{name!r} at {rate} Hz")]
+    if loud < QUIET_DBFS or peak == 0.0:
+        out.append(Check("level while you speak", False, f"loudest {loud:.0f} dBFS: nothing heard",
+                         "speak while the meter runs; raise the capture level (alsamixer, pavucontrol) or move closer"))
+    else:
+        clipped = " (clipping: lower the capture level)" if peak >= 0.99 else ""
+        out.append(Check("level while you speak", True, f"loudest {loud:.0f} dBFS, peak {20 * np.log10(peak):.0f} dBFS{clipped}"))
+    noisy = floor > LOUD_FLOOR_DBFS
+    out.append(Check("room noise floor", not noisy, f"{floor:.0f} dBFS",
+                     "a loud room: turn the TV down while asking, or move the microphone closer"))
+    return out

@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from voicerec.checks import Check
 from voicerec.config import PTTSettings
 
 log = logging.getLogger(__name__)
@@ -180,3 +181,32 @@ def close_sources(sources: list[Any]) -> None:
             source.close()
         except Exception:  # noqa: BLE001
             log.debug("closing %s failed", source, exc_info=True)
+
+
+def check_sources(settings: PTTSettings, control_socket: os.PathLike[str] | str) -> Check:
+    """`voicerec doctor`: the push-to-talk sources the settings name, and whether each can work
+    here (without claiming them from a running daemon)."""
+    from pathlib import Path
+
+    found, problems = [], []
+    if settings.gpio_pin is not None:
+        chips = list(Path("/dev").glob("gpiochip*"))
+        try:
+            import gpiozero  # noqa: F401
+        except ImportError:
+            problems.append(f"GPIO {settings.gpio_pin}: gpiozero is not installed (pip install 'voicerec[pi]')")
+        else:
+            (found if chips else problems).append(f"GPIO {settings.gpio_pin}" + ("" if chips else ": no /dev/gpiochip*"))
+    if settings.evdev_device:
+        dev = Path(settings.evdev_device)
+        if dev.is_absolute() and not dev.exists():
+            problems.append(f"{dev}: no such input device")
+        elif dev.is_absolute() and not os.access(dev, os.R_OK):
+            problems.append(f"{dev}: not readable (add the user to the 'input' group)")
+        else:
+            found.append(f"key {settings.evdev_key} on {settings.evdev_device}")
+    sock = Path(control_socket)
+    found.append(f"`voicerec ptt` through {sock}" + (" (the daemon is running)" if sock.exists() else ""))
+    if problems:
+        return Check("push-to-talk", False, "; ".join(problems), "see systemd/README.md (buttons and keys)")
+    return Check("push-to-talk", True, ", ".join(found))

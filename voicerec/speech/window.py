@@ -59,6 +59,8 @@ class Decoded:
     no_speech_prob: float
     window_s: int
     words: list[Word] = field(default_factory=list)  # only when asked for (words=True)
+    # the beam's other hypotheses, best first: (text, average log-probability per token)
+    alternatives: tuple[tuple[str, float], ...] = ()
 
 
 class ShortWindow:
@@ -107,19 +109,25 @@ class ShortWindow:
         result = self.model.model.generate(
             encoded, [prompt], beam_size=self.beam_size, patience=1.0, length_penalty=1.0,
             max_length=self.model.max_length, return_scores=True, return_no_speech_prob=True,
-            suppress_blank=True, suppress_tokens=self.suppress,
+            suppress_blank=True, suppress_tokens=self.suppress, num_hypotheses=self.beam_size,
         )[0]
         from faster_whisper.transcribe import get_compression_ratio
 
-        tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
-        text = self.tokenizer.decode(tokens).strip()
-        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        hypotheses = [self._hypothesis(ids, score) for ids, score in zip(result.sequences_ids, result.scores, strict=True)]
+        tokens, text, avg_logprob = hypotheses[0]
         if text and (get_compression_ratio(text) > MAX_COMPRESSION or avg_logprob < MIN_AVG_LOGPROB):
             return None  # looks like a failed decode: let the full path (with its fallbacks) try
         if result.no_speech_prob > NO_SPEECH[0] and avg_logprob < NO_SPEECH[1]:
-            text = ""
+            return Decoded("", float(avg_logprob), float(result.no_speech_prob), window)
         timed = self._words(tokens, encoded, window) if words and text else []
-        return Decoded(text, float(avg_logprob), float(result.no_speech_prob), window, timed)
+        others = tuple((t, float(lp)) for _, t, lp in hypotheses[1:] if t and t != text)
+        return Decoded(text, float(avg_logprob), float(result.no_speech_prob), window, timed, others)
+
+    def _hypothesis(self, ids: list[int], score: float) -> tuple[list[int], str, float]:
+        """A beam hypothesis: its tokens (end of text dropped), text and mean log-probability per token
+        (faster-whisper's: the sum over the tokens and the end of text, divided by their count)."""
+        tokens = [t for t in ids if t < self.tokenizer.eot]
+        return tokens, self.tokenizer.decode(tokens).strip(), score * len(tokens) / (len(tokens) + 1)
 
     def _words(self, tokens: list[int], encoded: Any, window: int) -> list[Word]:
         """The words of `tokens` with their times; punctuation joins the word before it."""

@@ -30,6 +30,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from voicerec.checks import Check
 from voicerec.config import LLMSettings, check_llm_url, plaintext_remote, redact_url
 from voicerec.errors import ConfigError
 from voicerec.types import GENRES, SERVICES, Query
@@ -283,3 +284,30 @@ def _close_quietly(client: openai.OpenAI) -> None:
         client.close()
     except Exception:  # noqa: BLE001 - best effort
         log.debug("closing an abandoned LLM client failed", exc_info=True)
+
+
+def check_llm(settings: LLMSettings) -> Check:
+    """`voicerec doctor`: an LLM configured answers at its address (GET <base_url>/models)."""
+    import urllib.error
+    import urllib.request
+
+    if not settings.enabled:
+        return Check("LLM", None, "not configured: the built-in parser answers")
+    where = redact_url(str(settings.base_url))
+    url = str(settings.base_url).rstrip("/") + "/models"
+    headers = {"User-Agent": "voicerec"}
+    if settings.api_key:
+        headers["Authorization"] = f"Bearer {settings.api_key.get_secret_value()}"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=settings.timeout) as r:
+            models = [m.get("id") for m in json.loads(r.read(1 << 20) or b"{}").get("data", [])]
+    except urllib.error.HTTPError as e:
+        if e.code in (401, 403):
+            return Check("LLM", False, f"{where} refused the key (HTTP {e.code})", "check [llm] api_key")
+        return Check("LLM", True, f"{where} answers (HTTP {e.code} for /models)")
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        reason = getattr(e, "reason", e)
+        return Check("LLM", False, f"{where} unreachable ({reason})",
+                     "start the LLM server, or unset [llm] base_url (the built-in parser answers)")
+    named = f", model {settings.model!r} " + ("listed" if settings.model in models else "not listed") if models else ""
+    return Check("LLM", True, f"{where} answers{named}")

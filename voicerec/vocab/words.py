@@ -118,3 +118,15 @@ PERSON_ALIASES: dict[str, str] = {
     "timothee": "Timothée Chalamet", "chalamet": "Timothée Chalamet", "attenborough": "David Attenborough",
     "sir david attenborough": "David Attenborough", "the hoff": "David Hasselhoff",
 }
+
+# answers to an ask-back ("Did you mean an anime film?"): the whole answer is one of these, or
+# starts with a NO word and goes on with the request said again ("no, a horror movie")
+YES_WORDS: frozenset[str] = frozenset({
+    "yes", "yeah", "yep", "yup", "ya", "yea", "sure", "correct", "right", "exactly", "indeed", "affirmative",
+    "absolutely", "definitely", "certainly", "ok", "okay", "uh huh", "mhm", "please", "that's right", "thats right",
+    "that's it", "thats it", "you got it", "go ahead", "do it", "please do", "yes please", "that one", "spot on",
+})
+NO_WORDS: frozenset[str] = frozenset({
+    "no", "nope", "nah", "no no", "wrong", "incorrect", "not that", "not really", "negative", "no thanks",
+    "no thank you", "that's wrong", "thats wrong", "not at all", "not quite",
+})

@@ -1,5 +1,8 @@
 """asr: `Transcribe`? `AudioStart` `AudioChunk`... `AudioStop` → `Transcript`, with voicerec's Whisper
-(biased toward the catalogue's titles and names).
+(biased toward the catalogue's titles and names), heard as the daemon hears: `Assistant.hear` cleans
+the audio when `stt.clean` is on and picks among Whisper's hypotheses by what the catalogue knows.
+(An ask-back needs the hearing's doubt beside the words; Home Assistant passes the conversation
+agent only the words, so over Wyoming the best hypothesis is answered.)
 
 Audio arrives in whatever format the client has (any rate, 1-4 byte samples, any number of
 channels; each chunk says its own) and is turned, chunk by chunk, into 16 kHz mono: channels are

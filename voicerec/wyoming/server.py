@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 from wyoming.server import AsyncServer
 
+from voicerec.checks import Check
 from voicerec.config import Settings
 from voicerec.daemon import malloc
 from voicerec.daemon.notify import Notifier
@@ -146,3 +147,32 @@ async def _advertise(settings: Settings, host: str | None, port: int | None):  #
     except Exception as e:  # noqa: BLE001 - the network stack raises many kinds; the server runs on
         log.warning("zeroconf: advertising failed: %s", e)
         return None
+
+
+def check_server(settings: Settings, running: list[str]) -> Check:
+    """`voicerec doctor`: the Wyoming server's address, and whether one answers there (a describe:
+    its info names voicerec). `running`: the addresses voicerec's servers say they listen on."""
+    import socket
+
+    uri = settings.wyoming.uri
+    try:
+        scheme, host, port = check_address(uri, settings.wyoming.allow_lan)
+    except ConfigError as e:
+        return Check("Wyoming server", False, e.message, "fix [wyoming] uri")
+    try:
+        if scheme == "unix":
+            conn = socket.socket(socket.AF_UNIX)
+            conn.settimeout(2)
+            conn.connect(urlparse(uri).path)
+        else:
+            conn = socket.create_connection(("127.0.0.1" if host in ("0.0.0.0", "::") else host, port), timeout=2)
+        with conn:
+            conn.sendall(b'{"type": "describe"}\n')
+            reply = conn.makefile("rb").readline(65536)
+    except OSError:
+        where = f" (voicerec says it listens at {', '.join(running)})" if running else ""
+        return Check("Wyoming server", None, f"not running at {uri}{where}: start it with `voicerec wyoming` "
+                     "or systemd/install.sh --wyoming, if Home Assistant should use voicerec")
+    ours = b"voicerec" in reply
+    return Check("Wyoming server", ours, f"answering at {uri}" + ("" if ours else ", but it is not voicerec"),
+                 "another program holds the port: set [wyoming] uri")
