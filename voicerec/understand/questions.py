@@ -21,9 +21,11 @@ from functools import lru_cache
 from voicerec.state.sessions import Turn
 from voicerec.text import norm
 from voicerec.types import Query
-from voicerec.understand import domain
+from voicerec.understand import domain, focus
+from voicerec.understand.audience import extract_age
 from voicerec.understand.names import NameMatcher
-from voicerec.understand.titles import TitleFinder, strip_year
+from voicerec.understand.numbers import normalize_numbers
+from voicerec.understand.titles import Found, TitleFinder, strip_year
 from voicerec.vocab.genres import GENRE_FORMS
 from voicerec.vocab.places import SERVICE_FORMS, SERVICE_RES
 from voicerec.vocab.words import ORDINALS, UNITS
@@ -44,9 +46,62 @@ _RELEASE = (r"(?:first )?(?:come out|came out|get released|released|release|out|
             r"|come to (?:theaters|theatres|cinemas)|from|come|arrive|arrived)")
 
 # form → patterns, earlier ones first. "(?#weak)": the words could as well be a request, so the form
-# only counts when its title is found; "(?#show)": the wording says the title is a show. (Both are
-# regex comments and match nothing.)
+# only counts when its title is found; "(?#show)": the wording says the title is a show; "(?#last)":
+# tried after every other form. (All are regex comments and match nothing.)
+_OK = (r"(?:ok|okay|alright|all right|suitable|appropriate|safe|fine|good|too (?:scary|much|old|grown up|adult|violent"
+       r"|mature|intense|frightening|rude)|right)")
+_WHO = r"(?:an? |my |our |the |your )?(?:\w+ )?(?:\w+ )?(?:year olds?|kids?|children|child|toddlers?|teens?|teenagers?|family|families|son|daughter|boys?|girls?|little ones?|grand ?kids|grandchildren|\d+|\w+ year old)"
+_FOR_WHOM = re.compile(r"\b(?:adults?|grown ?ups?|teens?|teenagers?|families|family|kids?|children|child|young|little)\b")
+_TONE = (r"scary|frightening|creepy|funny|sad|violent|gory|romantic|dark|depressing|intense|an? (?:comedy|horror|thriller"
+         r"|drama|documentary|romance|western|musical|cartoon|action (?:movie|film))(?: (?:movie|film|show|series))?"
+         r"|animated|a kids(?: movie| show)?")
 _FORMS: dict[str, tuple[str, ...]] = {
+    "suitable": (  # is X ok for a ten year old
+        rf"(?:is|would|will|'s) {_X} (?:be )?{_OK}(?: to (?:watch|show|see))? (?:for|with) (?P<d>.+)",
+        rf"(?:can|could|should) (?P<d>{_WHO}) (?:watch|see) {_X}",
+        rf"(?:is|are) {_X} (?:kid|kids|family|child|children)[\s-]?(?:friendly|safe|appropriate|ok|okay)",
+        rf"(?:is|are) {_X} (?:suitable|appropriate|safe|ok|okay|fine)(?: for (?P<d>{_WHO}))?",
+        rf"(?:is|are) {_X} (?:for|aimed at) (?P<d>kids|children|adults|grown ?ups|families|the family|teens|teenagers)",
+        rf"(?:for )?what age (?:is|'s) {_X}(?: (?:for|suitable for|ok for|appropriate for|aimed at|rated))?",
+        rf"what age (?:rating|certificate) (?:does|is) {_X}(?: have)?",
+    ),
+    "kind": (  # is that a movie or a show
+        rf"(?#weak)(?:is|was) {_X} (?:a |an )?(?:movie|film|show|series|tv show|tv series) or (?:a |an )?(?:movie|film"
+        rf"|show|series|tv show|tv series)",
+        rf"(?#weak){_WHAT_IS} {_X} (?:a |an )?(?:movie|film) or (?:a |an )?(?:show|series|tv show)",
+        rf"(?#weak)(?:is|was) {_X} (?:a|an) (?:movie|film|tv show|tv series|series|show)",
+    ),
+    "tone": (  # is it scary
+        rf"(?#weak)(?:is|was) {_X} (?:too |very |really |that |at all |a bit |kind of |kinda |quite |super |actually )?"
+        rf"(?P<d>{_TONE})(?: at all)?",
+        rf"(?#weak)is there (?:much |a lot of |any |lots of )?(?P<d>violence|gore|swearing|blood) in {_X}",
+    ),
+    "rating": (  # what's it rated, is it any good
+        rf"{_WHAT_IS} {_X} rated(?: as)?",
+        rf"{_WHAT_IS} (?:the )?(?:age )?(?:rating|score|certificate|imdb rating|imdb score) (?:of|on|for) {_X}",
+        rf"how (?:is|was|'s|well is|highly is|well was) {_X} rated",
+        rf"how good (?:is|was) {_X}",
+        rf"what (?:rating|score) (?:does|did) {_X} (?:have|get)",
+        rf"what do (?:people|critics|viewers|reviewers|folks) (?:think|say) (?:of|about) {_X}",
+        rf"(?:are|were) (?:the )?reviews (?:for|of|on) {_X} (?:good|any good|ok)",
+        rf"(?:how|what) (?:are|were) (?:the )?reviews (?:like )?(?:for|of|on) {_X}",
+        rf"(?#weak)(?:is|was) {_X} (?:any good|good|worth (?:it|watching|a watch|seeing)|rated well|well rated"
+        rf"|highly rated|decent|well reviewed)",
+        rf"(?#weak)(?:does|did) {_X} have good (?:reviews|ratings)",
+        rf"(?:would|will|do you think|d'you think) (?:i|we|he|she|they|my \w+|our \w+|the kids|the family|(?:my|our) \w+ and"
+        rf" (?:i|me)) (?:would |will )?(?:like|enjoy|love|be into|get into) {_X}(?: do you think)?",
+        rf"(?:is|was) {_X} (?:any good for|good for|worth it for|a good (?:pick|choice|one) for) .+",
+        rf"(?:is|was) {_X} (?:a good (?:pick|choice|one|watch)|worth a (?:look|go|try))",
+    ),
+    "origin": (  # where is it from
+        rf"where(?:'s| is| was|s) {_X} (?:from|made|filmed|set|shot)(?: originally)?",
+        rf"(?:what|which) (?:country|countries|language) (?:is|was|'s) {_X}(?: (?:from|made in|in|filmed in|set in))?",
+        rf"where (?:was|were|did) {_X} (?:made|filmed|shot|produced|come from)",
+        rf"(?:what|which) country (?:made|produced) {_X}",
+        rf"(?:is|was) {_X} (?:a )?(?P<d>foreign|american|british|english|korean|japanese|french|spanish|indian|german|italian"
+        rf"|chinese|mexican|australian|canadian|irish|scottish|swedish|danish|norwegian|turkish|brazilian)(?: (?:movie|film|show"
+        rf"|series|one))?",
+    ),
     "on_service": (  # is X on <service>
         rf"(?:is|was|are) {_X} {_ON} {_S}",
         rf"(?:if|whether) {_X} (?:is|are) {_ON} {_S}",
@@ -88,7 +143,8 @@ _FORMS: dict[str, tuple[str, ...]] = {
     ),
     "length": (  # how long is X / how many seasons
         rf"(?#show)how many (?:seasons|series|episodes|parts|chapters)(?: (?:does|do|did|of|has|have|are there (?:of|in|for)"
-        rf"|is there (?:of|in)|(?:is|are|were) (?:there )?(?:in|of|on)|is|are|in|for))? {_X}(?: (?:have|has|got|there|out|so far|are there|now))*",
+        rf"|is there (?:of|in)|(?:is|are|were) (?:there )?(?:in|of|on)|is|are|in|for))? {_X}(?: (?:have|has|got|there|out|so far|are there|now"
+        rf"|run|last|go on|go on for|go for|air|been on|running|in total|altogether))*",
         rf"(?#show)how long (?:is|are) (?:an? |the |each )?(?:episodes?|seasons?) (?:of|in|for) {_X}",
         rf"how long (?:is|was|are|'s|s) {_X}(?: (?:in minutes|in hours|exactly|long|roughly|approximately))?",
         rf"how long {_X} (?:is|was|runs|lasts)",
@@ -120,9 +176,12 @@ _FORMS: dict[str, tuple[str, ...]] = {
         rf"(?:give me |tell me |read me )?(?:the |a )?(?:quick |short |brief )?(?:plot|story|storyline|synopsis"
         rf"|summary|premise|rundown|description) (?:of|for|on) {_X}",
         rf"what (?:kind|sort|type) of (?:an? )?(?:movie|film|show|series|thing|story) is {_X}",
-        rf"(?#weak)(?:tell me|tell us|talk to me) (?:a (?:bit|little) |more |something |all )?about {_X}",
+        rf"(?#weak)(?:(?:can|could|would|will) you (?:please )?)?(?:tell me|tell us|talk to me) (?:a (?:bit|little) |more "
+        rf"|something |all )?about {_X}",
+        rf"(?#weak)what (?:do|can) you (?:know|tell me|tell us) about {_X}",
         rf"(?#weak)(?:describe|summarize|summarise) {_X}",
         rf"(?#weak){_WHAT_IS} {_X} like",
+        rf"(?#weak)(?#last){_WHAT_IS} {_X}",
     ),
     "where": (  # where can I watch X
         rf"where (?:can|could|do|would|should|might|will|may) (?:i|we|you|one|people) (?:go to |be able to )?"
@@ -144,16 +203,20 @@ _FORMS: dict[str, tuple[str, ...]] = {
     ),
 }
 _COMPILED = [(question, "(?#weak)" in p, "show" if "(?#show)" in p else None, re.compile(rf"^{p}$"))
-             for question, patterns in _FORMS.items() for p in patterns]
+             for question, patterns in _FORMS.items() for p in patterns if "(?#last)" not in p] \
+    + [(question, "(?#weak)" in p, None, re.compile(rf"^{p}$"))  # "(?#last)": after every other form
+       for question, patterns in _FORMS.items() for p in patterns if "(?#last)" in p]
 
+_TOPIC = re.compile(r"^(?P<ref>.+?)\s+(?P<q>(?:what|who|how|when|where|is|does|did|can|could|would|which|was)\b.+)$")
 _LEAD = re.compile(r"^(?:(?:hey|hi|ok|okay|so|um+|uh+|er|erm|well|please|quick question|question|and|oh|alright|all right"
-                   r"|excuse me|sorry|actually|also|then)\s+)+")
+                   r"|excuse me|sorry|actually|also|then|jeez|geez|gosh|wow|ooh|ooo|ah|ha|haha|hmm+|huh|right|cool|great|nice"
+                   r"|perfect|lovely|wait|hang on|hold on|mm+|yeah|yes|yep|interesting|sounds good|go on|but|ok so|and so)\s+)+")
 _ASK = re.compile(
     r"^(?:(?:can|could|would|will) you (?:please )?(?:tell me|let me know|find out|check|look up|say|check for me|remind me)"
     r"|(?:do|does) (?:you|anyone|anybody) (?:happen to )?(?:know|remember)|i (?:want|need|would like|'d like|d like) to know"
     r"|i (?:was )?wonder(?:ing)?|tell me|let me know|remind me|any idea|you know|i forgot|i can't remember|i don't remember"
     r"|quick question)\s+(?:please\s+)?(?=(?:who|whom|where|what|when|how|which|if|whether|is|are|was|does|do|can)\b)")
-_TAIL = re.compile(r"(?:\s+(?:please|thanks|thank you|right now|now|currently|at the moment|today|tonight|these days|anymore"
+_TAIL = re.compile(r"(?:\s+(?:please|thanks|thank you|right now|now|currently|at the moment|today|tonight|these days|anymore|do you think"
                    r"|again|exactly|by any chance|do you know|actually|then|by the way|still|at all|anywhere|online|for free"
                    r"|in minutes|in hours|long|roughly|approximately|though|too|as well|you know|or not|ever|originally|first))+$")
 _KIND_HEAD = re.compile(r"^(?:the |that |this )?(movie|film|show|tv show|series|tv series|documentary|docuseries|miniseries"
@@ -191,6 +254,7 @@ class Asked:
     weak: bool = False        # the form could as well be a request: only a found title makes it a question
     kind: str | None = None   # what the wording says: "how many seasons" is about a show
     services: tuple[str, ...] = ()
+    detail: str = ""          # who it is for ("a ten year old"), the tone asked ("scary")
 
 
 def clean(text: str) -> str:
@@ -198,15 +262,27 @@ def clean(text: str) -> str:
     s = unicodedata.normalize("NFKC", str(text or ""))[:MAX_CHARS * 4].lower()
     s = s.translate({0x2019: "'", 0x2018: "'", 0x201C: " ", 0x201D: " "})
     s = re.sub(r"[^\w\s'+&]", " ", s)
+    s = re.sub(r"\b(what|where|when|who|how|which|year|age)'s\b", r"\1 is", s)
     s = re.sub(r"(?<!\w)'|'(?!\w)", " ", s)
     return " ".join(s.split())[:MAX_CHARS]
 
 
 def recognise(text: str) -> Asked | None:
-    """The form of a question about one title, or None when the words are not such a question."""
+    """The form of a question about one title, or None when the words are not such a question. A title
+    pointed at first and asked about after ("that second one, what's it about") is asked about."""
     s = _ASK.sub("", _LEAD.sub("", clean(text)))
     if not s:
         return None
+    m = _TOPIC.match(s)
+    if m and focus.read(m.group("ref")) is not None:  # "the last one, how long is it"; "number three how many seasons"
+        for q in (m.group("q"), f"{m.group('q')} it", f"{m.group('q')} is it"):
+            asked = _form(q)
+            if asked is not None and _PRONOUN.match(asked.words):
+                return Asked(asked.question, m.group("ref"), asked.weak, asked.kind, asked.services, asked.detail)
+    return _form(s)
+
+
+def _form(s: str) -> Asked | None:
     tail_free = _TAIL.sub("", s)
     for candidate in dict.fromkeys((s, tail_free)):
         for question, weak, kind, rx in _COMPILED:
@@ -216,7 +292,8 @@ def recognise(text: str) -> Asked | None:
             services: tuple[str, ...] = ()
             if "s" in rx.groupindex and m.group("s"):
                 services = tuple(s for p, s in SERVICE_RES if p.search(m.group("s")))
-            return Asked(question, m.group("x").strip(), weak, kind, services)
+            detail = (m.group("d") or "") if "d" in rx.groupindex else ""
+            return Asked(question, m.group("x").strip(), weak, kind, services, detail)
     return None
 
 
@@ -228,21 +305,33 @@ def read(text: str, names: NameMatcher | None) -> Query | None:
     if asked is None:
         return None
     q = Query(intent="question", question=asked.question, services=list(asked.services))  # type: ignore[arg-type]
+    if asked.question == "suitable":
+        q.max_age = _age(asked.detail or text)  # who it is for: the age asked about
+        if q.max_age is None and asked.detail and not _FOR_WHOM.search(asked.detail):
+            q.question = "rating"  # "is it ok for a date night": is it any good
+    elif asked.question in ("tone", "origin"):
+        word = re.sub(r"^an? |(?: (?:movie|film|show|series))$", "", asked.detail)  # the tone asked about
+        q.mood = {"violence": "violent", "gore": "gory", "blood": "gory"}.get(word, word)
     n = _ordinal(asked.words)
     if n is not None:
         if asked.question == "about":
-            return None  # "what is the second one about" is the describe follow-up's
+            return None  # "what is the second one about" is the describe act's (acts.py)
         q.describe_index = n
         return q
     phrases, kind, year, name = readings(asked.words)
     kind = asked.kind or kind
-    if _PRONOUN.match(asked.words):
+    ref = focus.read(asked.words) if asked.words != "it" else None
+    if _PRONOUN.match(asked.words) or (ref is not None and not ref.words):  # "the korean one": the conversation's
         if asked.words != "it":
-            return q  # which one is said by the previous turn (about_previous), else the answer asks
+            return q  # which one is said by the conversation (about_previous), else the answer asks
         phrases = ["it"]  # with nothing before it, "how long is It" can only be the film
     request_like = _request_like(phrases[0])
-    if asked.weak and request_like:
-        return None
+    if asked.weak and request_like:  # "tell me about stranger things": only a well-known title said exactly
+        known = _finder(names).find(phrases, kind, year=year, near=False)
+        if known is None or known.votes < TitleFinder.WELL_KNOWN:
+            return None
+        q.title, q.title_id, q.kind = known.title, known.id, known.kind  # type: ignore[assignment]
+        return q
     soft = "movie" if asked.question == "director" else None
     found = _finder(names).find(phrases, kind, soft_kind=soft, year=year, cued=not (asked.weak or request_like))
     if found is not None:
@@ -256,26 +345,20 @@ def read(text: str, names: NameMatcher | None) -> Query | None:
 
 
 def about_previous(text: str, q: Query, prev: Turn) -> Query:
-    """A question about "the second one" or "it" of the previous turn: that title."""
-    results = prev.results
-    if q.describe_index is not None:
-        n = len(results) if q.describe_index == -1 else q.describe_index
-        if 1 <= n <= len(results):
-            r = results[n - 1]
-            return q.model_copy(update={"describe_index": n, "title": r["title"], "title_id": r["id"], "kind": r["kind"]})
-        return q
+    """A question about "the second one", "it", "the Korean one" of the conversation: that title
+    (understand/focus.py). A question about a title named outright is left as it is."""
     asked = recognise(text)
-    if asked is None or not _PRONOUN.match(asked.words) or not results:
+    words = asked.words if asked else ""
+    if q.describe_index is not None:
+        words = f"number {len(prev.results) if q.describe_index == -1 else q.describe_index}"
+    ref = focus.read(words) if q.title_id is None or _PRONOUN.match(words) else None
+    if ref is None:
         return q
-    focus = prev.query.describe_index
-    if len(results) == 1:
-        n = 1
-    elif focus is not None and 1 <= focus <= len(results):
-        n = focus  # the one the last turn was about ("tell me about the second one", "who's in it")
-    else:
+    pick = focus.resolve(ref, prev)
+    if pick is None:
         return q.model_copy(update={"title": None, "title_id": None, "kind": None})  # which one? the answer asks
-    r = results[n - 1]
-    return q.model_copy(update={"describe_index": n, "title": r["title"], "title_id": r["id"], "kind": r["kind"]})
+    r = pick.title
+    return q.model_copy(update={"describe_index": pick.index, "title": r["title"], "title_id": r["id"], "kind": r["kind"]})
 
 
 def readings(words: str) -> tuple[list[str], str | None, int | None, str]:
@@ -296,7 +379,8 @@ def readings(words: str) -> tuple[list[str], str | None, int | None, str]:
     if m and not kind:
         kind = _KIND_WORDS[m.group(1)]
     undated, year = strip_year(plain)
-    phrases = [p for p in dict.fromkeys([words, head, bare, season, plain, undated]) if p.strip()]
+    apposed = _APPOSITIVE.sub("", undated)  # "coco the pixar one", "up the animated film"
+    phrases = [p for p in dict.fromkeys([words, head, bare, season, plain, undated, apposed]) if p.strip()]
     m = _EDITION.match(undated)  # "the new dune movie": dune, the best-known one
     if m and undated[m.end():].strip() and not _request_like(undated[m.end():]):
         phrases.append(undated[m.end():])
@@ -304,7 +388,18 @@ def readings(words: str) -> tuple[list[str], str | None, int | None, str]:
     return phrases, kind, year, undated or words
 
 
+_APPOSITIVE = re.compile(r"(?<=\w)\s+(?:the|that|this) (?:[\w']+ ){0,3}(?:one|movie|film|show|series|version|cartoon"
+                         r"|documentary|sitcom|remake|original)$")
 _EDITION = re.compile(r"(?:the )?(?:new|newest|latest|recent)\s+")
+
+
+def title_named(words: str, names: NameMatcher) -> Found | None:
+    """The catalogue title the words name outright ("moana", "the movie up"), or None when they ask for
+    something to watch ("something funny", "a comedy") or name nothing the catalogue has."""
+    phrases, kind, year, _ = readings(clean(words))
+    if not phrases or _request_like(phrases[0]) or len(phrases[0].split()) > MAX_TITLE_WORDS:
+        return None
+    return _finder(names).find(phrases, kind, year=year, cued=True)
 
 
 def _request_like(words: str) -> bool:
@@ -321,6 +416,13 @@ def _names_someone(names: NameMatcher, words: str) -> bool:
 @lru_cache(maxsize=8)
 def _finder(names: NameMatcher) -> TitleFinder:
     return TitleFinder(names.conn)
+
+
+def _age(words: str) -> int | None:
+    """The age a suitability question asks about ("a ten year old": 10; "the kids": 7; "adults": none)."""
+    q = Query()
+    extract_age(normalize_numbers(words), q, "+")
+    return q.max_age
 
 
 def _ordinal(words: str) -> int | None:
