@@ -53,51 +53,65 @@ from voicerec.vocab.talk import (
 # a title named in words ("moana") → its facts, or None; the pipeline gives the catalogue's finder
 FindTitle = Callable[[str], "dict | None"]
 
+# acknowledgements and no-words around an act ("ok so", "hmm", "nah"); what may trail a choice
 _ACKS = rf"(?:(?:{ACK})\b[\s,]*)*"
 _NOS = rf"(?:(?:{NO})\b[\s,]*)?"
 _TAIL = r"(?:[\s,]+(?:please|now|then|for us|for me|tonight|right now|thanks|thank you|again|already))*"
-_CLOSING = re.compile(rf"^(?:(?:{CLOSINGS})\b[\s,]*)+$")
-_CLOSING_CORE = re.compile(rf"\b(?:{CLOSING_CORE})\b")
-_PICKED = re.compile(r"\b(?:that's the one|that's it|i'll take it|we'll take it|we'll go with that|that's what we'll watch"
-                     r"|that one will do|that'll do)\b")
-_HELP = re.compile(rf"^{_ACKS}(?:(?:can|could) you (?:please )?|please )?(?:{HELP})(?:[\s,]+(?:please|then|exactly|again"
-                   r"|for me|here|anyway|voicerec))*$")
-_GREET = re.compile(rf"^{_ACKS}(?:{GREETINGS})(?:[\s,]+(?:voicerec|there|again|mate|buddy|everyone|all))*$")
-_RESET = re.compile(rf"(?:^{_ACKS}|[\s,])(?:{RESET})\b[\s,]*(?P<rest>.*)$")
-_CHOOSE = re.compile(rf"^{_ACKS}(?:(?:{CHOOSE_LEAD})\s+)*(?:{CHOOSE_BEFORE})\s+(?P<x>.+?){_TAIL}$")
-_CHOOSE_AROUND = re.compile(rf"^{_ACKS}(?:(?:{CHOOSE_LEAD})\s+)*(?:{CHOOSE_AROUND})\s+(?P<x>.+?)\s+on{_TAIL}$")
-# verbs that only ever start a title (a named title after them is chosen, not asked for)
-_PLAY = re.compile(r"^(?:.*\s)?(?:play|put on|stick on|throw on|pop on|fire up|queue up|start|stream|watch|put|stick"
-                   r"|throw|pop)\b")
+
 _SEEN_REST = (r"(?:[\s,]+(?P<rest>(?:so |but )?(?:what else|anything else|something else|got anything else|any others"
                r"|what else you got|what else have you got|show me something else|show me others|next|try again|others)\b.*))?")
-_SEEN_BEFORE = re.compile(rf"^{_ACKS}{_NOS}{_ACKS}(?:{SEEN_WHO}(?:'ve|'s|'d| have| has| had)?(?:\s+(?:already|all|both|just"
-                          rf"|also|definitely))*\s+)?(?:already\s+)?{SEEN_VERB}(?:\s+(?P<x>.+?))?(?:\s+(?:{SEEN_TAIL}))*"
-                          rf"{_SEEN_REST}$")
-_SEEN_AFTER = re.compile(rf"^{_ACKS}{_NOS}(?P<x>.+?)\s+{SEEN_WHO}(?:'ve|'s| have| has)?\s+(?:already\s+)?{SEEN_VERB}"
-                         rf"(?:\s+(?:{SEEN_TAIL}))*$")
-_DESCRIBE = re.compile(rf"^{_ACKS}(?:(?:tell|talk to) (?:me|us) (?:a (?:bit|little) )?(?:more )?about|more (?:info |information "
-                       r"|details )?(?:on|about)|describe|what about|how about|info on|details on|what's|what is|and)"
-                       r"\s+(?P<x>.+?)(?:\s+(?:about|like|then|please))*$")
-_WHATS_THAT = re.compile(rf"^{_ACKS}(?P<x>.+?)[\s,]+(?:what's|what is|what about|tell me about|what's the deal with)"
-                         r" (?:that|it|this|that one|this one)(?: one)?(?:\s+(?:about|then|again))*$")
-_BARE = re.compile(rf"^{_ACKS}(?P<x>(?:the|that|this|number|option)\b.+?)(?:\s+(?:please|then|again))*$")
-_REJECT = re.compile(rf"^{_ACKS}(?:(?:{NO})\b[\s,]*)*(?P<cue>{REJECT})\b[\s,.]*(?P<rest>.*)$")
-_NOT_REF = re.compile(rf"^{_ACKS}{_NOS}{_ACKS}(?:not|no(?: not)?)\s+(?P<x>.+?)(?P<rest>[\s,]+(?:but|just|how"
-                      r" about|what about|something|anything|give me|show me|i want|we want|maybe)\b.*)?$")
 _MORE_LEAD = (r"(?:do you have|have you got|you got|are there|is there|can you (?:give me|show me|suggest|find)"
               r"|could you (?:give me|show me|suggest|find)|can i (?:get|have|see)|could i (?:get|have|see)|can we (?:get|"
               r"have|see)|got|give me|show me|let me see|let's see|let's hear|i want|i'd like|we'd like|gimme|find me"
               r"|tell me|suggest|i need|we need|any chance of)")
-_MORE = re.compile(rf"^{_ACKS}(?:(?:{NO})\b[\s,]*(?!more\b))?{_ACKS}(?:{_MORE_LEAD}\s+)?(?:(?:some|a few|any)\s+)?(?:{MORE})\b[\s,?]*(?P<rest>.*)$")
-_CORRECT = re.compile(rf"^(?P<before>.*?)\b(?:{CORRECT})\b[\s,]*(?P<rest>.+)$")
-# what may come before a correction's cue: its lead, and what was wrong ("sorry not netflix i meant hulu")
-_BEFORE = re.compile(rf"^(?:(?:{ACK}|{NO}|{CORRECT_LEAD}|not|no)\b[\s,]*)(?:[\w']+[\s,]+){{0,4}}$")
-_CORRECT_COMMA = re.compile(rf"^(?:(?:{NO}|{CORRECT_LEAD})\b[\s,]*)*?(?:{NO}|{CORRECT_LEAD})(?:\s*,\s*|\s+(?=(?:a|an|the|some"
-                            r"|one|just|only|make it|in|from|on)\b))(?P<rest>.+)$")
-_NEEDS_LEAD = re.compile(r"^(?:(?:i|we) (?:want|need)\b)")
-_EMPTY_REST = re.compile(rf"^(?:(?:{ACK}|please|thanks|thank you|one|ones|something|anything|maybe|instead|then|though"
-                         r"|i guess|i think|perhaps|something else|else)\b[\s,?]*)*$")
+# every act's grammar, by name (compiled once, below)
+_GRAMMAR: dict[str, str] = {
+    # closing, greeting and help are whole turns; a closing that picks the focus names it ("that's the one")
+    "closing": rf"^(?:(?:{CLOSINGS})\b[\s,]*)+$",
+    "closing_core": rf"\b(?:{CLOSING_CORE})\b",
+    "picked": r"\b(?:that's the one|that's it|i'll take it|we'll take it|we'll go with that|that's what we'll watch"
+              r"|that one will do|that'll do)\b",
+    "help": rf"^{_ACKS}(?:(?:can|could) you (?:please )?|please )?(?:{HELP})(?:[\s,]+(?:please|then|exactly|again"
+            r"|for me|here|anyway|voicerec))*$",
+    "greet": rf"^{_ACKS}(?:{GREETINGS})(?:[\s,]+(?:voicerec|there|again|mate|buddy|everyone|all))*$",
+    # starting over, anywhere in the turn; what follows it is a request of its own
+    "reset": rf"(?:^{_ACKS}|[\s,])(?:{RESET})\b[\s,]*(?P<rest>.*)$",
+    # choosing: "play X", "put X on"; a title named outright only after a verb that plays
+    "choose": rf"^{_ACKS}(?:(?:{CHOOSE_LEAD})\s+)*(?:{CHOOSE_BEFORE})\s+(?P<x>.+?){_TAIL}$",
+    "choose_around": rf"^{_ACKS}(?:(?:{CHOOSE_LEAD})\s+)*(?:{CHOOSE_AROUND})\s+(?P<x>.+?)\s+on{_TAIL}$",
+    "play": r"^(?:.*\s)?(?:play|put on|stick on|throw on|pop on|fire up|queue up|start|stream|watch|put|stick|throw|pop)\b",
+    # seen: who, "seen", what (a reference), what may trail it, and what they want next ("seen it, what else")
+    "seen_before": rf"^{_ACKS}{_NOS}{_ACKS}(?:{SEEN_WHO}(?:'ve|'s|'d| have| has| had)?(?:\s+(?:already|all|both|just"
+                   rf"|also|definitely))*\s+)?(?:already\s+)?{SEEN_VERB}(?:\s+(?P<x>.+?))?(?:\s+(?:{SEEN_TAIL}))*"
+                   rf"{_SEEN_REST}$",
+    "seen_after": rf"^{_ACKS}{_NOS}(?P<x>.+?)\s+{SEEN_WHO}(?:'ve|'s| have| has)?\s+(?:already\s+)?{SEEN_VERB}"
+                  rf"(?:\s+(?:{SEEN_TAIL}))*$",
+    # describing one: "tell me about the korean one", "the middle one, what's that", "the last one"
+    "describe": rf"^{_ACKS}(?:(?:tell|talk to) (?:me|us) (?:a (?:bit|little) )?(?:more )?about|more (?:info |information "
+                r"|details )?(?:on|about)|describe|what about|how about|info on|details on|what's|what is|and)"
+                r"\s+(?P<x>.+?)(?:\s+(?:about|like|then|please))*$",
+    "whats_that": rf"^{_ACKS}(?P<x>.+?)[\s,]+(?:what's|what is|what about|tell me about|what's the deal with)"
+                  r" (?:that|it|this|that one|this one)(?: one)?(?:\s+(?:about|then|again))*$",
+    "bare": rf"^{_ACKS}(?P<x>(?:the|that|this|number|option)\b.+?)(?:\s+(?:please|then|again))*$",
+    # turning down: a cue ("nah", "not for me"), or "not" before a reference, then what they want instead
+    "reject": rf"^{_ACKS}(?:(?:{NO})\b[\s,]*)*(?P<cue>{REJECT})\b[\s,.]*(?P<rest>.*)$",
+    "not_ref": rf"^{_ACKS}{_NOS}{_ACKS}(?:not|no(?: not)?)\s+(?P<x>.+?)(?P<rest>[\s,]+(?:but|just|how about|what about"
+               r"|something|anything|give me|show me|i want|we want|maybe)\b.*)?$",
+    # more of the same, asked for in many ways ("have you got any others", "no, show me some different ones")
+    "more": rf"^{_ACKS}(?:(?:{NO})\b[\s,]*(?!more\b))?{_ACKS}(?:{_MORE_LEAD}\s+)?(?:(?:some|a few|any)\s+)?"
+            rf"(?:{MORE})\b[\s,?]*(?P<rest>.*)$",
+    # a correction: its cue ("i meant", "i said") after at most its lead and what was wrong ("sorry not
+    # netflix i meant hulu"), or a lead and a comma or an article ("no, italian", "no a war documentary")
+    "correct": rf"^(?P<before>.*?)\b(?:{CORRECT})\b[\s,]*(?P<rest>.+)$",
+    "before": rf"^(?:(?:{ACK}|{NO}|{CORRECT_LEAD}|not|no)\b[\s,]*)(?:[\w']+[\s,]+){{0,4}}$",
+    "correct_comma": rf"^(?:(?:{NO}|{CORRECT_LEAD})\b[\s,]*)*?(?:{NO}|{CORRECT_LEAD})(?:\s*,\s*|\s+(?=(?:a|an|the|some"
+                     r"|one|just|only|make it|in|from|on)\b))(?P<rest>.+)$",
+    "needs_lead": r"^(?:(?:i|we) (?:want|need)\b)",
+    # words left after an act that ask for nothing more
+    "empty_rest": rf"^(?:(?:{ACK}|please|thanks|thank you|one|ones|something|anything|maybe|instead|then|though"
+                  r"|i guess|i think|perhaps|something else|else)\b[\s,?]*)*$",
+}
+_RX = {name: re.compile(pattern) for name, pattern in _GRAMMAR.items()}
 
 
 @dataclass(frozen=True)
@@ -118,17 +132,17 @@ def read(text: str, turn: Turn | None, titles: FindTitle | None = None) -> Heard
     t = " ".join(raw.replace(",", " ").split())
     if not t:
         return None
-    if len(t.split()) <= 12 and _CLOSING.match(t) and _CLOSING_CORE.search(t):
-        picked = turn is not None and turn.focus is not None and _PICKED.search(t)
+    if len(t.split()) <= 12 and _RX["closing"].match(t) and _RX["closing_core"].search(t):
+        picked = turn is not None and turn.focus is not None and _RX["picked"].search(t)
         return Heard("close", pick=focus.resolve(Ref(pronoun=True), turn) if picked else None)
-    if _HELP.match(t):
+    if _RX["help"].match(t):
         return Heard("help")
-    if _GREET.match(t):
+    if _RX["greet"].match(t):
         return Heard("greet")
-    m = _RESET.search(t)
+    m = _RX["reset"].search(t)
     if m:
         rest = m.group("rest")
-        return Heard("reset", rest="" if _EMPTY_REST.match(rest) else rest)
+        return Heard("reset", rest="" if _RX["empty_rest"].match(rest) else rest)
     chosen = _choose(t, turn, titles)
     if chosen is not None:
         return chosen
@@ -142,14 +156,14 @@ def read(text: str, turn: Turn | None, titles: FindTitle | None = None) -> Heard
 
 # --- one reader per act ---------------------------------------------------------------------------
 def _choose(t: str, turn: Turn | None, titles: FindTitle | None) -> Heard | None:
-    m = _CHOOSE_AROUND.match(t) or _CHOOSE.match(t)
+    m = _RX["choose_around"].match(t) or _RX["choose"].match(t)
     if not m:
         return None
     words = m.group("x")
     ref = focus.read(words)
     if ref is not None:
         return _pointed("choose", ref, turn)
-    if titles is None or not _PLAY.match(t):
+    if titles is None or not _RX["play"].match(t):
         return None
     found = titles(words)  # "play moana": a title by its name (the finder ignores requests: "play something funny")
     return Heard("choose", pick=Pick(found, _index(found, turn), "name")) if found else None
@@ -158,7 +172,7 @@ def _choose(t: str, turn: Turn | None, titles: FindTitle | None) -> Heard | None
 def _seen(t: str, turn: Turn) -> Heard | None:
     """"We've seen that", "the kids have seen all of those", "seen it, what else": the title marked seen;
     a bare "seen it" after a list (which one?) and "seen all of those" leave the list out instead."""
-    m = _SEEN_BEFORE.match(t) or _SEEN_AFTER.match(t)
+    m = _RX["seen_before"].match(t) or _RX["seen_after"].match(t)
     if not m:
         return None
     words = m.group("x") or "it"
@@ -168,8 +182,8 @@ def _seen(t: str, turn: Turn) -> Heard | None:
     rest = (m.groupdict().get("rest") or "") if "rest" in m.re.groupindex else ""
     heard = _pointed("seen", ref, turn)
     if ref.plural or heard.unclear:  # every reading of it leaves out what was shown
-        return Heard("reject", rest="" if _EMPTY_REST.match(rest) else rest)
-    return Heard("seen", heard.pick, rest="" if _EMPTY_REST.match(rest) else rest)
+        return Heard("reject", rest="" if _RX["empty_rest"].match(rest) else rest)
+    return Heard("seen", heard.pick, rest="" if _RX["empty_rest"].match(rest) else rest)
 
 
 def _asks_about_one(text: str) -> bool:
@@ -179,10 +193,10 @@ def _asks_about_one(text: str) -> bool:
 
 
 def _describe(t: str, turn: Turn) -> Heard | None:
-    m = _DESCRIBE.match(t) or _WHATS_THAT.match(t)
+    m = _RX["describe"].match(t) or _RX["whats_that"].match(t)
     ref = focus.read(m.group("x")) if m else None
     if ref is None:  # a reference said on its own: "the last one", "the korean one?"
-        bare = _BARE.match(t)
+        bare = _RX["bare"].match(t)
         ref = focus.read(bare.group("x")) if bare else None
         if ref is not None and not ref.narrows:
             return None
@@ -193,25 +207,25 @@ def _describe(t: str, turn: Turn) -> Heard | None:
 
 def _not_this(t: str, turn: Turn) -> Heard | None:
     """"Not that one", "not the second one, something funnier": a title (or the list) turned down."""
-    m = _NOT_REF.match(t)
+    m = _RX["not_ref"].match(t)
     ref = focus.read(m.group("x")) if m else None
     if m is None or ref is None:
         return None
     heard = _pointed("reject", ref, turn)
     rest = (m.group("rest") or "").strip(" ,")
-    return Heard("reject", heard.pick, heard.unclear, "" if _EMPTY_REST.match(rest) else rest)
+    return Heard("reject", heard.pick, heard.unclear, "" if _RX["empty_rest"].match(rest) else rest)
 
 
 def _reject(t: str, turn: Turn) -> Heard | None:
-    m = _REJECT.match(t)
+    m = _RX["reject"].match(t)
     if not m:
         return None
     rest = m.group("rest")
     cue = m.group("cue")
     changes = compare.find(t) if rest else []
     if changes and turn.results:  # "nah too scary", "not quite so long": a comparison, said as a complaint
-        left = _REJECT.sub(lambda m: m.group("rest"), compare.rest(t, changes))
-        return Heard("compare", rest="" if _EMPTY_REST.match(left) else left, changes=tuple(changes))
+        left = _RX["reject"].sub(lambda m: m.group("rest"), compare.rest(t, changes))
+        return Heard("compare", rest="" if _RX["empty_rest"].match(left) else left, changes=tuple(changes))
     words = re.sub(r"^(?:not|no|don't (?:like|fancy|want)|skip)\s+", "", cue)
     ref = focus.read(words)
     pick = None
@@ -219,30 +233,30 @@ def _reject(t: str, turn: Turn) -> Heard | None:
         pick = _pointed("reject", ref, turn).pick
     elif turn.focus and ref is None:  # "nah" after a title was described: that title
         pick = focus.resolve(Ref(pronoun=True), turn)
-    return Heard("reject", pick, rest="" if _EMPTY_REST.match(rest) else rest)
+    return Heard("reject", pick, rest="" if _RX["empty_rest"].match(rest) else rest)
 
 
 def _more(t: str) -> Heard | None:
-    m = _MORE.match(t)
+    m = _RX["more"].match(t)
     if not m:
         return None
     rest = m.group("rest")
     if re.match(r"(?:like|similar to|about)\b", rest):
         return None  # "more like the second one", "more about the first one": followup.py / describe
-    return Heard("more", rest="" if _EMPTY_REST.match(rest) else rest)
+    return Heard("more", rest="" if _RX["empty_rest"].match(rest) else rest)
 
 
 def _correct(raw: str, t: str, turn: Turn) -> Heard | None:
-    m = _CORRECT.match(t)
-    if m and m.group("before") and not _BEFORE.match(m.group("before")):
+    m = _RX["correct"].match(t)
+    if m and m.group("before") and not _RX["before"].match(m.group("before")):
         m = None  # the cue inside a request of its own
-    if m and not m.group("before") and _NEEDS_LEAD.match(t):
+    if m and not m.group("before") and _RX["needs_lead"].match(t):
         m = None  # "i want a comedy" is a request; "no, i want a comedy" corrects
-    m = m or _CORRECT_COMMA.match(raw)
+    m = m or _RX["correct_comma"].match(raw)
     if not m:
         return None
     rest = m.group("rest").strip(" ,")
-    if _EMPTY_REST.match(rest) or _REJECT.match(rest) or _MORE.match(rest) or _compare(rest, turn):
+    if _RX["empty_rest"].match(rest) or _RX["reject"].match(rest) or _RX["more"].match(rest) or _compare(rest, turn):
         return None  # "nope, not that one", "no, something else", "no, shorter": those acts, not a correction
     return Heard("correct", rest=rest)
 
@@ -252,7 +266,7 @@ def _compare(t: str, turn: Turn) -> Heard | None:
     if not changes or not turn.results:
         return None
     rest = compare.rest(t, changes)
-    return Heard("compare", rest="" if _EMPTY_REST.match(rest) else rest, changes=tuple(changes))
+    return Heard("compare", rest="" if _RX["empty_rest"].match(rest) else rest, changes=tuple(changes))
 
 
 # --- helpers --------------------------------------------------------------------------------------

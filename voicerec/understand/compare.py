@@ -22,20 +22,24 @@ from voicerec.state.sessions import Turn
 from voicerec.types import Query
 from voicerec.vocab.talk import COMPARATIVES, IDIOMS, QUALITIES
 
+# the parts of a comparison: the qualities, their comparative forms, softeners, a complaint's subject and verb
 _Q = "|".join(sorted((re.escape(w) for w in QUALITIES), key=len, reverse=True))
 _C = "|".join(sorted(COMPARATIVES, key=len, reverse=True))
 _SOFT = r"(?:a (?:bit|little|touch|tad|lot|little bit)|much|way|slightly|even|somewhat|far|way way|quite a bit|bit)"
-_DEGREE = re.compile(rf"\b(?:{_SOFT} )?(?P<deg>more|less|not as|not so|nothing as|nothing so|not quite as|not quite so|not that)"
-                     rf" (?P<q>{_Q})\b")
-_FORM = re.compile(rf"\b(?:{_SOFT} )?(?:(?:a )?(?:bit|little) )?(?P<c>{_C})\b")
-_TOO = re.compile(rf"\b(?:(?:a (?:bit|little|tad)|way|far|much|kind of|kinda|just|all|slightly|bit) )?too"
-                  rf" (?:(?:damn|bloody|darn) )?(?P<q>{_Q})\b")
 _SUBJECT = r"(?:those|these|they|them|that|it|this|that one|this one|all of them|all of those|they all|those all)"
-_VERB = r"(?:'re|'s|\s+(?:are|were|is|was|seem|seemed|look|looked|sound|sounded|feel|felt|seem to be|look to be))"
-_LINK = rf"{_VERB}(?:\s+(?:all|both|just|kind of|kinda|all a bit|each))*"
+_LINK = (r"(?:'re|'s|\s+(?:are|were|is|was|seem|seemed|look|looked|sound|sounded|feel|felt|seem to be|look to be))"
+         r"(?:\s+(?:all|both|just|kind of|kinda|all a bit|each))*")
 _INTENSIFIER = (r"(?:(?:a bit|a little|a tad|really|very|quite|pretty|kind of|kinda|so|rather|super|awfully|way|all"
                 r"|bit|incredibly|extremely|too|ridiculously|seriously|fairly|a lot|a lot too|much too|way too) )*")
-_COMPLAINT = re.compile(rf"\b{_SUBJECT}{_LINK}\s+{_INTENSIFIER}(?P<q>{_Q})\b")
+_FORMS = {  # a degree and a quality ("a bit less violent"), a comparative ("quicker"), "too long", a complaint
+    "degree": rf"\b(?:{_SOFT} )?(?P<deg>more|less|not as|not so|nothing as|nothing so|not quite as|not quite so"
+              rf"|not that) (?P<q>{_Q})\b",
+    "form": rf"\b(?:{_SOFT} )?(?:(?:a )?(?:bit|little) )?(?P<c>{_C})\b",
+    "too": rf"\b(?:(?:a (?:bit|little|tad)|way|far|much|kind of|kinda|just|all|slightly|bit) )?too"
+           rf" (?:(?:damn|bloody|darn) )?(?P<q>{_Q})\b",
+    "complaint": rf"\b{_SUBJECT}{_LINK}\s+{_INTENSIFIER}(?P<q>{_Q})\b",  # "those are all really long"
+}
+_DEGREE, _FORM, _TOO, _COMPLAINT = (re.compile(_FORMS[k]) for k in ("degree", "form", "too", "complaint"))
 _IDIOMS = tuple((re.compile(rf"\b(?:{p})\b"), dimension, direction) for p, dimension, direction in IDIOMS)
 _SEASONS = re.compile(r"\b(?:seasons?|commitment|episodes to watch)\b")
 _AGE_LEVELS = (0, 7, 13, 16, 18)
