@@ -6,9 +6,10 @@
     answer(text, session, cancel)  ─► Answer       (understand ─► rank ─► say ─► state)
     speak(text)                    ─► int16 audio chunks (Piper, first sentence first; speak_rate)
 
-`answer` understands the words (rules → follow-up → optional LLM → merge: understand/pipeline.py),
-dispatches once on the intent, ranks (rank/), words the reply (say/) and keeps the conversation and
-history (state/). Each stage reports its own milliseconds in the value it returns.
+`answer` understands the words (an act on the conversation, or rules → follow-up → optional LLM → merge:
+understand/pipeline.py), dispatches once on the intent, ranks (rank/), words the reply (say/), keeps
+the conversation (its last list and focus) and history (state/), and runs the household's on_choose
+hook when a title is chosen (hooks.py). Each stage reports its own milliseconds in the value it returns.
 
 Heavy parts (the catalogue's vectors, the query embedder, Whisper, Piper, the LLM client) load once,
 lazily, so `ask` never imports faster-whisper and the daemon never reloads anything per request.
@@ -25,16 +26,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from voicerec import hooks
 from voicerec.catalog.store import Catalog
 from voicerec.config import Settings, TTSSettings
 from voicerec.rank.rank import Ranker
 from voicerec.rank.suggest import suggest
-from voicerec.say import answers, reply
+from voicerec.say import answers, reply, talk
 from voicerec.say.why import reason
 from voicerec.state.history import History
 from voicerec.state.seen import SeenList
-from voicerec.state.sessions import STANDING, SessionStore, Turn
-from voicerec.types import SERVICES, Answer, Query, Suggestion, Transcript
+from voicerec.state.sessions import STANDING, SessionStore, Turn, facts
+from voicerec.types import SERVICES, Answer, Query, Suggestion, Title, Transcript
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.pipeline import Understanding
 from voicerec.understand.rules import RuleParser
@@ -73,6 +75,11 @@ class Assistant:
             "question": self._question,
             "out_of_domain": lambda q, prev: ([], reply.OUT_OF_DOMAIN),
             "empty": lambda q, prev: ([], reply.DIDNT_CATCH),
+            "choose": self._choose,
+            "close": lambda q, prev: ([], talk.closing(q.title)),
+            "help": lambda q, prev: ([], talk.HELP),
+            "greet": lambda q, prev: ([], talk.GREETING),
+            "reset": lambda q, prev: ([], talk.RESET),
         }
 
     # --- lazily built parts ---------------------------------------------------------------
@@ -143,11 +150,16 @@ class Assistant:
 
         return Hearing(self.transcriber, incremental=self.settings.stt.incremental)
 
-    def answer(self, text: str, session: str | None = None, cancel: Cancel | None = None) -> Answer:
-        """Words → the answer: results and the reply to speak. A cancelled request answers nothing."""
+    def answer(self, text: str, session: str | None = None, cancel: Cancel | None = None, *,
+               run_hooks: bool = True) -> Answer:
+        """Words → the answer: results and the reply to speak. A cancelled request answers nothing.
+        `run_hooks`: a chosen title runs the household's on_choose hook (the Wyoming server passes its
+        `[wyoming] run_hooks` setting: off unless the household allowed it)."""
         t0 = time.perf_counter()
         prev = self.sessions.load(session) if session else None
         reading = self.understanding.read(text, prev)
+        if reading.act is not None and reading.act.kind == "reset":
+            prev = None  # "start over": nothing of the conversation carries on, not even what it ruled out
         query, timings = self._household(reading.query, prev), dict(reading.timings_ms)
         standing = self._standing(text, query, prev)
         if cancel is not None and cancel.is_set():
@@ -159,9 +171,15 @@ class Assistant:
         t1 = time.perf_counter()
         results, text_reply = self._handlers[query.intent](query, prev)
         timings["search"] = (time.perf_counter() - t1) * 1000
-        timings["total"] = (time.perf_counter() - t0) * 1000 - timings.get("load", 0.0)
-        answer = Answer(transcript=text, query=query, results=results, reply=text_reply,
-                        timings_ms=_rounded(timings))
+        hook = None
+        if query.intent == "choose" and results and run_hooks and (cancel is None or not cancel.is_set()):
+            t2 = time.perf_counter()
+            hook = self._on_choose(results[0])
+            timings["hook"] = (time.perf_counter() - t2) * 1000
+            text_reply += talk.hook_failed() if hook and not hook.ok else ""
+        timings["total"] = (time.perf_counter() - t0) * 1000 - timings.get("load", 0.0) - timings.get("hook", 0.0)
+        answer = Answer(transcript=text, query=query, results=results, reply=text_reply, act=reading.act,
+                        hook=hook.message if hook and hook.ran else None, timings_ms=_rounded(timings))
         if query.intent != "empty" and (cancel is None or not cancel.is_set()):
             self._remember(session, query, results, prev, text, standing)
         return answer
@@ -200,26 +218,47 @@ class Assistant:
     def _describe(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         t = self._nth(q, prev)
         if t is None:
-            return [], reply.WHICH_ONE
+            return [], self._which(prev)
         return [Suggestion(**t.model_dump())], reply.describe_title(t)
 
     def _question(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         t = self.catalog.title(q.title_id) if q.title_id else None
         if t is None:
-            return [], answers.not_found(q.title) if q.title else reply.WHICH_ONE
+            return [], answers.not_found(q.title) if q.title else self._which(prev)
         known = self.catalog.availability(t.id)
         return [Suggestion(**t.model_dump())], answers.answer(
-            q, t, as_of=self.catalog.listing_dates(), today=date.today(), was_on=known.was_on if known else None)
+            q, t, as_of=self.catalog.listing_dates(), today=date.today(), was_on=known.was_on if known else None,
+            cert=self.catalog.extra(t.id)["age_cert"])
+
+    def _choose(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
+        """"Put the second one on": where it is (voicerec cannot start it); the hook runs in `answer`."""
+        t = self._nth(q, prev)
+        if t is None:
+            return [], self._which(prev, "would you like to watch")
+        return [Suggestion(**t.model_dump())], talk.chosen(t, self.settings.my_services)
+
+    def _on_choose(self, t: Suggestion) -> hooks.HookRun:
+        mine = [s for s in t.services if not self.settings.my_services or s in self.settings.my_services]
+        chosen = {"title": t.title, "year": t.year or "", "service": (mine or t.services or [""])[0],
+                  "services": ",".join(t.services), "id": t.id, "imdb_id": self.catalog.extra(t.id)["imdb_id"] or "",
+                  "kind": t.kind}
+        return hooks.on_choose(self.settings.hooks, {k: str(v) for k, v in chosen.items()})
+
+    def _which(self, prev: Turn | None, verb: str = "do you mean") -> str:
+        return talk.which([r["title"] for r in prev.results] if prev else [], verb)
 
     def _mark_seen(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         """"I've seen the second one": remember it, and suggest again without it."""
-        t = self._nth(q, prev) if q.describe_index else self._named(q.title)
+        t = self._nth(q, prev) if q.describe_index or q.title_id or not q.title else self._named(q.title)
         if t is None:
-            return [], reply.WHICH_ONE if q.describe_index else f"Sorry, I couldn't find {q.title} in your catalogue."
+            return [], self._which(prev, "have you seen") if not q.title else \
+                f"Sorry, I couldn't find {q.title} in your catalogue."
         self.seen.add(t.id, t.title)
-        if prev is None:
+        if prev is None:  # nothing was asked for to suggest again
             return [], f"Got it, you've seen {t.title}. I won't suggest it again."
-        again = self._household(prev.query.model_copy(update={"exclude_ids": [*prev.query.exclude_ids, t.id]}), prev)
+        # the request again (the query carries it: understand/followup.base), without the title seen
+        again = q.model_copy(update={"intent": "recommend", "describe_index": None, "title_id": None, "title": None,
+                                     "exclude_ids": list(dict.fromkeys([*q.exclude_ids, t.id]))})
         results, text = self._recommend(again, prev)
         return results, f"Got it, you've seen {t.title}. {text}"
 
@@ -240,10 +279,14 @@ class Assistant:
         ref = names.find_title(phrase, cued=True) if names and phrase else None
         return self.catalog.title(ref.id) if ref else None
 
-    def _nth(self, q: Query, prev: Turn | None) -> Any:
-        if not prev or not q.describe_index or not 1 <= q.describe_index <= len(prev.results):
+    def _nth(self, q: Query, prev: Turn | None) -> Title | None:
+        """The one title a turn is about: by id (a reference the conversation resolved), else by place."""
+        if q.title_id:
+            return self.catalog.title(q.title_id)
+        n = len(prev.results) if prev and q.describe_index == -1 else q.describe_index  # "the last one"
+        if not prev or not n or not 1 <= n <= len(prev.results):
             return None
-        return self.catalog.title(prev.results[q.describe_index - 1]["id"])
+        return self.catalog.title(prev.results[n - 1]["id"])
 
     # --- the household: its services, its age ceiling, what it has seen and ruled out ---------
     def _household(self, q: Query, prev: Turn | None) -> Query:
@@ -292,11 +335,18 @@ class Assistant:
 
     def _remember(self, session: str | None, q: Query, results: list[Suggestion], prev: Turn | None,
                   text: str, standing: dict[str, list[str]] | None = None) -> None:
+        """The conversation: a new list (no focus), or the same list with the one title a turn was about
+        as the focus; a turn that asked for nothing keeps both. Starting over forgets it all."""
         try:
-            if session:
-                about_one = q.intent == "describe" or (q.intent == "question" and q.describe_index is not None)
-                self.sessions.save(session, q, results, prev, keep_results=about_one, standing=standing)
-            self.history.add(session, text, q, results)
+            if session and q.intent == "reset":
+                self.sessions.forget(session)
+            elif session:
+                about_one = q.intent in ("describe", "question", "choose")
+                keep = about_one or q.intent in ("close", "help", "greet", "out_of_domain") or (q.intent == "seen" and not results)
+                focus = facts(results[0]) if about_one and results else (prev.focus if keep and prev else None)
+                self.sessions.save(session, q, results, prev, keep_results=keep, standing=standing, focus=focus)
+            chosen = results[0].title if q.intent == "choose" and results else q.title if q.intent == "close" else None
+            self.history.add(session, text, q, results, chosen=chosen)
         except Exception as e:  # a full disk must not cost the user their answer
             log.warning("could not save the conversation: %s", e)
 

@@ -19,6 +19,7 @@ import ipaddress
 import json
 import os
 import re
+import shlex
 import stat
 import tomllib
 from contextvars import ContextVar
@@ -38,6 +39,8 @@ from voicerec.errors import ConfigError
 from voicerec.vocab.places import SERVICES, service_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# what a hook is told about the chosen title ({title} in its command line, VOICEREC_TITLE in its environment)
+HOOK_FIELDS = ("title", "year", "service", "services", "id", "imdb_id", "kind")
 SYSTEM_CONFIG = Path("/etc/voicerec/config.toml")
 ENV_PREFIX = "VOICEREC_"
 
@@ -144,6 +147,33 @@ class WyomingSettings(BaseModel):
     max_text_chars: int = Field(1000, ge=10, le=100_000, description="longest request text")
     max_speech_chars: int = Field(5000, ge=10, le=1_000_000, description="longest text to speak")
     max_payload_bytes: int = Field(1 << 20, ge=4096, le=64 << 20, description="largest audio chunk")
+    run_hooks: bool = Field(False, description="run the household's hooks ([hooks] on_choose) for requests that "
+                            "come over Wyoming too; off: Home Assistant gets the answer, the hook does not run")
+
+
+class HooksSettings(BaseModel):
+    """Commands the household runs when something happens ("put the second one on"): README, Hooks."""
+
+    model_config = _SECTION
+
+    on_choose: str | None = Field(None, description="a command line run (no shell) when a title is chosen; "
+                                  "placeholders {title} {year} {service} {services} {id} {imdb_id} {kind}, "
+                                  "the same values in VOICEREC_* environment variables")
+    timeout_s: float = Field(5.0, gt=0, le=120, description="the hook is stopped after this long")
+
+    @field_validator("on_choose")
+    @classmethod
+    def _command(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        try:
+            args = shlex.split(v)
+        except ValueError as e:
+            raise ValueError(f"on_choose is not a command line ({e})") from None
+        unknown = sorted({m for a in args for m in re.findall(r"\{(\w*)\}", a)} - set(HOOK_FIELDS))
+        if unknown:
+            raise ValueError(f"on_choose: unknown placeholder {{{unknown[0]}}} (known: {', '.join(HOOK_FIELDS)})")
+        return v
 
 
 # The files Settings.load() layers, oldest first; None while Settings(...) is built directly.
@@ -190,6 +220,7 @@ class Settings(BaseSettings):
     audio: AudioSettings = Field(default_factory=AudioSettings)
     ptt: PTTSettings = Field(default_factory=PTTSettings)
     wyoming: WyomingSettings = Field(default_factory=WyomingSettings)
+    hooks: HooksSettings = Field(default_factory=HooksSettings)
 
     @field_validator("llm")
     @classmethod

@@ -56,8 +56,9 @@ async def handle(service: Service, transcript: Transcript, cancel: threading.Eve
     session = SESSION_PREFIX + cid if cid else None
     started = time.perf_counter()
     try:
+        hooks = service.settings.wyoming.run_hooks  # "put it on" runs the household's hook only where it allows
         answer = await service.handle.run(
-            lambda cancelled: service.assistant.answer(text, session=session, cancel=cancelled), cancel)
+            lambda cancelled: service.assistant.answer(text, session=session, cancel=cancelled, run_hooks=hooks), cancel)
     except Busy as e:
         log.info("handle: busy (%s)", e)
         return NotHandled(text=BUSY, context=context).event()
