@@ -15,8 +15,8 @@ HELP = ("I suggest things to watch on your streaming services: ask for a mood, a
         "length, like a light comedy from the 2000s under two hours. Then you can ask about one of them, say "
         "shorter, newer or any others, correct me, or say play the second one, and I'll tell you where it is.")
 RESET = "Okay, let's start over. What would you like to watch?"
+CLOSING = "You're welcome. Enjoy!"
 GREETING = "Hello! What would you like to watch? You could say something like: a light comedy from the 2000s."
-CLOSINGS = ("You're welcome. Enjoy!", "You're welcome, enjoy your evening!", "Happy watching!")
 
 
 def chosen(t: Title, mine: list[str] | None = None) -> str:
@@ -29,11 +29,9 @@ def chosen(t: Title, mine: list[str] | None = None) -> str:
     return f"{t.title} is on {services_phrase(yours[:2], 'and')}. Enjoy!"
 
 
-def closing(title: str | None = None, n: int = 0) -> str:
+def closing(title: str | None = None) -> str:
     """A short, warm closing; the title picked, when the closing picked one ("that's the one")."""
-    if title:
-        return f"Great choice. Enjoy {title}!"
-    return CLOSINGS[n % len(CLOSINGS)]
+    return f"Great choice. Enjoy {title}!" if title else CLOSING
 
 
 def which(titles: list[str], verb: str = "do you mean") -> str:
