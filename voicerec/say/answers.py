@@ -166,6 +166,9 @@ def kind(t: Title) -> str:
 _TONES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "scary": (("horror",), ("thriller",)), "frightening": (("horror",), ("thriller",)), "creepy": (("horror",), ("thriller", "mystery")),
     "funny": (("comedy", "standup"), ()), "romantic": (("romance",), ()), "sad": (("drama",), ("war",)),
+    "tearjerker": (("drama", "romance"), ()), "tear jerker": (("drama", "romance"), ()), "weepie": (("drama", "romance"), ()),
+    "happy": (("comedy", "family"), ()), "upbeat": (("comedy", "family"), ()), "feel good": (("comedy", "family"), ()),
+    "light": (("comedy", "family", "animation"), ()), "gentle": (("family", "animation"), ()), "heavy": (("drama", "war"), ()),
     "violent": (("war", "horror"), ("action", "crime", "thriller")), "gory": (("horror",), ("war",)),
     "dark": (("horror", "crime"), ("thriller", "war", "drama")), "intense": (("thriller", "horror"), ("action", "war", "crime")),
 }

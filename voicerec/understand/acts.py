@@ -104,7 +104,7 @@ _GRAMMAR: dict[str, str] = {
     # netflix i meant hulu"), or a lead and a comma or an article ("no, italian", "no a war documentary")
     "correct": rf"^(?P<before>.*?)\b(?:{CORRECT})\b[\s,]*(?P<rest>.+)$",
     "before": rf"^(?:(?:{ACK}|{NO}|{CORRECT_LEAD}|not|no)\b[\s,]*)(?:[\w']+[\s,]+){{0,4}}$",
-    "correct_comma": rf"^(?:(?:{NO}|{CORRECT_LEAD})\b[\s,]*)*?(?:{NO}|{CORRECT_LEAD})(?:\s*,\s*|\s+(?=(?:a|an|the|some"
+    "correct_comma": rf"^{_ACKS}(?:(?:{NO}|{CORRECT_LEAD})\b[\s,]*)*?(?:{NO}|{CORRECT_LEAD})(?:\s*,\s*|\s+(?=(?:a|an|the|some"
                      r"|one|just|only|make it|in|from|on)\b))(?P<rest>.+)$",
     "needs_lead": r"^(?:(?:i|we) (?:want|need)\b)",
     # words left after an act that ask for nothing more
@@ -151,7 +151,7 @@ def read(text: str, turn: Turn | None, titles: FindTitle | None = None) -> Heard
     heard = _seen(t, turn) or _describe(t, turn) or _not_this(t, turn)
     if heard is not None or _asks_about_one(text):  # "is it ok for the little ones": a question, not a request
         return heard
-    return _correct(raw, t, turn) or _reject(t, turn) or _more(t) or _compare(t, turn)
+    return _correct(raw, t, turn) or _reject(t, turn) or _more(t, turn) or _compare(t, turn)
 
 
 # --- one reader per act ---------------------------------------------------------------------------
@@ -181,8 +181,8 @@ def _seen(t: str, turn: Turn) -> Heard | None:
         return None  # "we've seen the notebook": a title by name (followup.py)
     rest = (m.groupdict().get("rest") or "") if "rest" in m.re.groupindex else ""
     heard = _pointed("seen", ref, turn)
-    if ref.plural or heard.unclear:  # every reading of it leaves out what was shown
-        return Heard("reject", rest="" if _RX["empty_rest"].match(rest) else rest)
+    if ref.plural or heard.unclear:  # "seen all of those", "seen the first two": those left out; "seen it": all
+        return Heard("reject", pick=heard.pick if ref.count else None, rest="" if _RX["empty_rest"].match(rest) else rest)
     return Heard("seen", heard.pick, rest="" if _RX["empty_rest"].match(rest) else rest)
 
 
@@ -236,13 +236,15 @@ def _reject(t: str, turn: Turn) -> Heard | None:
     return Heard("reject", pick, rest="" if _RX["empty_rest"].match(rest) else rest)
 
 
-def _more(t: str) -> Heard | None:
+def _more(t: str, turn: Turn) -> Heard | None:
     m = _RX["more"].match(t)
     if not m:
         return None
     rest = m.group("rest")
-    if re.match(r"(?:like|similar to|about)\b", rest):
+    like = re.match(r"(?:like|similar to|about)\s+(?P<x>.+)$", rest)
+    if like and (rest.startswith("about") or focus.pick(like.group("x"), turn) is not None):
         return None  # "more like the second one", "more about the first one": followup.py / describe
+    rest = "" if like else rest  # "anything else like that", "more like those": the same again
     return Heard("more", rest="" if _RX["empty_rest"].match(rest) else rest)
 
 

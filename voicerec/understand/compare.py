@@ -214,9 +214,9 @@ def _funny(sign: int, q: Query, turn: Turn, text: str) -> list[str]:
 
 def _rating(sign: int, q: Query, turn: Turn, text: str) -> list[str]:
     ratings = [r["rating"] for r in turn.results if r.get("rating")]
-    if sign > 0:
-        base = max(ratings) if ratings else 7.0
-        q.min_rating = round(min(8.5, max(q.min_rating or 0, base)), 1)
+    if sign > 0:  # better than most of what was suggested
+        base = statistics.median(ratings) + 0.1 if ratings else 7.0
+        q.min_rating = round(min(9.5, max(q.min_rating or 0, base)), 1)
         return ["min_rating"]
     q.sort = "hidden"
     return ["sort"]

@@ -56,7 +56,7 @@ def query(heard: Heard, turn: Turn | None, parse: Parse) -> tuple[Query, Act]:
         q = _with_rest(base, heard.rest, parse)
         return q, act.model_copy(update={"changed": changed})
     # more of the same, or a rejection: the next titles, none of those turned down (or, for more, shown)
-    gone = [pick.title["id"]] if pick is not None and not pick.titles else list(turn.shown)
+    gone = ([t["id"] for t in pick.titles] or [pick.title["id"]]) if pick is not None else list(turn.shown)
     if heard.kind == "reject" and pick is None and turn.focus and not heard.unclear:
         gone = [turn.focus["id"]]
     base.exclude_ids = list(dict.fromkeys([*base.exclude_ids, *gone]))

@@ -48,6 +48,8 @@ _HEAD = re.compile(rf"\s*\b(?:{'|'.join(HEADS)})$")
 _POST = re.compile(r"^(?:the )?(?:one|ones|movie|film|show|series|title|pick|option)\s+"
                    r"(?:(?:that(?:'s| is| was)|which(?:'s| is| was)|that are|which are)\s+)?"
                    r"(?P<prep>on|from|with|starring|about|set in|in|by|where|called|named)\s+(?P<rest>.+)$")
+_SOME = re.compile(r"^(?:both of |all of )?(?:the )?(first|top|last) (two|three|2|3)(?: (?:ones|of them|of those|movies|films"
+                   r"|shows|series))?$")
 _NUMBER = re.compile(r"^(?:number|no|option|#)\s*(\w+)$")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _STOP = frozenset({"the", "a", "an", "of", "and", "one", "ones", "that", "this", "with", "on", "in", "from",
@@ -60,6 +62,7 @@ class Ref:
 
     pronoun: bool = False
     plural: bool = False
+    count: int = 0  # "the first two": how many from `position`
     other: bool = False
     position: int | None = None
     kind: str | None = None
@@ -98,6 +101,9 @@ def read(words: str) -> Ref | None:
         return Ref(pronoun=True, kind=kind)
     if t in PLURAL_REFS:
         return Ref(pronoun=True, plural=True)
+    m = _SOME.match(t)
+    if m:  # "the first two", "the last three ones"
+        return Ref(plural=True, position=POSITIONS[m.group(1)], count=NUMBERED[m.group(2)])
     post = _POST.match(t)
     if post:  # "the one on netflix", "the film with tom hanks", "the one set in korea"
         mods = post.group("rest")
@@ -197,8 +203,9 @@ def resolve(ref: Ref, turn: Turn | None) -> Pick | None:
     pool = listed or ([focus] if focus else [])
     if not pool:
         return None
-    if ref.plural:
-        return Pick(pool[0], 1 if listed else None, "all", pool)
+    if ref.plural:  # "those", "all of them"; "the first two"
+        some = pool if not ref.count else pool[:ref.count] if ref.position == 1 else pool[-ref.count:]
+        return Pick(some[0], _picked(some[0], listed, "all").index, "all", some)
     if ref.pronoun:
         if focus and (ref.kind is None or focus.get("kind") == ref.kind):
             return _picked(focus, listed, "focus")

@@ -52,9 +52,10 @@ _OK = (r"(?:ok|okay|alright|all right|suitable|appropriate|safe|fine|good|too (?
        r"|mature|intense|frightening|rude)|right)")
 _WHO = r"(?:an? |my |our |the |your )?(?:\w+ )?(?:\w+ )?(?:year olds?|kids?|children|child|toddlers?|teens?|teenagers?|family|families|son|daughter|boys?|girls?|little ones?|grand ?kids|grandchildren|\d+|\w+ year old)"
 _FOR_WHOM = re.compile(r"\b(?:adults?|grown ?ups?|teens?|teenagers?|families|family|kids?|children|child|young|little)\b")
-_TONE = (r"scary|frightening|creepy|funny|sad|violent|gory|romantic|dark|depressing|intense|an? (?:comedy|horror|thriller"
-         r"|drama|documentary|romance|western|musical|cartoon|action (?:movie|film))(?: (?:movie|film|show|series))?"
-         r"|animated|a kids(?: movie| show)?")
+_TONE = (r"(?:an? )?(?:scary|frightening|creepy|funny|sad|violent|gory|romantic|dark|depressing|intense|animated|happy"
+         r"|upbeat|feel good|heavy|light|gentle)(?: (?:one|movie|film|show|series))?"
+         r"|an? (?:comedy|horror|thriller|drama|documentary|romance|western|musical|cartoon|action (?:movie|film)|tear ?jerker"
+         r"|weepie)(?: (?:movie|film|show|series))?|a kids(?: movie| show)?")
 _FORMS: dict[str, tuple[str, ...]] = {
     "suitable": (  # is X ok for a ten year old
         rf"(?:is|would|will|'s) {_X} (?:be )?{_OK}(?: to (?:watch|show|see))? (?:for|with) (?P<d>.+)",
@@ -179,6 +180,8 @@ _FORMS: dict[str, tuple[str, ...]] = {
         rf"(?#weak)(?:(?:can|could|would|will) you (?:please )?)?(?:tell me|tell us|talk to me) (?:a (?:bit|little) |more "
         rf"|something |all )?about {_X}",
         rf"(?#weak)what (?:do|can) you (?:know|tell me|tell us) about {_X}",
+        rf"(?#weak)(?:i|we) (?:want|'d like|would like|wanna) to (?:know|hear) (?:more |a bit |a little )?about {_X}",
+        rf"(?#weak)(?:do you )?know anything about {_X}",
         rf"(?#weak)(?:describe|summarize|summarise) {_X}",
         rf"(?#weak){_WHAT_IS} {_X} like",
         rf"(?#weak)(?#last){_WHAT_IS} {_X}",
@@ -207,6 +210,7 @@ _COMPILED = [(question, "(?#weak)" in p, "show" if "(?#show)" in p else None, re
     + [(question, "(?#weak)" in p, None, re.compile(rf"^{p}$"))  # "(?#last)": after every other form
        for question, patterns in _FORMS.items() for p in patterns if "(?#last)" in p]
 
+_STUB = re.compile(r"^(?:who|what|how|when|where|which|is|does|did)\b(?:\s+\S+){0,4}$")
 _TOPIC = re.compile(r"^(?P<ref>.+?)\s+(?P<q>(?:what|who|how|when|where|is|does|did|can|could|would|which|was)\b.+)$")
 _LEAD = re.compile(r"^(?:(?:hey|hi|ok|okay|so|um+|uh+|er|erm|well|please|quick question|question|and|oh|alright|all right"
                    r"|excuse me|sorry|actually|also|then|jeez|geez|gosh|wow|ooh|ooo|ah|ha|haha|hmm+|huh|right|cool|great|nice"
@@ -262,7 +266,8 @@ def clean(text: str) -> str:
     s = unicodedata.normalize("NFKC", str(text or ""))[:MAX_CHARS * 4].lower()
     s = s.translate({0x2019: "'", 0x2018: "'", 0x201C: " ", 0x201D: " "})
     s = re.sub(r"[^\w\s'+&]", " ", s)
-    s = re.sub(r"\b(what|where|when|who|how|which|year|age)'s\b", r"\1 is", s)
+    s = re.sub(r"\b(what|where|when|who|how|which|year|age|how long|how old|how good|how much|how many|how big)'s\b",
+               r"\1 is", s)
     s = re.sub(r"(?<!\w)'|'(?!\w)", " ", s)
     return " ".join(s.split())[:MAX_CHARS]
 
@@ -275,11 +280,22 @@ def recognise(text: str) -> Asked | None:
         return None
     m = _TOPIC.match(s)
     if m and focus.read(m.group("ref")) is not None:  # "the last one, how long is it"; "number three how many seasons"
-        for q in (m.group("q"), f"{m.group('q')} it", f"{m.group('q')} is it"):
+        for q in _implied(m.group("q")):
             asked = _form(q)
             if asked is not None and _PRONOUN.match(asked.words):
                 return Asked(asked.question, m.group("ref"), asked.weak, asked.kind, asked.services, asked.detail)
-    return _form(s)
+    asked = _form(s)
+    if (asked is None or asked.weak) and _STUB.match(s):  # "who's the director", "how many seasons": of the focus
+        for q in _implied(s)[1:]:
+            implied = _form(q)
+            if implied is not None and implied.words == "it" and not (asked and implied.weak):
+                return Asked(implied.question, "that one", implied.weak, implied.kind, implied.services, implied.detail)
+    return asked
+
+
+def _implied(q: str) -> list[str]:
+    """A question with its object left out, completed with "it" the ways people leave it out."""
+    return [q, f"{q} it", f"{q} is it", f"{q} of it", f"{q} in it", f"{q} does it have", f"{q} did it come out"]
 
 
 def _form(s: str) -> Asked | None:
@@ -310,7 +326,7 @@ def read(text: str, names: NameMatcher | None) -> Query | None:
         if q.max_age is None and asked.detail and not _FOR_WHOM.search(asked.detail):
             q.question = "rating"  # "is it ok for a date night": is it any good
     elif asked.question in ("tone", "origin"):
-        word = re.sub(r"^an? |(?: (?:movie|film|show|series))$", "", asked.detail)  # the tone asked about
+        word = re.sub(r"^an? |(?: (?:one|movie|film|show|series))$", "", asked.detail)  # the tone asked about
         q.mood = {"violence": "violent", "gore": "gory", "blood": "gory"}.get(word, word)
     n = _ordinal(asked.words)
     if n is not None:

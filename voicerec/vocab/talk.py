@@ -72,7 +72,7 @@ CLOSINGS = (
     r"|ok(?:ay)? cool|cool beans|sweet|sounds (?:good|great|perfect|lovely)|that sounds (?:good|great|perfect)|got it"
     r"|great stuff|good stuff|you're the best|you're a star|legend|love it|love that|i love it|ok(?:ay)?|alright"
     r"|all right|fine|sure|right|we'll (?:take it|go with that)|i'll take it|that's what we'll watch|for now|then|so much"
-    r"|very much|mate|buddy|again|really|very|so|oh|ah|hmm+|um+|well|yeah|yes|yep"
+    r"|very much|mate|buddy|again|really|very|so|oh|ah|hmm+|um+|well|yeah|yes|yep|no|nope|nah"
 )
 # a closing must have one of these (a bare "ok" or "yes" is not one: it may answer a question)
 CLOSING_CORE = (
@@ -139,7 +139,8 @@ SEEN_VERB = r"(?:seen|watched|saw|done|finished|had|been through)"
 # what may follow the title seen, saying nothing more ("already", "like five times", "last week")
 SEEN_TAIL = (r"already|before|too|yet|recently|last (?:night|week|weekend|month|year|time)|a while ago|ages ago|together"
              r"|(?:like |about |at least )?(?:\w+ times|twice|a million times|loads|so many times|a hundred times)"
-             r"|to death|at the cinema|in the cinema|actually|as well|all of it|every season|the whole thing")
+             r"|to death|at the cinema|in the cinema|actually|as well|all of it|every season|the whole thing|please|then"
+             r"|though|thanks|anyway|sorry")
 # more of the same: the same request, the next results
 MORE = (
     r"any (?:others|more|other ones|other options|other suggestions|other ideas)|got any (?:others|more|other ones)"
