@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from voicerec.state.sessions import Turn
-from voicerec.types import ActKind
+from voicerec.types import ActKind, Query
 from voicerec.understand import compare, focus, questions
 from voicerec.understand.compare import Change
 from voicerec.understand.focus import Pick, Ref
@@ -52,6 +52,7 @@ from voicerec.vocab.talk import (
 
 # a title named in words ("moana") → its facts, or None; the pipeline gives the catalogue's finder
 FindTitle = Callable[[str], "dict | None"]
+Parse = Callable[[str], Query]
 
 # acknowledgements and no-words around an act ("ok so", "hmm", "nah"); what may trail a choice
 _ACKS = rf"(?:(?:{ACK})\b[\s,]*)*"
@@ -94,7 +95,8 @@ _GRAMMAR: dict[str, str] = {
                   r" (?:that|it|this|that one|this one)(?: one)?(?:\s+(?:about|then|again))*$",
     "bare": rf"^{_ACKS}(?P<x>(?:the|that|this|number|option)\b.+?)(?:\s+(?:please|then|again))*$",
     # turning down: a cue ("nah", "not for me"), or "not" before a reference, then what they want instead
-    "reject": rf"^{_ACKS}(?:(?:{NO})\b[\s,]*)*(?P<cue>{REJECT})\b[\s,.]*(?P<rest>.*)$",
+    "reject": rf"^{_ACKS}(?:(?:{NO})\b[\s,]*)*(?:(?:i|we|they|he|she|the kids|my \w+|our \w+)\s+)?(?P<cue>{REJECT})\b"
+              r"[\s,.]*(?P<rest>.*)$",
     "not_ref": rf"^{_ACKS}{_NOS}{_ACKS}(?:not|no(?: not)?)\s+(?P<x>.+?)(?P<rest>[\s,]+(?:but|just|how about|what about"
                r"|something|anything|give me|show me|i want|we want|maybe)\b.*)?$",
     # more of the same, asked for in many ways ("have you got any others", "no, show me some different ones")
@@ -107,6 +109,7 @@ _GRAMMAR: dict[str, str] = {
     "correct_comma": rf"^{_ACKS}(?:(?:{NO}|{CORRECT_LEAD})\b[\s,]*)*?(?:{NO}|{CORRECT_LEAD})(?:\s*,\s*|\s+(?=(?:a|an|the|some"
                      r"|one|just|only|make it|in|from|on)\b))(?P<rest>.+)$",
     "needs_lead": r"^(?:(?:i|we) (?:want|need)\b)",
+    "contrast": rf"^{_ACKS}(?:(?:{NO})\b[\s,]*)*not (?P<x>.+)$",
     # words left after an act that ask for nothing more
     "empty_rest": rf"^(?:(?:{ACK}|please|thanks|thank you|one|ones|something|anything|maybe|instead|then|though"
                   r"|i guess|i think|perhaps|something else|else)\b[\s,?]*)*$",
@@ -126,8 +129,10 @@ class Heard:
     changes: tuple[Change, ...] = field(default_factory=tuple)
 
 
-def read(text: str, turn: Turn | None, titles: FindTitle | None = None) -> Heard | None:
-    """The act this turn is, or None: a request or a question for the rest of the pipeline."""
+def read(text: str, turn: Turn | None, titles: FindTitle | None = None, parse: Parse | None = None) -> Heard | None:
+    """The act this turn is, or None: a request or a question for the rest of the pipeline. `titles`
+    finds a title named outright ("play moana"); `parse` reads words as a request (it tells "not the
+    eighties, the nineties" from "not on netflix": both sides say the same kind of thing)."""
     raw = focus.clean(text, commas=True)
     t = " ".join(raw.replace(",", " ").split())
     if not t:
@@ -151,7 +156,7 @@ def read(text: str, turn: Turn | None, titles: FindTitle | None = None) -> Heard
     heard = _seen(t, turn) or _describe(t, turn) or _not_this(t, turn)
     if heard is not None or _asks_about_one(text):  # "is it ok for the little ones": a question, not a request
         return heard
-    return _correct(raw, t, turn) or _reject(t, turn) or _more(t, turn) or _compare(t, turn)
+    return _correct(raw, t, turn) or _contrast(raw, parse) or _reject(t, turn) or _more(t, turn) or _compare(t, turn)
 
 
 # --- one reader per act ---------------------------------------------------------------------------
@@ -214,6 +219,30 @@ def _not_this(t: str, turn: Turn) -> Heard | None:
     heard = _pointed("reject", ref, turn)
     rest = (m.group("rest") or "").strip(" ,")
     return Heard("reject", heard.pick, heard.unclear, "" if _RX["empty_rest"].match(rest) else rest)
+
+
+def _contrast(raw: str, parse: Parse | None) -> Heard | None:
+    """"Not the eighties, the nineties", "not horror comedy": a correction by contrast, when what is
+    negated and what follows it say the same kind of thing (an era, a genre, a country, a service, a kind)."""
+    m = _RX["contrast"].match(raw)
+    if m is None or parse is None:
+        return None
+    words = m.group("x")
+    splits = [tuple(words.split(",", 1))] if "," in words else []
+    tokens = words.replace(",", " ").split()
+    splits += [(" ".join(tokens[:i]), " ".join(tokens[i:])) for i in range(1, len(tokens))]
+    for wrong, right in splits:
+        said = parse(right)
+        if said.intent == "recommend" and _slots(parse(wrong)) & _slots(said):
+            return Heard("correct", rest=right.strip(" ,"))
+    return None
+
+
+def _slots(q: Query) -> set[str]:
+    """The kinds of thing a request says, of those a contrast can correct."""
+    return {name for name, said in (("era", q.year_min or q.year_max), ("genre", q.genres or q.genres_all),
+                                    ("country", q.countries), ("service", q.services), ("kind", q.kind),
+                                    ("person", q.people), ("age", q.max_age is not None)) if said}
 
 
 def _reject(t: str, turn: Turn) -> Heard | None:

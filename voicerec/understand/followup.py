@@ -111,6 +111,10 @@ def overlay(base: Query, new: Query) -> Query:
         value = getattr(new, name)
         if value is not None:
             setattr(q, name, value)
+    for low, high in (("year_min", "year_max"), ("runtime_min", "runtime_max"), ("seasons_min", "seasons_max")):
+        lo, hi = getattr(q, low), getattr(q, high)
+        if lo is not None and hi is not None and lo > hi:  # "a long epic", then "under two hours": the new one wins
+            setattr(q, low if getattr(new, high) is not None else high, None)
     if new.kind == "movie":
         q.seasons_min = q.seasons_max = None
     if new.genres or new.genres_all or new.moods:  # "something funny instead": the old mood's leanings go with it
@@ -129,6 +133,4 @@ def overlay(base: Query, new: Query) -> Query:
         q.sort = new.sort
     if new.mood:
         q.mood = new.mood
-    if q.year_min and q.year_max and q.year_min > q.year_max:
-        q.year_min = None
     return q

@@ -57,7 +57,7 @@ class Understanding:
 
     def read(self, text: str, prev: Turn | None = None) -> Reading:
         t0 = time.perf_counter()
-        heard = acts.read(text, prev, self._named)
+        heard = acts.read(text, prev, self._named, self.parser.parse)
         if heard is not None:  # an act on the conversation; starting over reads what follows afresh
             query, act = conversation.query(heard, None if heard.kind == "reset" else prev, self.read_fresh)
             return Reading(query, {"parse": (time.perf_counter() - t0) * 1000}, act)

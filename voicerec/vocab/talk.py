@@ -27,7 +27,8 @@ PLURAL_REFS: frozenset[str] = frozenset({
     "those", "these", "them", "they", "all of them", "all of those", "any of them", "any of those", "the lot",
     "all three", "those ones", "these ones", "those three", "all those", "both", "both of them", "either of them",
     "all of these", "all these", "the three", "all three of them", "every one of them", "them all",
-    "those all", "all of them already",
+    "those all", "all of them already", "every one of those", "each of them", "each of those",
+    "every single one", "every single one of them", "every one", "each one", "them both", "the whole lot", "all of em",
 })
 # a place in the last list: 1-based, -1 the last, 0 the middle
 POSITIONS: dict[str, int] = {
@@ -71,6 +72,7 @@ CLOSINGS = (
     r"|perfect|great|awesome|excellent|brilliant|lovely|wonderful|fantastic|amazing|super|cool|nice(?: one)?|good(?: one)?"
     r"|ok(?:ay)? cool|cool beans|sweet|sounds (?:good|great|perfect|lovely)|that sounds (?:good|great|perfect)|got it"
     r"|great stuff|good stuff|you're the best|you're a star|legend|love it|love that|i love it|ok(?:ay)?|alright"
+    r"|smashing|brill|ace|champion|spot on|grand|cracking|wicked|sound|magic|top notch|class|belting|nice work"
     r"|all right|fine|sure|right|we'll (?:take it|go with that)|i'll take it|that's what we'll watch|for now|then|so much"
     r"|very much|mate|buddy|again|really|very|so|oh|ah|hmm+|um+|well|yeah|yes|yep|no|nope|nah"
 )
@@ -81,6 +83,7 @@ CLOSING_CORE = (
     r"|forget it|no worries|all good|all set|sorted|done|that's (?:the one|it|all|everything)|that will do|that'll do"
     r"|that works|works for me|nothing else|nothing more|no thanks?|no thank you|good|legend|love it|love that"
     r"|got it|we're good|i'm good|i'll take it|we'll take it|we'll go with that|that's what we'll watch|sounds"
+    r"|smashing|brill|ace|champion|spot on|grand|cracking|wicked|magic|top notch|belting|nice work"
 )
 GREETINGS = (
     r"hello|hi|hiya|hey|hey there|hi there|hello there|good (?:morning|afternoon|evening)|evening|morning|howdy|yo"
@@ -127,6 +130,8 @@ REJECT = (
     r"|don't (?:like|fancy|want) (?:that|this|it|those|them|any of (?:them|those))(?: one)?|none of (?:those|these|them)"
     r"|not (?:really|quite)|not really feeling it|boring|skip (?:it|that|that one|those)|next one|something else"
     r"|not any of (?:those|these|them)|no to (?:that|those|all of them)|we don't want (?:that|those)|na|naw"
+    r"|(?:don't|do not|doesn't|does not) (?:like|fancy|want|enjoy|watch|do|really like) (?:that|this|those|these|them|any)"
+    r"(?: \w+){0,4}"
     r"|(?:that |it |this )?(?:doesn't|does not|don't) (?:sound|look|seem) (?:like )?(?:(?:my|our|his|her) (?:thing|kind of thing"
     r"|cup of tea|sort of thing|style)|good|great|interesting|fun|very good|much fun|any good)|sounds? (?:boring|rubbish|awful|bad"
     r"|terrible|dull|meh)|looks? (?:boring|rubbish|awful|bad|terrible|dull)|not (?:my|our) cup of tea|not keen|not fussed"
@@ -183,7 +188,8 @@ QUALITIES: dict[str, tuple[str, int]] = {
     "adult": ("age", 1), "mature": ("age", 1), "grown-up": ("age", 1),
     "kid friendly": ("age", -1), "family friendly": ("age", -1), "child friendly": ("age", -1), "childish": ("age", -1),
     "kiddy": ("age", -1), "young": ("age", -1), "appropriate": ("age", -1), "suitable": ("age", -1),
-    "snappy": ("runtime", -1), "slow": ("runtime", 1), "drawn out": ("runtime", 1),
+    "snappy": ("runtime", -1), "slow": ("runtime", 1), "drawn out": ("runtime", 1), "up to date": ("year", 1),
+    "up-to-date": ("year", 1), "contemporary": ("year", 1), "old fashioned": ("year", -1), "old-fashioned": ("year", -1),
 }
 # comparisons said as an idiom, not as a degree and a quality: (pattern, dimension, direction)
 IDIOMS: tuple[tuple[str, str, int], ...] = (
