@@ -41,17 +41,22 @@ from voicerec.vocab.talk import (
     TONE_GENRES,
 )
 
-_DETERMINER = re.compile(r"^(?:(?:and|so|what about|how about|ok|okay|then|oh|um|uh|hmm|well|maybe)\s+)*"
-                         r"(?:(?:the|that|this|those|these)\s+(?:there\s+)?)?")
-_INDEFINITE = re.compile(r"^(?:a|an|some|any|another|other|more|something|anything)\b")
-_HEAD = re.compile(rf"\s*\b(?:{'|'.join(HEADS)})$")
-_POST = re.compile(r"^(?:the )?(?:one|ones|movie|film|show|series|title|pick|option)\s+"
-                   r"(?:(?:that(?:'s| is| was)|which(?:'s| is| was)|that are|which are)\s+)?"
-                   r"(?P<prep>on|from|with|starring|about|set in|in|by|where|called|named)\s+(?P<rest>.+)$")
-_SOME = re.compile(r"^(?:both of |all of )?(?:the )?(first|top|last) (two|three|2|3)(?: (?:ones|of them|of those|movies|films"
-                   r"|shows|series))?$")
-_NUMBER = re.compile(r"^(?:number|no|option|#)\s*(\w+)$")
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# the parts of a referring phrase, in the order `read` tries them
+_PHRASE = {
+    "determiner": r"^(?:(?:and|so|what about|how about|ok|okay|then|oh|um|uh|hmm|well|maybe)\s+)*"
+                  r"(?:(?:the|that|this|those|these)\s+(?:there\s+)?)?",
+    "indefinite": r"^(?:a|an|some|any|another|other|more|something|anything)\b",  # a request, never a reference
+    "head": rf"\s*\b(?:{'|'.join(HEADS)})$",
+    "post": r"^(?:the )?(?:one|ones|movie|film|show|series|title|pick|option)\s+(?:(?:that(?:'s| is| was)|which(?:'s| is"
+            r"| was)|that are|which are)\s+)?(?P<prep>on|from|with|starring|about|set in|in|by|where|called|named)\s+"
+            r"(?P<rest>.+)$",  # "the one on netflix"
+    "some": r"^(?:both of |all of )?(?:the )?(first|top|last) (two|three|2|3)(?: (?:ones|of them|of those|movies|films"
+            r"|shows|series))?$",  # "the first two"
+    "number": r"^(?:number|no|option|#)\s*(\w+)$",
+    "year": r"\b((?:19|20)\d\d)\b",
+}
+_DETERMINER, _INDEFINITE, _HEAD, _POST, _SOME, _NUMBER, _YEAR = (
+    re.compile(_PHRASE[k]) for k in ("determiner", "indefinite", "head", "post", "some", "number", "year"))
 _STOP = frozenset({"the", "a", "an", "of", "and", "one", "ones", "that", "this", "with", "on", "in", "from",
                    "about", "there", "thing"})
 
