@@ -63,13 +63,14 @@ class Understanding:
             return Reading(query, {"parse": (time.perf_counter() - t0) * 1000}, act)
         parsed = self.parser.parse(text)
         query = followup.resolve(text, parsed, prev)
+        act = _act(query, parsed, prev)
         timings = {"parse": (time.perf_counter() - t0) * 1000}
         if query is parsed and parsed.intent == "recommend" and self.llm is not None:
             t1 = time.perf_counter()
             reading = self.llm.parse(text, previous=prev.query if prev else None)
             query = merge(parsed, reading, resolve_title=self._title, resolve_person=self._person)
             timings["llm"] = (time.perf_counter() - t1) * 1000
-        return Reading(query, timings, _act(query, parsed, prev))
+        return Reading(query, timings, act)
 
     def read_fresh(self, text: str) -> Query:
         """The words after an act ("forget that, a western"; "no, I said Korean") as a request of their own."""
