@@ -104,6 +104,8 @@ ACTS = {
                 "something with fewer seasons", "a bit more grown up", "less violent"],
     "reset": ["forget that", "start over", "new idea, a western", "scratch that, something with dinosaurs"],
     "seen": ["we've seen the second one", "watched the korean one already", "my wife's seen the last one"],
+    "describe": ["tell me about the korean one", "the middle one, what's that", "which one's on hulu",
+                 "which is the longest", "which one stars winona ryder", "the last one"],
 }
 FILLERS = [("um ", ""), ("ok so ", ""), ("hmm ", ""), ("", " please"), ("oh ", " then"), ("well ", "")]
 
@@ -128,6 +130,16 @@ def test_fillers_and_politeness_change_no_act(kind: str, text: str) -> None:
                                   "what should we watch tonight", "play some music"])
 def test_a_request_or_question_of_its_own_is_no_act(text: str) -> None:
     assert acts.read(text, listed()) is None, text
+
+
+def test_no_the_third_one_redoes_the_last_act_on_that_one() -> None:
+    played = listed(focus_on="p")
+    played.focus = {**played.focus, "act": "choose"}
+    heard = acts.read("no wait the third one", played)
+    assert heard.kind == "choose" and heard.pick.title["id"] == "b"
+    heard = acts.read("no i meant the second one", listed(focus_on="p"))
+    assert heard.kind == "describe" and heard.pick.title["id"] == "s"
+    assert acts.read("no not the second one", listed(focus_on="p")).kind == "reject"
 
 
 def test_acts_that_need_a_conversation_wait_for_one() -> None:

@@ -343,7 +343,8 @@ class Assistant:
             elif session:
                 about_one = q.intent in ("describe", "question", "choose")
                 keep = about_one or q.intent in ("close", "help", "greet", "out_of_domain") or (q.intent == "seen" and not results)
-                focus = facts(results[0]) if about_one and results else (prev.focus if keep and prev else None)
+                focus = {**facts(results[0]), "act": q.intent} if about_one and results else \
+                    (prev.focus if keep and prev else None)  # "act": what set it ("no, the third one" redoes it)
                 self.sessions.save(session, q, results, prev, keep_results=keep, standing=standing, focus=focus)
             chosen = results[0].title if q.intent == "choose" and results else q.title if q.intent == "close" else None
             self.history.add(session, text, q, results, chosen=chosen)

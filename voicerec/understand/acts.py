@@ -94,10 +94,13 @@ _GRAMMAR: dict[str, str] = {
     "whats_that": rf"^{_ACKS}(?P<x>.+?)[\s,]+(?:what's|what is|what about|tell me about|what's the deal with)"
                   r" (?:that|it|this|that one|this one)(?: one)?(?:\s+(?:about|then|again))*$",
     "bare": rf"^{_ACKS}(?P<x>(?:the|that|this|number|option)\b.+?)(?:\s+(?:please|then|again))*$",
+    "which": rf"^{_ACKS}which(?:\s+(?:one|ones|of (?:them|those|these|the three)|title|film|movie|show))?(?:'s|\s+is"
+             r"|\s+was|\s+are|\s+(?P<with>has|have|stars|features|has got|is with))?\s+(?P<x>.+?)(?:\s+(?:then|again"
+             r"|please))*$",
     # turning down: a cue ("nah", "not for me"), or "not" before a reference, then what they want instead
     "reject": rf"^{_ACKS}(?:(?:{NO})\b[\s,]*)*(?:(?:i|we|they|he|she|the kids|my \w+|our \w+)\s+)?(?P<cue>{REJECT})\b"
               r"[\s,.]*(?P<rest>.*)$",
-    "not_ref": rf"^{_ACKS}{_NOS}{_ACKS}(?:not|no(?: not)?)\s+(?P<x>.+?)(?P<rest>[\s,]+(?:but|just|how about|what about"
+    "not_ref": rf"^{_ACKS}{_NOS}{_ACKS}not\s+(?P<x>.+?)(?P<rest>[\s,]+(?:but|just|how about|what about"
                r"|something|anything|give me|show me|i want|we want|maybe)\b.*)?$",
     # more of the same, asked for in many ways ("have you got any others", "no, show me some different ones")
     "more": rf"^{_ACKS}(?:(?:{NO})\b[\s,]*(?!more\b))?{_ACKS}(?:{_MORE_LEAD}\s+)?(?:(?:some|a few|any)\s+)?"
@@ -153,7 +156,7 @@ def read(text: str, turn: Turn | None, titles: FindTitle | None = None, parse: P
         return chosen
     if turn is None or not (turn.results or turn.focus):
         return None
-    heard = _seen(t, turn) or _describe(t, turn) or _not_this(t, turn)
+    heard = _seen(t, turn) or _describe(t, turn) or _which(t, turn) or _not_this(t, turn)
     if heard is not None or _asks_about_one(text):  # "is it ok for the little ones": a question, not a request
         return heard
     return _correct(raw, t, turn) or _contrast(raw, parse) or _reject(t, turn) or _more(t, turn) or _compare(t, turn)
@@ -289,7 +292,24 @@ def _correct(raw: str, t: str, turn: Turn) -> Heard | None:
     rest = m.group("rest").strip(" ,")
     if _RX["empty_rest"].match(rest) or _RX["reject"].match(rest) or _RX["more"].match(rest) or _compare(rest, turn):
         return None  # "nope, not that one", "no, something else", "no, shorter": those acts, not a correction
+    ref = focus.read(rest) if re.match(r"(?:the|that|this|number|option)\b", rest) else None
+    if ref is not None and ref.narrows and not ref.plural:  # "no wait, the third one": the last act, on that one
+        again = "choose" if turn.focus and turn.focus.get("act") == "choose" else "describe"
+        return _pointed(again, ref, turn)
     return Heard("correct", rest=rest)
+
+
+def _which(t: str, turn: Turn) -> Heard | None:
+    """"Which one's on hulu", "which is the korean one", "which of them is the longest": that one described."""
+    m = _RX["which"].match(t)
+    if m is None:
+        return None
+    x = m.group("x")
+    for words in ((f"the one with {x}",) if m.group("with") else (f"the one {x}", f"the {x} one", f"the {x}", x)):
+        ref = focus.read(words)
+        if ref is not None and ref.narrows:
+            return _pointed("describe", ref, turn)
+    return None
 
 
 def _compare(t: str, turn: Turn) -> Heard | None:

@@ -132,6 +132,8 @@ REJECT = (
     r"|not any of (?:those|these|them)|no to (?:that|those|all of them)|we don't want (?:that|those)|na|naw"
     r"|(?:don't|do not|doesn't|does not) (?:like|fancy|want|enjoy|watch|do|really like) (?:that|this|those|these|them|any)"
     r"(?: \w+){0,4}"
+    r"|(?:they|those|these|that|it|this|them)(?: all| both)? (?:look|sound|seem|looks|sounds|seems)(?: a bit| really| quite"
+    r"| so| kind of| pretty| all)* (?:boring|rubbish|awful|bad|terrible|dull|meh|naff|crap|lame|dreadful|poor)"
     r"|(?:that |it |this )?(?:doesn't|does not|don't) (?:sound|look|seem) (?:like )?(?:(?:my|our|his|her) (?:thing|kind of thing"
     r"|cup of tea|sort of thing|style)|good|great|interesting|fun|very good|much fun|any good)|sounds? (?:boring|rubbish|awful|bad"
     r"|terrible|dull|meh)|looks? (?:boring|rubbish|awful|bad|terrible|dull)|not (?:my|our) cup of tea|not keen|not fussed"
