@@ -92,7 +92,7 @@ _GRAMMAR: dict[str, str] = {
                 r"|details )?(?:on|about)|describe|what about|how about|info on|details on|what's|what is|and)"
                 r"\s+(?P<x>.+?)(?:\s+(?:about|like|then|please))*$",
     "whats_that": rf"^{_ACKS}(?P<x>.+?)[\s,]+(?:what's|what is|what about|tell me about|what's the deal with)"
-                  r" (?:that|it|this|that one|this one)(?: one)?(?:\s+(?:about|then|again))*$",
+                  r" (?:that|it|this|that one|this one)(?: one)?(?:\s+(?:about|then|again|please|exactly))*$",
     "bare": rf"^{_ACKS}(?P<x>(?:the|that|this|number|option)\b.+?)(?:\s+(?:please|then|again))*$",
     "which": rf"^{_ACKS}which(?:\s+(?:one|ones|of (?:them|those|these|the three)|title|film|movie|show))?(?:'s|\s+is"
              r"|\s+was|\s+are|\s+(?P<with>has|have|stars|features|has got|is with))?\s+(?P<x>.+?)(?:\s+(?:then|again"
