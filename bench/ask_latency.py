@@ -1,5 +1,6 @@
 """In-process latency of parse + search + reply (`timings_ms.total` of `ask`) over the dev requests (both sets) and
-the first turns of the dev conversations (both sets).
+the first turns of the dev conversations (both sets); and of every turn of the conversation sets (issue 23's acts:
+dev_conversations3 and the probe conversations), each conversation in a fresh session.
 
 Side by side in the same run:
   full      the shipped pipeline: built-in parser, SQL filters, hybrid ranking with embeddings
@@ -44,6 +45,27 @@ def texts() -> list[str]:
     return out
 
 
+def conversations() -> list[list[str]]:
+    data = ROOT / "tests" / "data"
+    out = []
+    for name in ("dev_conversations3.jsonl", "probe_conversations.jsonl"):
+        out += [[t["text"] for t in json.loads(line)["turns"]] for line in open(data / name) if line.strip()]
+    return out
+
+
+def measure_turns(assistant: Assistant, convs: list[list[str]], rounds: int) -> dict[str, float]:
+    """Every turn of every conversation (a fresh session each time): follow-ups, acts, questions about it."""
+    totals, n = [], 0
+    for r in range(rounds + 1):  # round 0 warms up
+        for i, turns in enumerate(convs):
+            for t in turns:
+                a = assistant.answer(t, session=f"bench-{r}-{i}")
+                if r:
+                    totals.append(a.timings_ms["total"])
+                    n += 1
+    return {"p50": statistics.median(totals), "p95": pct(totals, 95), "max": max(totals), "n": n}
+
+
 def measure(assistant: Assistant, requests: list[str], rounds: int) -> dict[str, float]:
     for t in requests:  # warm-up: first-use costs (regex compilation, page cache, model load)
         assistant.answer(t)
@@ -86,6 +108,9 @@ def main() -> None:
     base = Assistant(settings, catalog=full.catalog)
     base.ranker = Ranker(full.catalog, use_vectors=False)
     r_base = measure(base, requests, args.rounds)
+    convs = conversations()
+    c_full = measure_turns(full, convs, max(1, args.rounds // 2))
+    c_base = measure_turns(base, convs, max(1, args.rounds // 2))
     p_full = parser_times(full.understanding.parser, requests, args.rounds)
     p_base = parser_times(RuleParser(None, newest_year=full.catalog.newest_year), requests, args.rounds)
 
@@ -96,6 +121,10 @@ def main() -> None:
         "| pipeline | p50 ms | p95 ms | max ms | search p95 ms |", "|---|---|---|---|---|",
         f"| full (SQL + hybrid with embeddings) | {r_full['p50']:.1f} | {r_full['p95']:.1f} | {r_full['max']:.1f} | {r_full['search_p95']:.1f} |",
         f"| baseline (no embeddings) | {r_base['p50']:.1f} | {r_base['p95']:.1f} | {r_base['max']:.1f} | {r_base['search_p95']:.1f} |",
+        "", f"Conversations: every turn of {len(convs)} conversations ({c_full['n']} turns measured), each in a fresh session:",
+        "", "| pipeline | p50 ms | p95 ms | max ms |", "|---|---|---|---|",
+        f"| full | {c_full['p50']:.1f} | {c_full['p95']:.1f} | {c_full['max']:.1f} |",
+        f"| baseline (no embeddings) | {c_base['p50']:.1f} | {c_base['p95']:.1f} | {c_base['max']:.1f} |",
         "", "| parser | p50 ms | p95 ms | max ms |", "|---|---|---|---|",
         f"| built-in (with catalogue names) | {p_full['p50']:.2f} | {p_full['p95']:.2f} | {p_full['max']:.2f} |",
         f"| baseline (rules only, no name look-ups) | {p_base['p50']:.2f} | {p_base['p95']:.2f} | {p_base['max']:.2f} |",

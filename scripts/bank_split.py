@@ -5,6 +5,7 @@ Sources (every line has an "id" and a "family"):
   tests/bank/src/conversations.jsonl  -> tests/bank/conversations.{tune,heldout}.jsonl
   tests/bank/src/questions.jsonl      -> tests/bank/questions.{tune,heldout}.jsonl
   tests/bank/src/moods.jsonl          -> bench/data/moods.{tune,heldout}.jsonl
+  tests/bank/src/conversations2.jsonl -> tests/bank/conversations2.{tune,heldout}.jsonl (issue 23's bank)
 
 Rule: per file, one `random.Random(12)`; families are taken in sorted order, each family's lines
 (in source order) are shuffled with it, and the first ceil(n / 3) go to the held-out file, the
@@ -29,6 +30,7 @@ SPLITS = {
     "tests/bank/src/conversations.jsonl": "tests/bank/conversations",
     "tests/bank/src/questions.jsonl": "tests/bank/questions",
     "tests/bank/src/moods.jsonl": "bench/data/moods",
+    "tests/bank/src/conversations2.jsonl": "tests/bank/conversations2",
 }
 
 

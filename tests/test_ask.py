@@ -34,15 +34,18 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("requests, conversations", [("dev_requests.jsonl", "dev_conversations.jsonl"),
-                                                     ("dev_requests2.jsonl", "dev_conversations2.jsonl")])
+@pytest.mark.parametrize("requests, conversations", [("dev_requests.jsonl", ["dev_conversations.jsonl"]),
+                                                     ("dev_requests2.jsonl", ["dev_conversations2.jsonl",
+                                                                              "dev_conversations3.jsonl"])])
 def test_dev_requests_and_conversations_pass(catalog_path: Path, tmp_path: Path, requests: str,
-                                             conversations: str) -> None:
+                                             conversations: list[str]) -> None:
     """The shared checker, run exactly as the brief runs it, against the installed command."""
     before = sha(catalog_path)
+    convs = tmp_path / "conversations.jsonl"  # the checker takes one file of conversations
+    convs.write_text("".join((DATA / c).read_text() for c in conversations))
     p = subprocess.run(
         [sys.executable, str(DATA / "check_requests.py"), str(DATA / requests),
-         "--conversations", str(DATA / conversations), "--cmd", VOICEREC, "--db", str(catalog_path)],
+         "--conversations", str(convs), "--cmd", VOICEREC, "--db", str(catalog_path)],
         capture_output=True, text=True, timeout=900, env={**os.environ, "VOICEREC_STATE_DIR": str(tmp_path)},
     )
     assert p.returncode == 0, p.stdout + p.stderr

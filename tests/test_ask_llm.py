@@ -63,6 +63,14 @@ def test_real_llama_server_end_to_end(settings, llama_server: LlamaServer) -> No
     # a 135M model's reading is well-formed but not meaningful: check what it may not break
     assert all(1980 <= (r.year or 0) <= 1989 and r.kind == "movie" for r in answer.results)
     assert answer.reply and (not answer.results or answer.results[0].title in answer.reply)
+    # a conversation on top of it: the acts never reach the LLM, and keep what was said
+    a.answer("a scary movie from the eighties", session="llm")
+    fixed = a.answer("sorry i meant the seventies", session="llm")
+    assert fixed.act.kind == "correct" and "llm" not in fixed.timings_ms
+    assert (fixed.query.year_min, fixed.query.year_max, fixed.query.kind) == (1970, 1979, "movie")
+    more = a.answer("any others", session="llm")
+    assert more.act.kind == "more" and not {r.id for r in more.results} & {r.id for r in fixed.results}
+    assert a.answer("thanks", session="llm").query.intent == "close"
 
 
 AGE_SAID = {"a film for my grandson who is five": 5, "something my granddaughter can watch, she's in kindergarten": 7,

@@ -7,9 +7,11 @@ import pytest
 from voicerec.state.sessions import Turn
 from voicerec.types import Query
 from voicerec.understand.followup import resolve
+from voicerec.understand.pipeline import Understanding
 from voicerec.understand.rules import RuleParser
 
 P = RuleParser(newest_year=2023)
+U = Understanding(P)  # acts on the last answer first (acts.py), then the parse and followup.resolve
 RESULTS = [
     {"id": "a", "title": "A", "kind": "movie", "year": 1995, "runtime": 130, "seasons": None},
     {"id": "b", "title": "B", "kind": "movie", "year": 2001, "runtime": 110, "seasons": None},
@@ -22,7 +24,7 @@ def turn(text: str) -> Turn:
 
 
 def follow(prev_text: str, text: str) -> Query:
-    return resolve(text, P.parse(text), turn(prev_text))
+    return U.read(text, turn(prev_text)).query
 
 
 @pytest.mark.parametrize("prev, text", [
@@ -56,12 +58,19 @@ def test_a_refinement_carries_the_last_turn(prev: str, text: str, check) -> None
 @pytest.mark.parametrize("text, intent, n", [
     ("tell me more about the second one", "describe", 2), ("what's the first one about", "describe", 1),
     ("the third one", "describe", 3), ("more about the last one", "describe", 3),
-    ("we've already seen the second one", "seen", 2), ("i've seen that one", "seen", 1),
-    ("seen the first one already", "seen", 1), ("already watched it", "seen", 1),
+    ("we've already seen the second one", "seen", 2), ("seen the first one already", "seen", 1),
+    ("the kids have seen the last one", "seen", 3), ("my wife's seen the first one like five times", "seen", 1),
 ])
 def test_pointing_back_at_a_result(text: str, intent: str, n: int) -> None:
     q = follow("a family movie for tonight", text)
     assert (q.intent, q.describe_index) == (intent, n)
+
+
+@pytest.mark.parametrize("text", ["i've seen that one", "already watched it", "we've seen all of those", "seen them"])
+def test_seen_without_saying_which_leaves_out_the_whole_list(text: str) -> None:
+    """After a list, "seen it" could be any of them: every reading leaves them all out; none is marked seen."""
+    q = follow("a family movie for tonight", text)
+    assert q.intent == "recommend" and set(q.exclude_ids) >= {"a", "b", "c"}
 
 
 def test_different_ones_leave_out_what_was_shown() -> None:

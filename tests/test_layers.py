@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "voicerec.vocab": 0, "voicerec.errors": 0, "voicerec.text": 0, "voicerec.trust": 0, "voicerec.checks": 0,
     "voicerec.types": 1, "voicerec.config": 1,
     "voicerec.catalog": 2,
-    "voicerec.state": 3, "voicerec.say": 3,
+    "voicerec.state": 3, "voicerec.say": 3, "voicerec.hooks": 3,
     "voicerec.rank": 4, "voicerec.understand": 4, "voicerec.speech": 4,
     # between speech/ and understand/: Whisper's hypotheses rescored by what the parser makes of them
     "voicerec.rescore": 5,

@@ -301,6 +301,22 @@ def test_empty_transcript_or_a_describe_turn_sends_nothing(fault_server: FaultSe
     assert len(fault_server.requests) == before
 
 
+def test_an_act_on_the_conversation_sends_nothing(fault_server: FaultServer) -> None:
+    """Issue 23: an act is decided before the LLM; only a fresh request is sent."""
+    understanding = Understanding(RuleParser(), LLMSettings(base_url=fault_server.url("ok"), timeout=TIMEOUT))
+    facts = {"kind": "movie", "year": 1995, "runtime": 100, "genres": ["comedy"], "countries": ["US"], "services": []}
+    listed = Turn(Query(genres=["comedy"]), [{"id": f"tm{i}", "title": f"T{i}", **facts} for i in (1, 2, 3)],
+                  ["tm1", "tm2", "tm3"])
+    before = len(fault_server.requests)
+    for text in ("any others", "anything quicker", "no i said korean", "not that one", "put the first one on",
+                 "thanks", "start over", "what can you do", "tell me about the second one", "sorry i meant the seventies"):
+        reading = understanding.read(text, listed)
+        assert reading.act is not None and "llm" not in reading.timings_ms, text
+    assert len(fault_server.requests) == before
+    fresh = understanding.read("a korean thriller", listed)
+    assert fresh.act is None and "llm" in fresh.timings_ms and len(fault_server.requests) == before + 1
+
+
 def test_resolvers_decide_which_llm_names_count(fault_server: FaultServer) -> None:
     known = {"stranger thing": "Stranger Things", "adam sandlar": "Adam Sandler"}
     parser = LLMParser(LLMSettings(base_url=fault_server.url("names"), timeout=TIMEOUT))

@@ -104,3 +104,38 @@ def test_idle_conversations_are_deleted_from_disk_when_the_store_opens(tmp_path:
     on_disk = b"".join(p.read_bytes() for p in tmp_path.glob("sessions.db*"))
     assert b"depressed" not in on_disk and b"comedy" in on_disk
     assert store.expire(now=10**12) == 1 and _names(path) == []
+def test_the_focus_round_trips_and_a_turn_about_one_title_keeps_the_list(tmp_path: Path) -> None:
+    from voicerec.state.sessions import facts
+
+    store = SessionStore(tmp_path / "sessions.db")
+    store.save("x", Query(genres=["comedy"]), [sug("a"), sug("b")])
+    first = store.load("x")
+    assert first.focus is None and set(first.results[0]) >= {"id", "title", "kind", "genres", "countries", "services"}
+    store.save("x", Query(intent="question", question="length"), [sug("b")], first, keep_results=True,
+               focus=facts(sug("b")))
+    again = store.load("x")
+    assert again.focus["id"] == "b" and [r["id"] for r in again.results] == ["a", "b"]
+    assert again.query.genres == ["comedy"]  # the request the list answered, for "any others"
+
+
+def test_an_old_sessions_file_gains_the_focus_column(tmp_path: Path) -> None:
+    path = tmp_path / "sessions.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE sessions (name TEXT PRIMARY KEY, updated_at REAL NOT NULL, query TEXT NOT NULL, "
+                     "results TEXT NOT NULL, shown TEXT NOT NULL, standing TEXT NOT NULL DEFAULT '{}')")
+        conn.execute("INSERT INTO sessions VALUES ('x', strftime('%s','now'), ?, '[]', '[]', '{}')",
+                     (Query().model_dump_json(),))
+    assert SessionStore(path).load("x").focus is None
+
+
+def test_the_history_keeps_what_was_chosen_and_an_old_file_gains_the_column(tmp_path: Path) -> None:
+    from voicerec.state.history import History
+
+    path = tmp_path / "history.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE history (id INTEGER PRIMARY KEY, at REAL NOT NULL, session TEXT, "
+                     "request TEXT NOT NULL, query TEXT NOT NULL, results TEXT NOT NULL)")
+    h = History(path)
+    h.add("s", "put it on", Query(intent="choose"), [sug("a")], chosen="A")
+    h.add("s", "a comedy", Query(), [sug("b")])
+    assert [e["chosen"] for e in h.entries()] == [None, "A"]

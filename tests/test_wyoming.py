@@ -64,9 +64,12 @@ class Server:
         self.log_path = tmp / "server.log"
         self.systemd = NotifyListener(tmp / "notify.sock")
         (tmp / "config").mkdir()
+        self.hook = tmp / "hook.py"  # an on_choose hook that leaves hook.py.ran: run_hooks is off by default
+        self.hook.write_text("open(__file__ + '.ran', 'w')\n")
         self.env = {
             **os.environ, "XDG_CONFIG_HOME": str(tmp / "config"), "VOICEREC_STATE_DIR": str(tmp / "state"),
             "VOICEREC_CATALOG_PATH": str(catalog), "VOICEREC_WYOMING__MAX_CLIENTS": str(MAX_CLIENTS),
+            "VOICEREC_HOOKS__ON_CHOOSE": f"{sys.executable} {self.hook}",
         }
         self.proc = subprocess.Popen(
             [sys.executable, "-c", LAUNCH, str(TESTS), self.uri], cwd=tmp, stdout=subprocess.DEVNULL,
@@ -552,7 +555,34 @@ def test_clients_beyond_the_limit_are_told_busy(server: Server) -> None:
     assert Handled.is_type(after.type)
 
 
-# -- after every test that compares with in-process answers -------------------------------------------
+CONVERSATIONS = {  # issue 23's acts, none of them "I've seen it" (that changes the household's list)
+    "wy-a": ["tell me about paddington", "how long is it", "is it ok for a ten year old", "put it on", "thanks"],
+    "wy-b": ["a korean thriller", "any others", "tell me about the second one", "who's in it", "nah not that one",
+             "something shorter"],
+    "wy-c": ["a sci fi movie from the eighties", "sorry i meant the seventies", "the last one what's it about",
+             "start over", "hello", "what can you do"],
+}
+
+
+def test_conversations_give_the_same_answers_per_conversation_id(server: Server, assistant) -> None:
+    """Three conversations, their turns interleaved over Wyoming, each answered as it is in-process alone;
+    "put it on" names where the title is, and the household's hook does not run ([wyoming] run_hooks off)."""
+    expected = {cid: [assistant.answer(text, session=f"in-process-{cid}") for text in turns]
+                for cid, turns in CONVERSATIONS.items()}
+    for i in range(max(len(t) for t in CONVERSATIONS.values())):
+        for cid, turns in CONVERSATIONS.items():
+            if i < len(turns):
+                got = run(ask(server, turns[i], cid))
+                want = expected[cid][i]
+                assert got.data["text"] == want.reply, (cid, turns[i])
+                handled = want.query.intent not in ("out_of_domain", "empty")
+                assert Handled.is_type(got.type) == handled, (cid, turns[i], got.type)
+    play = expected["wy-a"][3]
+    assert play.query.intent == "choose" and play.reply.startswith("Paddington is on")
+    assert not Path(f"{server.hook}.ran").exists()
+
+
+# -- after every test that compares with in-process answers: "I've seen it" changes the household's ----------
 
 def test_seen_over_the_network_is_refused_and_nothing_is_written(server: Server, assistant) -> None:
     """Issue 25, finding 4: any peer could add to the household's seen list (which the push-to-talk

@@ -9,9 +9,10 @@
                                       Transcript in `heard`, a doubtful hearing is asked back about
     speak(text)                    ─► int16 audio chunks (Piper, first sentence first; speak_rate)
 
-`answer` understands the words (rules → follow-up → optional LLM → merge: understand/pipeline.py),
-dispatches once on the intent, ranks (rank/), words the reply (say/) and keeps the conversation and
-history (state/). Each stage reports its own milliseconds in the value it returns.
+`answer` understands the words (an act on the conversation, or rules → follow-up → optional LLM → merge:
+understand/pipeline.py), dispatches once on the intent, ranks (rank/), words the reply (say/), keeps
+the conversation (its last list and focus) and history (state/), and runs the household's on_choose
+hook when a title is chosen (hooks.py). Each stage reports its own milliseconds in the value it returns.
 
 Heavy parts (the catalogue's vectors, the query embedder, Whisper, Piper, the LLM client) load once,
 lazily, so `ask` never imports faster-whisper and the daemon never reloads anything per request.
@@ -29,19 +30,20 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from voicerec import hooks
 from voicerec.catalog.store import Catalog
 from voicerec.config import Settings, TTSSettings
 from voicerec.errors import CatalogError
 from voicerec.rank.rank import Ranker
 from voicerec.rank.suggest import suggest
 from voicerec.rescore.choose import Rescorer
-from voicerec.say import answers, askback, reply
+from voicerec.say import answers, askback, reply, talk
 from voicerec.say.why import reason
 from voicerec.state.history import History
 from voicerec.state.pending import PendingGuesses
 from voicerec.state.seen import SeenList
-from voicerec.state.sessions import STANDING, SessionStore, Turn
-from voicerec.types import Answer, Query, Suggestion, Transcript
+from voicerec.state.sessions import STANDING, SessionStore, Turn, facts
+from voicerec.types import Answer, Query, Suggestion, Title, Transcript
 from voicerec.understand.confirm import reply_to_ask_back
 from voicerec.understand.names import NameMatcher
 from voicerec.understand.pipeline import Understanding
@@ -89,6 +91,11 @@ class Assistant:
             "question": self._question,
             "out_of_domain": lambda q, prev: ([], reply.OUT_OF_DOMAIN),
             "empty": lambda q, prev: ([], reply.DIDNT_CATCH),
+            "choose": self._choose,
+            "close": lambda q, prev: ([], talk.closing(q.title)),
+            "help": lambda q, prev: ([], talk.HELP),
+            "greet": lambda q, prev: ([], talk.GREETING),
+            "reset": lambda q, prev: ([], talk.RESET),
         }
 
     def _parser(self) -> RuleParser:
@@ -206,7 +213,7 @@ class Assistant:
         return hearing
 
     def answer(self, text: str, session: str | None = None, cancel: Cancel | None = None, *,
-               household: bool = True, heard: Transcript | None = None) -> Answer:
+               household: bool = True, heard: Transcript | None = None, run_hooks: bool = True) -> Answer:
         """Words → the answer: results and the reply to speak. A cancelled request answers nothing.
         `household=False`: a request from outside the household's own front-ends (a network peer
         it has not allowed to): intents in HOUSEHOLD_CHANGES are refused with a reason, and no
@@ -214,7 +221,9 @@ class Assistant:
         `heard`: the Transcript the words come from; when the hearing doubts it (and stt.ask_back),
         the answer is a question back ("Did you mean an anime film?", intent "clarify"), and the
         session's next turn answers it: "yes" answers the guess, "no" asks again, anything else is
-        a request of its own (the ask-back's pending guess: state/pending.py)."""
+        a request of its own (the ask-back's pending guess: state/pending.py).
+        `run_hooks`: a chosen title runs the household's on_choose hook (the Wyoming server passes its
+        `[wyoming] run_hooks` setting: off unless the household allowed it)."""
         t0 = time.perf_counter()
         self._follow_catalog()
         guessed = self.pending.take(session) if session else None
@@ -225,6 +234,8 @@ class Assistant:
             text, heard = (guessed if yes_no == "yes" else rest), None
         prev = self.sessions.load(session) if session else None
         reading = self.understanding.read(text, prev)
+        if reading.act is not None and reading.act.kind == "reset":
+            prev = None  # "start over": nothing of the conversation carries on, not even what it ruled out
         # the household (its services, age ceiling, seen list) shapes the search, every turn; what is
         # kept (the conversation, the history) and sent (an LLM's `previous`) is what was said
         said, timings = reading.query, dict(reading.timings_ms)
@@ -245,9 +256,15 @@ class Assistant:
         else:
             results, text_reply = self._handlers[query.intent](query, prev)
         timings["search"] = (time.perf_counter() - t1) * 1000
-        timings["total"] = (time.perf_counter() - t0) * 1000 - timings.get("load", 0.0)
-        answer = Answer(transcript=text, query=query, results=results, reply=text_reply,
-                        timings_ms=_rounded(timings))
+        hook = None
+        if query.intent == "choose" and results and run_hooks and (cancel is None or not cancel.is_set()):
+            t2 = time.perf_counter()
+            hook = self._on_choose(results[0])
+            timings["hook"] = (time.perf_counter() - t2) * 1000
+            text_reply += talk.hook_failed() if hook and not hook.ok else ""
+        timings["total"] = (time.perf_counter() - t0) * 1000 - timings.get("load", 0.0) - timings.get("hook", 0.0)
+        answer = Answer(transcript=text, query=query, results=results, reply=text_reply, act=reading.act,
+                        hook=hook.message if hook and hook.ran else None, timings_ms=_rounded(timings))
         if query.intent != "empty" and not refused and (cancel is None or not cancel.is_set()):
             self._remember(session, said, results, prev, text, standing, history=household)
         return answer
@@ -306,29 +323,50 @@ class Assistant:
     def _describe(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         t = self._nth(q, prev)
         if t is None:
-            return [], reply.WHICH_ONE
+            return [], self._which(prev)
         return [Suggestion(**t.model_dump())], reply.describe_title(t)
 
     def _question(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         t = self.catalog.title(q.title_id) if q.title_id else None
         if t is None:
-            return [], answers.not_found(q.title) if q.title else reply.WHICH_ONE
+            return [], answers.not_found(q.title) if q.title else self._which(prev)
         if q.question in ("where", "on_service") and not self.catalog.availability_known:
             return [Suggestion(**t.model_dump())], answers.no_region_data(t, country_name(self.catalog.region))
         known = self.catalog.availability(t.id)
         return [Suggestion(**t.model_dump())], answers.answer(
             q, t, as_of={**self.catalog.listing_dates(), **t.available_as_of}, today=date.today(),
-            was_on=known.was_on if known else None, refreshed=self.catalog.refreshed)
+            was_on=known.was_on if known else None, refreshed=self.catalog.refreshed,
+            cert=self.catalog.extra(t.id)["age_cert"])
+
+    def _choose(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
+        """"Put the second one on": where it is (voicerec cannot start it); the hook runs in `answer`."""
+        t = self._nth(q, prev)
+        if t is None:
+            return [], self._which(prev, "would you like to watch")
+        return [Suggestion(**t.model_dump())], talk.chosen(t, self.settings.my_services)
+
+    def _on_choose(self, t: Suggestion) -> hooks.HookRun:
+        mine = [s for s in t.services if not self.settings.my_services or s in self.settings.my_services]
+        chosen = {"title": t.title, "year": t.year or "", "service": (mine or t.services or [""])[0],
+                  "services": ",".join(t.services), "id": t.id, "imdb_id": self.catalog.extra(t.id)["imdb_id"] or "",
+                  "kind": t.kind}
+        return hooks.on_choose(self.settings.hooks, {k: str(v) for k, v in chosen.items()})
+
+    def _which(self, prev: Turn | None, verb: str = "do you mean") -> str:
+        return talk.which([r["title"] for r in prev.results] if prev else [], verb)
 
     def _mark_seen(self, q: Query, prev: Turn | None) -> tuple[list[Suggestion], str]:
         """"I've seen the second one": remember it, and suggest again without it."""
-        t = self._nth(q, prev) if q.describe_index else self._named(q.title)
+        t = self._nth(q, prev) if q.describe_index or q.title_id or not q.title else self._named(q.title)
         if t is None:
-            return [], reply.WHICH_ONE if q.describe_index else f"Sorry, I couldn't find {q.title} in your catalogue."
+            return [], self._which(prev, "have you seen") if not q.title else \
+                f"Sorry, I couldn't find {q.title} in your catalogue."
         self.seen.add(t.id, t.title)
-        if prev is None:
+        if prev is None:  # nothing was asked for to suggest again
             return [], f"Got it, you've seen {t.title}. I won't suggest it again."
-        again = self._household(prev.query.model_copy(update={"exclude_ids": [*prev.query.exclude_ids, t.id]}), prev)
+        # the request again (the query carries it: understand/followup.base), without the title seen
+        again = q.model_copy(update={"intent": "recommend", "describe_index": None, "title_id": None, "title": None,
+                                     "exclude_ids": list(dict.fromkeys([*q.exclude_ids, t.id]))})
         results, text = self._recommend(again, prev)
         return results, f"Got it, you've seen {t.title}. {text}"
 
@@ -350,10 +388,14 @@ class Assistant:
         ref = names.find_title(phrase, cued=True) if names and phrase else None
         return self.catalog.title(ref.id) if ref else None
 
-    def _nth(self, q: Query, prev: Turn | None) -> Any:
-        if not prev or not q.describe_index or not 1 <= q.describe_index <= len(prev.results):
+    def _nth(self, q: Query, prev: Turn | None) -> Title | None:
+        """The one title a turn is about: by id (a reference the conversation resolved), else by place."""
+        if q.title_id:
+            return self.catalog.title(q.title_id)
+        n = len(prev.results) if prev and q.describe_index == -1 else q.describe_index  # "the last one"
+        if not prev or not n or not 1 <= n <= len(prev.results):
             return None
-        return self.catalog.title(prev.results[q.describe_index - 1]["id"])
+        return self.catalog.title(prev.results[n - 1]["id"])
 
     # --- the household: its services, its age ceiling, what it has seen and ruled out ---------
     def _household(self, q: Query, prev: Turn | None) -> Query:
@@ -402,14 +444,23 @@ class Assistant:
 
     def _remember(self, session: str | None, q: Query, results: list[Suggestion], prev: Turn | None,
                   text: str, standing: dict[str, list[str]] | None = None, history: bool = True) -> None:
+        """The conversation: a new list (no focus), or the same list with the one title a turn was about
+        as the focus; a turn that asked for nothing keeps both. Starting over forgets it all. `history`:
+        whether the turn goes in the household's history too."""
         try:
             if self._sessions is not None or session or (self.settings.state_dir / "sessions.db").exists():
                 self.sessions.expire()  # every request applies the retention to every conversation
-            if session:
-                about_one = q.intent == "describe" or (q.intent == "question" and q.describe_index is not None)
-                self.sessions.save(session, q, results, prev, keep_results=about_one, standing=standing)
+            if session and q.intent == "reset":
+                self.sessions.forget(session)
+            elif session:
+                about_one = q.intent in ("describe", "question", "choose")
+                keep = about_one or q.intent in ("close", "help", "greet", "out_of_domain") or (q.intent == "seen" and not results)
+                focus = {**facts(results[0]), "act": q.intent} if about_one and results else \
+                    (prev.focus if keep and prev else None)  # "act": what set it ("no, the third one" redoes it)
+                self.sessions.save(session, q, results, prev, keep_results=keep, standing=standing, focus=focus)
             if history:
-                self.history.add(session, text, q, results)
+                chosen = results[0].title if q.intent == "choose" and results else q.title if q.intent == "close" else None
+                self.history.add(session, text, q, results, chosen=chosen)
         except Exception as e:  # a full disk must not cost the user their answer
             log.warning("could not save the conversation: %s", e)
 

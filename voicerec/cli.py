@@ -323,7 +323,8 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for e in entries:
             asked = repr(e["request"]) if e["request"] else json.dumps(e["query"], ensure_ascii=False)
-            print(f"{e['at']}  {asked} → {', '.join(e['results']) or '(nothing)'}")
+            picked = f"  (picked: {e['chosen']})" if e.get("chosen") else ""
+            print(f"{e['at']}  {asked} → {', '.join(e['results']) or '(nothing)'}{picked}")
     return 0
 
 

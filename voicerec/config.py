@@ -19,6 +19,7 @@ import ipaddress
 import json
 import os
 import re
+import shlex
 import stat
 import tomllib
 from collections.abc import Mapping
@@ -40,6 +41,8 @@ from voicerec.errors import ConfigError
 from voicerec.vocab.places import SERVICES, country_code, service_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# what a hook is told about the chosen title ({title} in its command line, VOICEREC_TITLE in its environment)
+HOOK_FIELDS = ("title", "year", "service", "services", "id", "imdb_id", "kind")
 SYSTEM_CONFIG = Path("/etc/voicerec/config.toml")
 ENV_PREFIX = "VOICEREC_"
 
@@ -178,6 +181,8 @@ class WyomingSettings(BaseModel):
     household_changes: bool = Field(False, description="let requests over Wyoming change the household's state "
                                     "(\"I've seen it\": the seen list; taste) and add to its history; off, they are "
                                     "refused with a spoken reason and write nothing")
+    run_hooks: bool = Field(False, description="run the household's hooks ([hooks] on_choose) for requests that "
+                            "come over Wyoming too; off: Home Assistant gets the answer, the hook does not run")
 
 
 class TMDBSettings(BaseModel):
@@ -190,6 +195,32 @@ class TMDBSettings(BaseModel):
     max_rps: float = Field(40.0, gt=0, le=1000, description="requests per second at most (TMDB allows ~50)")
     timeout: float = Field(20.0, gt=0, le=300, description="seconds to wait for one answer")
     max_titles: int = Field(2000, ge=1, le=100_000, description="titles a refresh lists (most popular first)")
+
+
+
+class HooksSettings(BaseModel):
+    """Commands the household runs when something happens ("put the second one on"): README, Hooks."""
+
+    model_config = _SECTION
+
+    on_choose: str | None = Field(None, description="a command line run (no shell) when a title is chosen; "
+                                  "placeholders {title} {year} {service} {services} {id} {imdb_id} {kind}, "
+                                  "the same values in VOICEREC_* environment variables")
+    timeout_s: float = Field(5.0, gt=0, le=120, description="the hook is stopped after this long")
+
+    @field_validator("on_choose")
+    @classmethod
+    def _command(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        try:
+            args = shlex.split(v)
+        except ValueError as e:
+            raise ValueError(f"on_choose is not a command line ({e})") from None
+        unknown = sorted({m for a in args for m in re.findall(r"\{(\w*)\}", a)} - set(HOOK_FIELDS))
+        if unknown:
+            raise ValueError(f"on_choose: unknown placeholder {{{unknown[0]}}} (known: {', '.join(HOOK_FIELDS)})")
+        return v
 
 
 # The files Settings.load() layers, oldest first; None while Settings(...) is built directly.
@@ -246,6 +277,7 @@ class Settings(BaseSettings):
     ptt: PTTSettings = Field(default_factory=PTTSettings)
     wyoming: WyomingSettings = Field(default_factory=WyomingSettings)
     tmdb: TMDBSettings = Field(default_factory=TMDBSettings)
+    hooks: HooksSettings = Field(default_factory=HooksSettings)
 
     @field_validator("llm")
     @classmethod

@@ -43,9 +43,9 @@ def _owner(path: Path) -> str:
 def _history_what(settings: Settings) -> str:
     if settings.history_days <= 0:
         return "history: none is kept (history_days = 0); anything older is erased when opened"
-    words = ("your words, the structured query and the titles suggested (history_text = true)"
+    words = ("your words, the structured query and the titles suggested and picked (history_text = true)"
              if settings.history_text else
-             "the structured query and the titles suggested, not your words (history_text = false)")
+             "the structured query and the titles suggested and picked, not your words (history_text = false)")
     return f"history: {words}, kept {settings.history_days} days"
 
 

@@ -14,13 +14,21 @@ from voicerec.vocab.genres import GENRES
 from voicerec.vocab.places import SERVICE_NAMES, SERVICES
 from voicerec.vocab.services import service_keys
 
-__all__ = ["GENRES", "SERVICES", "SERVICE_NAMES", "Query", "Title", "Suggestion", "Answer", "Transcript", "Alternative"]
+__all__ = ["GENRES", "SERVICES", "SERVICE_NAMES", "Act", "Query", "Title", "Suggestion", "Answer", "Transcript",
+           "Alternative"]
 
 Kind = Literal["movie", "show"]
+# choose: "play the second one" (where it is, and the on_choose hook); close: "thanks", "perfect";
+# help: "what can you do"; reset: "start over" said alone; greet: "hello" (CONTRACT.md);
 # clarify: the hearing was unsure, and the reply asks back ("Did you mean an anime film?")
-Intent = Literal["recommend", "describe", "seen", "question", "out_of_domain", "empty", "clarify"]
+Intent = Literal["recommend", "describe", "seen", "question", "out_of_domain", "empty", "choose", "close", "help",
+                 "reset", "greet", "clarify"]
 # what a question about one title asks (intent "question"; CONTRACT.md)
-Question = Literal["where", "on_service", "director", "cast", "length", "about", "released"]
+Question = Literal["where", "on_service", "director", "cast", "length", "about", "released", "rating", "suitable",
+                   "kind", "tone", "origin"]
+# what a turn does to the conversation (Act.kind; CONTRACT.md)
+ActKind = Literal["ask", "describe", "more", "refine", "correct", "compare", "reject", "seen", "reset", "choose", "close",
+                  "help", "greet"]
 # surprise: a good, varied pick; trending: popular and recent; hidden: well rated but little known
 Sort = Literal["relevance", "rating", "popularity", "newest", "oldest", "surprise", "trending", "hidden"]
 
@@ -57,6 +65,7 @@ class Query(BaseModel):
     seasons_max: int | None = None
     max_age: int | None = Field(None, description="the viewer's age limit: titles with min_age <= this")
     soft_max_age: int | None = Field(None, description="prefer titles for this age or younger (a hedge)")
+    min_age_min: int | None = Field(None, description="titles rated for at least this age ('more grown up')")
     services: list[str] = Field(default_factory=list, description="any of these services")
     exclude_services: list[str] = Field(default_factory=list, description="none of these services")
     available_on: list[str] = Field(default_factory=list,
@@ -107,6 +116,18 @@ class Query(BaseModel):
         return self != other
 
 
+class Act(BaseModel):
+    """What a turn did to the conversation, beside the query it led to: asked about the title in focus,
+    asked for more of the same, corrected or compared the last request, turned a title down, started
+    over, chose one, or closed. `ref` and `title_id` name the one title it was about, if any."""
+
+    kind: ActKind
+    ref: int | None = Field(None, description="the title's place (1-based) in the last list, when it is in it")
+    title_id: str | None = None
+    title: str | None = None
+    changed: list[str] = Field(default_factory=list, description="compare / correct: the Query fields changed")
+
+
 class Title(BaseModel):
     """One catalogue row, as the answer contract prints it."""
 
@@ -144,6 +165,8 @@ class Answer(BaseModel):
     query: Query = Field(default_factory=Query)
     results: list[Suggestion] = Field(default_factory=list)
     reply: str = ""
+    act: Act | None = Field(None, description="what the turn did to the conversation; None for a fresh request")
+    hook: str | None = Field(None, description="choose: what the on_choose hook did, in one line (None: no hook)")
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 

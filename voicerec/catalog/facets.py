@@ -129,6 +129,8 @@ class Facets:
             m &= (self.seasons <= q.seasons_max) & (self.seasons != UNKNOWN)
         if q.max_age is not None:
             m &= self.min_age <= q.max_age
+        if q.min_age_min is not None:  # for an older audience ("a bit more grown up"): rated at least this
+            m &= (self.min_age >= q.min_age_min) & (self.min_age != UNKNOWN_AGE)
         if q.services:
             m &= (self.services & self.service_bits(q.services)) != 0
         if q.available_on:  # only what the household can watch now (a title on no service is on no one's)

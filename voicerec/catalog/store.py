@@ -151,6 +151,11 @@ class Catalog:
         shipped = Availability(on=json.loads(row[0]), was_on=json.loads(row[1]))
         return shipped if self.view is None else self.view.availability(title_id, shipped)
 
+    def extra(self, title_id: str) -> dict[str, str | None]:
+        """What a reply or a hook may need beside the Title: the IMDb id and the age certificate as listed."""
+        row = self.conn.execute("SELECT imdb_id, age_cert FROM titles WHERE id = ?", (title_id,)).fetchone()
+        return {"imdb_id": row[0], "age_cert": row[1]} if row else {"imdb_id": None, "age_cert": None}
+
     def resolve(self, source_id: str) -> str | None:
         """The title id a source row's own id (tm123, nf-s123, or an id of an older build) now has."""
         if self.conn.execute("SELECT 1 FROM titles WHERE id = ?", (source_id,)).fetchone():

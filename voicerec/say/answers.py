@@ -11,12 +11,15 @@ as of December 8, 2026").
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Mapping
 from datetime import date
 
 from voicerec.say.phrases import article, count, join, minutes
 from voicerec.say.reply import first_sentence
 from voicerec.types import Query, Title
+from voicerec.vocab.genres import GENRE_RES, MODIFIER, SECONDARY
+from voicerec.vocab.places import country_adjective
 from voicerec.vocab.services import service_name
 
 STALE_DAYS = 120  # a listing older than this is dated in the answer
@@ -32,10 +35,11 @@ def no_region_data(t: Title, place: str) -> str:
 
 
 def answer(q: Query, t: Title, *, as_of: Mapping[str, date | str] | None = None, today: date | None = None,
-           was_on: Mapping[str, str] | None = None, refreshed: bool = False) -> str:
+           was_on: Mapping[str, str] | None = None, refreshed: bool = False, cert: str | None = None) -> str:
     """The spoken answer to the question `q` about the title `t`. `was_on`: services whose older listings
     had the title (service → month of the newest listing that had it), for a title no longer on them.
-    `refreshed`: `as_of` holds the days a catalogue refresh saw each service, which are always said."""
+    `refreshed`: `as_of` holds the days a catalogue refresh saw each service, which are always said;
+    `cert`: its age certificate as listed ("PG-13", "TV-MA")."""
     services = t.services if q.question != "on_service" else [*q.services, *t.services]
     when = _listing_age(services, as_of, today, refreshed)
     earlier = _earlier(t, was_on or {})
@@ -49,6 +53,11 @@ def answer(q: Query, t: Title, *, as_of: Mapping[str, date | str] | None = None,
         "length": lambda: length(t),
         "about": lambda: about(t),
         "released": lambda: released(t),
+        "rating": lambda: rating(t, cert),
+        "suitable": lambda: suitable(t, q.max_age, cert),
+        "kind": lambda: kind(t),
+        "tone": lambda: tone(t, q.mood, cert),
+        "origin": lambda: origin(t),
     }.get(q.question or "about", lambda: about(t))()
 
 
@@ -130,6 +139,99 @@ def released(t: Title) -> str:
         seasons = f", and has {_count(t.seasons, 'season')}" if t.seasons else ""
         return f"{t.title} first aired in {t.year}{seasons}."
     return f"{t.title} came out in {t.year}."
+
+
+def rating(t: Title, cert: str | None = None) -> str:
+    """"What's it rated", "is it any good": its certificate and what viewers give it."""
+    parts = [f"{t.title} is {_rated(t, cert)}"] if _rated(t, cert) else [t.title]
+    if t.rating is not None:
+        verb = "and viewers give it" if len(parts[0]) > len(t.title) else "gets"
+        parts.append(f"{verb} {t.rating:.1f} out of 10" + (" from viewers" if verb == "gets" else ""))
+        return " ".join(parts) + "."
+    return parts[0] + ", but I don't have a viewers' score for it." if len(parts[0]) > len(t.title) \
+        else f"I don't have a rating for {t.title}."
+
+
+def suitable(t: Title, age: int | None, cert: str | None = None) -> str:
+    """"Is it ok for a ten year old": yes or no by its minimum age, with the certificate that says so."""
+    if t.min_age is None:
+        return f"I don't have an age rating for {t.title}; it's {_what(t)}."
+    who = "young children" if age == 0 else f"{article(str(age))} {age} year old" if age is not None else "kids"
+    limit = 7 if age is None else age
+    if t.min_age <= limit:
+        return f"Yes, {t.title} should be fine for {who}: it's {_rated(t, cert)}."
+    return f"No, {t.title} is {_rated(t, cert)}, so it's probably too much for {who}."
+
+
+def kind(t: Title) -> str:
+    """"Is that a movie or a show"."""
+    if t.kind == "show":
+        seasons = f", with {_count(t.seasons, 'season')}" if t.seasons else ""
+        return f"{t.title} is a series{seasons}."
+    return f"{t.title} is a film" + (f", {minutes(t.runtime)} long." if t.runtime else ".")
+
+
+# what a tone word asks of a title's genres ("is it scary": horror; a thriller is a bit)
+_TONES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "scary": (("horror",), ("thriller",)), "frightening": (("horror",), ("thriller",)), "creepy": (("horror",), ("thriller", "mystery")),
+    "funny": (("comedy", "standup"), ()), "romantic": (("romance",), ()), "sad": (("drama",), ("war",)),
+    "tearjerker": (("drama", "romance"), ()), "tear jerker": (("drama", "romance"), ()), "weepie": (("drama", "romance"), ()),
+    "happy": (("comedy", "family"), ()), "upbeat": (("comedy", "family"), ()), "feel good": (("comedy", "family"), ()),
+    "light": (("comedy", "family", "animation"), ()), "gentle": (("family", "animation"), ()), "heavy": (("drama", "war"), ()),
+    "violent": (("war", "horror"), ("action", "crime", "thriller")), "gory": (("horror",), ("war",)),
+    "dark": (("horror", "crime"), ("thriller", "war", "drama")), "intense": (("thriller", "horror"), ("action", "war", "crime")),
+}
+
+
+def tone(t: Title, word: str, cert: str | None = None) -> str:
+    """"Is it scary", "is it a comedy": yes or no from its genres, naming them and its certificate."""
+    word = (word or "").strip()
+    genre = next((g for rx, gs in GENRE_RES if rx.fullmatch(word) for g in gs), word)
+    strong, some = _TONES.get(word, ((genre,), ()))
+    genres = set(t.genres)
+    rated = f", {_rated(t, cert)}" if _rated(t, cert) else ""
+    if genres & set(strong):
+        return f"Yes, {t.title} is {_what(t)}{rated}."
+    said = _STORY_WORDS.get(genre) or _STORY_WORDS.get(word)
+    if said and re.search(rf"\b(?:{said[0]})", t.description.lower()):
+        return f"A bit: {t.title} is {_what(t)}{rated}, with {said[1]} in its story."
+    if genres & set(some) or (word in ("violent", "gory", "dark", "intense") and (t.min_age or 0) >= 16):
+        return f"A bit: {t.title} is {_what(t)}{rated}."
+    return f"Not really: {t.title} is {_what(t)}{rated}."
+
+
+# a description's words that show a tone its genres do not: (pattern, how the reply names it)
+_STORY_WORDS: dict[str, tuple[str, str]] = {
+    "music": (r"music|singer|song|sing|band|jazz|dancer|dance|concert|musical", "music"),
+    "romance": (r"love|romance|romantic|falls? for|relationship", "romance"),
+    "horror": (r"haunt|ghost|demon|monster|terror|killer|evil|curse|nightmare|creature", "scares"),
+    "scary": (r"haunt|ghost|demon|monster|terror|killer|evil|curse|nightmare|creature", "scares"),
+    "comedy": (r"funny|comic|hilarious|comedy|laugh", "humour"),
+    "violent": (r"kill|murder|war|fight|gang|brutal|violent|revenge|assassin", "violence"),
+}
+
+
+def origin(t: Title) -> str:
+    """"Where's it from": its countries, as adjectives ("a South Korean film from 2019")."""
+    if not t.countries:
+        return f"I don't know where {t.title} is from; it's {_what(t)}{_from(t)}."
+    places = join([country_adjective(c) for c in t.countries[:3]])
+    noun = "series" if t.kind == "show" else "film"
+    return f"{t.title} is {article(places)} {places} {noun}{_from(t)}."
+
+
+def _rated(t: Title, cert: str | None) -> str:
+    """"rated PG-13, for ages 13 and up", "rated G, for all ages", "for ages 16 and up"."""
+    ages = None if t.min_age is None else "for all ages" if t.min_age == 0 else f"for ages {t.min_age} and up"
+    said = f"rated {cert}" if cert and cert.upper() not in ("NR", "UR", "UNRATED", "NOT RATED") else ""
+    return ", ".join(p for p in (said, ages) if p)
+
+
+def _what(t: Title) -> str:
+    """"a comedy and animation film", "a crime series"."""
+    genres = [MODIFIER.get(g, g) for g in t.genres if g not in SECONDARY][:2]
+    what = " ".join(filter(None, [" and ".join(genres), "series" if t.kind == "show" else "film"]))
+    return f"{article(what)} {what}"
 
 
 # --- small pieces -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Local, erasable history: what was asked for and what was suggested, kept `history_days` days.
+"""Local, erasable history: what was asked for, what was suggested and what was picked ("put it on"),
+kept `history_days` days.
 
 Nothing here leaves the machine. `voicerec history` shows it, `voicerec history --clear` erases it
 (and any recordings kept with `keep_audio`). By default only the structured query (without its free
@@ -29,7 +30,8 @@ CREATE TABLE IF NOT EXISTS history (
     session  TEXT,
     request  TEXT NOT NULL,
     query    TEXT NOT NULL,
-    results  TEXT NOT NULL
+    results  TEXT NOT NULL,
+    chosen   TEXT
 );
 CREATE INDEX IF NOT EXISTS idx_history_at ON history(at);
 """
@@ -51,6 +53,8 @@ class History:
         if self._conn is None:
             self._conn = connect(self.path)
             self._conn.executescript(_DDL)
+            if "chosen" not in {r[1] for r in self._conn.execute("PRAGMA table_info(history)")}:
+                self._conn.execute("ALTER TABLE history ADD COLUMN chosen TEXT")  # a history.db from before choosing
             self.prune()
         return self._conn
 
@@ -73,17 +77,19 @@ class History:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the deleted rows' old pages too
         return n
 
-    def add(self, session: str | None, request: str, query: Query, results: list[Suggestion]) -> None:
+    def add(self, session: str | None, request: str, query: Query, results: list[Suggestion],
+            chosen: str | None = None) -> None:
+        """One turn; `chosen`: the title the household picked ("put it on", "that's the one")."""
         if self.retention_days <= 0:
             if self.path.exists():
                 self.prune()
             return
         with self.conn:
             self.conn.execute(
-                "INSERT INTO history (at, session, request, query, results) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO history (at, session, request, query, results, chosen) VALUES (?, ?, ?, ?, ?, ?)",
                 (time.time(), session, request[:2000] if self.keep_text else "",
                  query.model_dump_json(exclude_defaults=True, exclude=None if self.keep_text else WORDS),
-                 json.dumps([r.title for r in results])),
+                 json.dumps([r.title for r in results]), chosen),
             )
         self.prune()
 
@@ -94,11 +100,11 @@ class History:
             return []
         self.prune()
         rows = self.conn.execute(
-            "SELECT at, session, request, query, results FROM history ORDER BY at DESC LIMIT ?", (limit,)
+            "SELECT at, session, request, query, results, chosen FROM history ORDER BY at DESC LIMIT ?", (limit,)
         ).fetchall()
         return [
             {"at": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r[0])), "session": r[1],
-             "request": r[2] or None, "query": json.loads(r[3]), "results": json.loads(r[4])}
+             "request": r[2] or None, "query": json.loads(r[3]), "results": json.loads(r[4]), "chosen": r[5]}
             for r in rows
         ]
 

@@ -1,10 +1,13 @@
-"""The conversation: the last query and results per session, in a small local SQLite store.
+"""The conversation: the last request, its list and the focus per session, in a small local SQLite store.
 
 A session expires after `idle_s` seconds without a turn: it is deleted from disk (its words
 overwritten, the write-ahead log emptied) whenever a store is opened and whenever `expire` runs,
 which every request and the daemon's and the Wyoming server's timers do (Assistant.tidy). Only
-what a follow-up needs is kept: the query as said, the ids and a few facts of the results, and
-every id shown so far in the session.
+what a follow-up needs is kept: the query as said, the ids and a few facts of the results (the last
+list), the one title the conversation is about when it is about one (the focus: "tell me about the
+second one", "who directed Inception"), and every id shown so far in the session.
+understand/focus.py reads "it", "the last one", "the Korean one" against the focus and the list;
+nothing here interprets words.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from voicerec.state.files import connect
 from voicerec.state.history import rewrite_queries
@@ -26,20 +30,31 @@ CREATE TABLE IF NOT EXISTS sessions (
     query      TEXT NOT NULL,
     results    TEXT NOT NULL,
     shown      TEXT NOT NULL,
-    standing   TEXT NOT NULL DEFAULT '{}'
+    standing   TEXT NOT NULL DEFAULT '{}',
+    focus      TEXT NOT NULL DEFAULT 'null'
 );
 """
 # what a session rules out until it ends ("not in the mood for horror"): Query fields, unioned into every turn
 STANDING = ("exclude_genres", "exclude_topics", "exclude_people", "exclude_countries", "exclude_services")
+# the facts kept of each title of the last list and of the focus: what a follow-up or a reference needs
+FACTS = ("id", "title", "kind", "year", "runtime", "seasons", "genres", "countries", "services", "min_age", "rating")
+
+
+def facts(title: Suggestion | Any) -> dict:
+    """The facts of a title a conversation keeps (a Title, a Suggestion, or anything with those fields)."""
+    out = {k: getattr(title, k, None) for k in FACTS}
+    out["cast"] = list(getattr(title, "cast", None) or [])[:3]
+    return out
 
 
 @dataclass
 class Turn:
     query: Query
-    results: list[dict] = field(default_factory=list)  # id, title, kind, year, runtime, seasons
+    results: list[dict] = field(default_factory=list)  # the last list: FACTS of each title
     shown: list[str] = field(default_factory=list)
     updated_at: float = 0.0
     standing: dict[str, list[str]] = field(default_factory=dict)
+    focus: dict | None = None  # the one title the conversation is about (FACTS), or None: its last list
 
     def runtimes(self) -> list[int]:
         return [r["runtime"] for r in self.results if r.get("runtime")]
@@ -59,40 +74,46 @@ class SessionStore:
         columns = {r[1] for r in self.conn.execute("PRAGMA table_info(sessions)")}
         if "standing" not in columns:  # a sessions.db from before standing exclusions
             self.conn.execute("ALTER TABLE sessions ADD COLUMN standing TEXT NOT NULL DEFAULT '{}'")
+        if "focus" not in columns:  # ... and from before the focus
+            self.conn.execute("ALTER TABLE sessions ADD COLUMN focus TEXT NOT NULL DEFAULT 'null'")
         self.expire()
 
     def load(self, name: str, now: float | None = None) -> Turn | None:
         now = time.time() if now is None else now
         row = self.conn.execute(
-            "SELECT query, results, shown, updated_at, standing FROM sessions WHERE name = ?", (name,)
+            "SELECT query, results, shown, updated_at, standing, focus FROM sessions WHERE name = ?", (name,)
         ).fetchone()
         if not row:
             return None
         if now - row[3] > self.idle_s:
             self.forget(name)
             return None
-        return Turn(Query.model_validate_json(row[0]), json.loads(row[1]), json.loads(row[2]), row[3], json.loads(row[4]))
+        return Turn(Query.model_validate_json(row[0]), json.loads(row[1]), json.loads(row[2]), row[3], json.loads(row[4]),
+                    json.loads(row[5]))
 
     def save(self, name: str, query: Query, results: list[Suggestion], previous: Turn | None = None,
-             keep_results: bool = False, standing: dict[str, list[str]] | None = None) -> None:
-        """Record this turn. A turn about one of the previous results ('tell me more', 'I've seen it',
-        "who directed the second one") keeps the previous query and results so "the second one" still
-        means the same title, and notes which one it was about ("who's in it")."""
+             keep_results: bool = False, standing: dict[str, list[str]] | None = None,
+             focus: dict | None = None) -> None:
+        """Record this turn. A turn about one title ('tell me more about the second one', "who directed
+        Inception", "play it") keeps the previous request and list, so "the second one" still means the
+        same title, with that title as the `focus` ("who's in it"); a new list has no focus."""
         if keep_results and previous is not None:
-            facts = previous.results
-            query = previous.query.model_copy(update={"describe_index": query.describe_index})
+            kept = previous.results
+            query = previous.query
         else:
-            facts = [
-                {k: getattr(r, k) for k in ("id", "title", "kind", "year", "runtime", "seasons")} for r in results
-            ]
-        shown = list(dict.fromkeys([*(previous.shown if previous else []), *[r["id"] for r in facts]]))[-200:]
+            kept = [facts(r) for r in results]
+        seen_now = [r["id"] for r in kept] + ([focus["id"]] if focus else [])
+        shown = list(dict.fromkeys([*(previous.shown if previous else []), *seen_now]))[-200:]
         keep = standing if standing is not None else (previous.standing if previous else {})
         with self.conn:
             self.conn.execute(
-                "INSERT INTO sessions (name, updated_at, query, results, shown, standing) VALUES (?, ?, ?, ?, ?, ?) "
+                "INSERT INTO sessions (name, updated_at, query, results, shown, standing, focus) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at, query = excluded.query, "
-                "results = excluded.results, shown = excluded.shown, standing = excluded.standing",
-                (name, time.time(), query.model_dump_json(), json.dumps(facts), json.dumps(shown), json.dumps(keep)),
+                "results = excluded.results, shown = excluded.shown, standing = excluded.standing, "
+                "focus = excluded.focus",
+                (name, time.time(), query.model_dump_json(), json.dumps(kept), json.dumps(shown), json.dumps(keep),
+                 json.dumps(focus)),
             )
 
     def forget(self, name: str | None = None) -> None:

@@ -13,6 +13,7 @@ DOMAIN_CUES = (
     r"watch|movies?|films?|flicks?|shows?|series|season|episodes?|tv|television|cinema|binge|stream\w*"
     r"|recommend\w*|suggest\w*|something|anything|tonight|evening|night|afternoon|weekend|sunday|saturday"
     r"|starring|directed|actor|actress|director|like|similar|classic|mood|feel like|in the mood|about|genre"
+    r"|put on|put (?:something|anything) on"
 )
 # the strongest of them: present, the request is ours whatever else it says
 STRONG_DOMAIN = (

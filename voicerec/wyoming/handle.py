@@ -67,8 +67,10 @@ async def handle(service: Service, transcript: Transcript, cancel: threading.Eve
     session = session_name(peer, cid) if cid else None
     started = time.perf_counter()
     try:
+        hooks = service.settings.wyoming.run_hooks  # "put it on" runs the household's hook only where it allows
         answer = await service.handle.run(lambda cancelled: service.assistant.answer(
-            text, session=session, cancel=cancelled, household=service.settings.wyoming.household_changes), cancel)
+            text, session=session, cancel=cancelled, household=service.settings.wyoming.household_changes,
+            run_hooks=hooks), cancel)
     except Busy as e:
         log.info("handle: busy (%s)", e)
         return NotHandled(text=BUSY, context=context).event()
